@@ -1,0 +1,79 @@
+// stablepick index: record the repository's history and its backport labels in the store.
+#include <fmt/format.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "stablepick/cli/command.hpp"
+#include "stablepick/git/indexer.hpp"
+
+namespace stablepick::cli {
+
+Command make_index_command() {
+    struct Options {
+        std::string main;
+        std::vector<std::string> branches;
+        int64_t stop_after = 0;
+        bool json = false;
+    };
+    auto opts = std::make_shared<Options>();
+    Command c;
+    c.name = "index";
+    c.summary = "record the main and stable branches' history and backport labels in the store";
+    c.needs = kNeedsRepo | kNeedsStoreWrite;
+    c.setup = [opts](CLI::App& app) {
+        app.add_option("--main", opts->main, "main branch name (default: first of master, main, staging)");
+        app.add_option("--branch", opts->branches, "index only these stable branches (repeatable)");
+        app.add_option("--stop-after", opts->stop_after,
+                       "stop after storing this many new commits (a later run continues)");
+        app.add_flag("--json", opts->json, "print the summary as JSON");
+    };
+    c.run = [opts](Context& ctx) -> int {
+        git::IndexOptions options;
+        if (!opts->main.empty()) options.main_branch = opts->main;
+        options.only_branches = opts->branches;
+        options.quiet = ctx.global.quiet || opts->json;
+        if (opts->stop_after > 0) options.stop_after = opts->stop_after;
+        auto report = git::run_index(*ctx.repo, *ctx.store, ctx.config, options);
+        if (!report) return cli::report(report.error());
+        if (report->skipped_files > 0)
+            warn(fmt::format("{} file diffs in {} commits were skipped (blob missing or unreadable); "
+                             "see 'stablepick stats'",
+                             report->skipped_files, report->commits_with_skips));
+        if (opts->json) {
+            nlohmann::json j;
+            j["new_commits"] = report->new_commits;
+            j["skipped_files"] = report->skipped_files;
+            j["commits_with_skips"] = report->commits_with_skips;
+            j["labels_updated"] = report->labels_updated;
+            j["stopped_early"] = report->stopped_early;
+            j["seconds"] = report->seconds;
+            for (auto& b : report->branches)
+                j["branches"].push_back({{"name", b.name},
+                                         {"main", b.is_main},
+                                         {"new_commits", b.new_commits},
+                                         {"known_commits", b.known_commits},
+                                         {"up_to_date", b.up_to_date}});
+            fmt::print("{}\n", j.dump(2));
+            return exit_code::kOk;
+        }
+        int64_t up_to_date = 0;
+        for (auto& b : report->branches) {
+            if (b.up_to_date) {
+                ++up_to_date;
+                continue;
+            }
+            fmt::print("{:<24} {:>8} new commits{}\n", b.name, b.new_commits, b.is_main ? "  (main)" : "");
+        }
+        if (up_to_date > 0) fmt::print("{} branches already up to date\n", up_to_date);
+        if (report->stopped_early)
+            fmt::print("stopped after {} new commits; run 'stablepick index' again to continue\n",
+                       report->new_commits);
+        fmt::print("{} new commits in {:.1f}s{}\n", report->new_commits, report->seconds,
+                   report->labels_updated ? "; backport labels updated" : "");
+        return exit_code::kOk;
+    };
+    return c;
+}
+
+}  // namespace stablepick::cli

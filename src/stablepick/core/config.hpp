@@ -1,0 +1,53 @@
+#pragma once
+// Configuration: what a project calls its branches and trailers, and where things live.
+// Loaded from TOML; every field has a default, so no config file is needed.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stablepick/core/error.hpp"
+
+namespace stablepick {
+
+struct BranchConfig {
+    // Candidate names of the main branch, tried in order; the first that exists wins.
+    std::vector<std::string> main_names{"master", "main", "staging"};
+    // ECMAScript regular expressions matched against the whole short branch name.
+    std::vector<std::string> stable_patterns{
+        R"(linux-\d+\.\d+\.y)",        // linux-6.6.y
+        R"(v\d+-stable)",              // v255-stable (systemd)
+        R"(stable-\d+(\.\d+)*)",       // stable-2.4
+        R"(release/\d+\.\d+/master)",  // release/2.39/master (glibc)
+        R"(\d+\.\d+)",                 // 23.11 (DPDK LTS)
+        R"(\d+\.\d+\.y)",              // 6.6.y
+    };
+};
+
+struct TrailerConfig {
+    // Trailer keys (compared without case) whose value names the commit being fixed.
+    std::vector<std::string> fixes_keys{"Fixes", "Follow-up for", "Follow-up-for", "Followup-for"};
+};
+
+struct IndexConfig {
+    int64_t max_diff_bytes = 256 * 1024;  // diffs above this are cut (and marked) in the store
+    int threads = 0;                      // 0: one per core
+};
+
+struct Config {
+    BranchConfig branches;
+    TrailerConfig trailers;
+    IndexConfig index;
+    std::optional<std::filesystem::path> loaded_from;
+};
+
+// Reads a config file. A missing optional file is not an error for the caller that looked
+// for it; a file that exists but does not parse is kInvalidInput naming the file and line.
+Result<Config> load_config(const std::filesystem::path& file);
+
+// The search order of DESIGN: explicit path, $STABLEPICK_CONFIG, <git-dir>/stablepick/config.toml,
+// ~/.config/stablepick/config.toml; defaults when none exists.
+Result<Config> find_config(const std::optional<std::filesystem::path>& explicit_path,
+                           const std::optional<std::filesystem::path>& git_dir);
+
+}  // namespace stablepick

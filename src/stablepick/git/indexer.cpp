@@ -1,0 +1,252 @@
+#include "stablepick/git/indexer.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <chrono>
+#include <thread>
+
+#include "stablepick/git/backport_labels.hpp"
+#include "stablepick/git/commit_reader.hpp"
+#include "stablepick/util/progress.hpp"
+
+namespace stablepick::git {
+namespace {
+
+constexpr size_t kBatch = 512;  // commits per checkpoint
+
+Result<std::vector<git_oid>> walk(const Repository& repo, const git_oid& tip,
+                                  const std::vector<git_oid>& hide) {
+    git_revwalk* raw = nullptr;
+    int rc = git_revwalk_new(&raw, repo.get());
+    if (rc != 0) return std::unexpected(last_error(rc, "walk history"));
+    RevwalkPtr walker(raw);
+    // Oldest first, parents before children: the same order on every run.
+    git_revwalk_sorting(walker.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+    rc = git_revwalk_push(walker.get(), &tip);
+    if (rc != 0) return std::unexpected(last_error(rc, fmt::format("walk from '{}'", to_hex(tip))));
+    for (auto& h : hide) {
+        rc = git_revwalk_hide(walker.get(), &h);
+        if (rc != 0) return std::unexpected(last_error(rc, fmt::format("walk history at '{}'", to_hex(h))));
+    }
+    std::vector<git_oid> out;
+    git_oid oid;
+    while ((rc = git_revwalk_next(&oid, walker.get())) == 0) out.push_back(oid);
+    if (rc != GIT_ITEROVER) {
+        auto err = last_error(rc, "walk history");
+        err.code = ErrorCode::kCorrupt;
+        return std::unexpected(err);
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<BranchSet> find_branches(const Repository& repo, const Config& config,
+                                const std::optional<std::string>& main_override) {
+    auto branches = repo.branches();
+    if (!branches) return std::unexpected(branches.error());
+    BranchSet set;
+    bool found_main = false;
+    std::vector<std::string> main_names = config.branches.main_names;
+    if (main_override) main_names = {*main_override};
+    for (auto& name : main_names) {
+        for (auto& b : *branches)
+            if (b.name == name) {
+                set.main = b;
+                found_main = true;
+                break;
+            }
+        if (found_main) break;
+    }
+    if (!found_main)
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("no main branch in '{}': tried {}; name it with --main",
+                                repo.git_dir().string(), fmt::join(main_names, ", ")));
+    std::vector<std::unique_ptr<RE2>> patterns;
+    for (auto& p : config.branches.stable_patterns) {
+        auto re = std::make_unique<RE2>(p);
+        if (!re->ok())
+            return fail(ErrorCode::kInvalidInput,
+                        fmt::format("bad stable branch pattern '{}': {}", p, re->error()));
+        patterns.push_back(std::move(re));
+    }
+    for (auto& b : *branches) {
+        if (b.name == set.main.name) continue;
+        for (auto& re : patterns)
+            if (RE2::FullMatch(b.name, *re)) {
+                set.stable.push_back(b);
+                break;
+            }
+    }
+    return set;
+}
+
+Result<IndexReport> run_index(const Repository& repo, Store& store, const Config& config,
+                              const IndexOptions& options) {
+    auto start = std::chrono::steady_clock::now();
+    auto set = find_branches(repo, config, options.main_branch);
+    if (!set) return std::unexpected(set.error());
+    if (!options.only_branches.empty()) {
+        std::vector<Branch> chosen;
+        for (auto& name : options.only_branches) {
+            auto it = std::ranges::find(set->stable, name, &Branch::name);
+            if (it == set->stable.end())
+                return fail(ErrorCode::kNotFound,
+                            fmt::format("'{}' is not a stable branch of '{}'", name,
+                                        repo.git_dir().string()));
+            chosen.push_back(*it);
+        }
+        set->stable = chosen;
+    }
+
+    int threads = config.index.threads > 0 ? config.index.threads
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::unique_ptr<CommitReader>> readers;
+    for (int i = 0; i < threads; ++i) {
+        auto r = repo.reopen();
+        if (!r) return std::unexpected(r.error());
+        readers.push_back(std::make_unique<CommitReader>(std::move(*r), config));
+    }
+
+    IndexReport report;
+    std::vector<std::pair<Branch, BranchKind>> order{{set->main, BranchKind::kMain}};
+    for (auto& b : set->stable) order.emplace_back(b, BranchKind::kStable);
+
+    int64_t budget = options.stop_after.value_or(INT64_MAX);
+    for (auto& [branch, kind] : order) {
+        BranchReport br;
+        br.name = branch.name;
+        br.is_main = kind == BranchKind::kMain;
+        auto stored_tip = store.branch_tip(branch.name);
+        if (!stored_tip) return std::unexpected(stored_tip.error());
+        std::string tip_hex = to_hex(branch.tip);
+        if (*stored_tip && **stored_tip == tip_hex) {
+            br.up_to_date = true;
+            report.branches.push_back(br);
+            continue;
+        }
+        std::vector<git_oid> hide;
+        if (kind == BranchKind::kStable) hide.push_back(set->main.tip);
+        if (*stored_tip) {
+            // Only a fast-forward can hide the old tip; after a rewrite the walk starts over
+            // and stored commits are recognised one by one.
+            if (auto old = from_hex(**stored_tip)) {
+                auto anc = repo.is_ancestor(*old, branch.tip);
+                if (anc && *anc) hide.push_back(*old);
+            }
+        }
+        auto oids = walk(repo, branch.tip, hide);
+        if (!oids) return std::unexpected(oids.error());
+
+        if (auto r = store.begin(); !r) return std::unexpected(r.error());
+        auto branch_row = store.ensure_branch(branch.name, kind);
+        if (!branch_row) {
+            store.rollback();
+            return std::unexpected(branch_row.error());
+        }
+        // Commits stored by an earlier (maybe killed) run or by another branch need only
+        // their membership; the rest are read in parallel, batch by batch.
+        std::vector<git_oid> todo;
+        for (auto& oid : *oids) {
+            auto row = store.commit_row(to_hex(oid));
+            if (!row) {
+                store.rollback();
+                return std::unexpected(row.error());
+            }
+            if (*row) {
+                if (auto r = store.add_to_branch(*branch_row, **row); !r) {
+                    store.rollback();
+                    return std::unexpected(r.error());
+                }
+                ++br.known_commits;
+            } else {
+                todo.push_back(oid);
+            }
+        }
+        if (auto r = store.commit(); !r) return std::unexpected(r.error());
+
+        util::Progress progress(fmt::format("index {}", branch.name), static_cast<int64_t>(todo.size()),
+                                options.quiet);
+        for (size_t begin = 0; begin < todo.size(); begin += kBatch) {
+            size_t end = std::min(todo.size(), begin + kBatch);
+            std::vector<Result<ReadCommit>> results(
+                end - begin, Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
+            std::vector<std::jthread> workers;
+            for (int t = 0; t < threads; ++t) {
+                workers.emplace_back([&, t] {
+                    for (size_t i = begin + t; i < end; i += threads)
+                        results[i - begin] = readers[t]->read(todo[i]);
+                });
+            }
+            workers.clear();  // joins
+
+            if (auto r = store.begin(); !r) return std::unexpected(r.error());
+            for (auto& res : results) {
+                if (!res) {
+                    store.rollback();
+                    return std::unexpected(res.error());
+                }
+                if (res->commit.parent_count > 1) continue;  // merges are not recorded
+                auto row = store.insert_commit(res->commit, res->compressed_diff);
+                if (!row) {
+                    store.rollback();
+                    return std::unexpected(row.error());
+                }
+                if (auto r = store.add_to_branch(*branch_row, *row); !r) {
+                    store.rollback();
+                    return std::unexpected(r.error());
+                }
+                for (auto& [path, reason] : res->skipped) {
+                    if (auto r = store.add_skip(*row, path, reason); !r) {
+                        store.rollback();
+                        return std::unexpected(r.error());
+                    }
+                }
+                if (!res->skipped.empty()) {
+                    ++report.commits_with_skips;
+                    report.skipped_files += static_cast<int64_t>(res->skipped.size());
+                }
+                ++br.new_commits;
+                ++report.new_commits;
+            }
+            if (auto r = store.commit(); !r) return std::unexpected(r.error());
+            progress.advance(static_cast<int64_t>(end - begin));
+            if (report.new_commits >= budget) {
+                report.stopped_early = true;
+                report.branches.push_back(br);
+                return report;
+            }
+        }
+        progress.finish();
+        if (auto r = store.begin(); !r) return std::unexpected(r.error());
+        if (auto r = store.set_branch_tip(branch.name, tip_hex); !r) {
+            store.rollback();
+            return std::unexpected(r.error());
+        }
+        if (auto r = store.commit(); !r) return std::unexpected(r.error());
+        report.branches.push_back(br);
+    }
+
+    bool changed = std::ranges::any_of(report.branches, [](auto& b) { return !b.up_to_date; });
+    auto labelled_version = store.meta("labels_version");
+    if (!labelled_version) return std::unexpected(labelled_version.error());
+    if (changed || *labelled_version != kLabelsVersion) {
+        auto labels = compute_backport_labels(store);
+        if (!labels) return std::unexpected(labels.error());
+        if (auto r = store.begin(); !r) return std::unexpected(r.error());
+        auto ok = store.replace_labels({"marker", "patch-id"}, labels->labels);
+        if (ok) ok = store.set_meta("labels_version", kLabelsVersion);
+        if (ok) ok = store.set_meta("label_summary", labels->summary_json());
+        if (!ok) {
+            store.rollback();
+            return std::unexpected(ok.error());
+        }
+        if (auto r = store.commit(); !r) return std::unexpected(r.error());
+        report.labels_updated = true;
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+}
+
+}  // namespace stablepick::git

@@ -1,0 +1,57 @@
+#pragma once
+// `stablepick index`: walks the main branch and every stable branch, stores every new
+// non-merge commit, then recomputes the backport labels.
+//
+// Incremental and restartable: each branch's indexed tip is stored only when the branch is
+// complete, commits are written in walk order in checkpointed batches, and a commit already
+// stored is never written again. A killed run, restarted, ends with the same store as one
+// clean run.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stablepick/core/config.hpp"
+#include "stablepick/git/repository.hpp"
+#include "stablepick/store/store.hpp"
+
+namespace stablepick::git {
+
+struct IndexOptions {
+    std::optional<std::string> main_branch;  // overrides config's main_names
+    std::vector<std::string> only_branches;  // index just these stable branches (plus main)
+    bool quiet = false;
+    // Stop after this many new commits (tests use it to simulate a killed run).
+    std::optional<int64_t> stop_after;
+};
+
+struct BranchReport {
+    std::string name;
+    bool is_main = false;
+    int64_t new_commits = 0;     // stored by this run
+    int64_t known_commits = 0;   // already stored (another branch had them)
+    bool up_to_date = false;
+};
+
+struct IndexReport {
+    std::vector<BranchReport> branches;
+    int64_t new_commits = 0;
+    int64_t skipped_files = 0;
+    int64_t commits_with_skips = 0;
+    bool labels_updated = false;
+    bool stopped_early = false;
+    double seconds = 0;
+};
+
+// The main branch and the stable branches of `repo` under `config`.
+struct BranchSet {
+    Branch main;
+    std::vector<Branch> stable;
+};
+Result<BranchSet> find_branches(const Repository& repo, const Config& config,
+                                const std::optional<std::string>& main_override);
+
+Result<IndexReport> run_index(const Repository& repo, Store& store, const Config& config,
+                              const IndexOptions& options);
+
+}  // namespace stablepick::git

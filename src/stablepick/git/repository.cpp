@@ -1,0 +1,141 @@
+#include "stablepick/git/repository.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace stablepick::git {
+
+void ensure_libgit2() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        git_libgit2_init();
+        // stablepick only reads; skipping hash verification of every object read is what
+        // git itself does by default, and doubles the speed of a full walk.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        std::atexit([] { git_libgit2_shutdown(); });
+    });
+}
+
+std::string to_hex(const git_oid& oid) {
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &oid);
+    return buf;
+}
+
+std::optional<git_oid> from_hex(std::string_view hex) {
+    if (hex.size() != GIT_OID_HEXSZ) return std::nullopt;
+    git_oid oid;
+    if (git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) return std::nullopt;
+    return oid;
+}
+
+Error last_error(int rc, std::string_view doing) {
+    const git_error* e = git_error_last();
+    std::string msg = e && e->message ? e->message : "unknown error";
+    ErrorCode code = ErrorCode::kInternal;
+    if (rc == GIT_ENOTFOUND) code = ErrorCode::kNotFound;
+    else if (rc == GIT_EAMBIGUOUS) code = ErrorCode::kAmbiguous;
+    else if (e && (e->klass == GIT_ERROR_ODB || e->klass == GIT_ERROR_ZLIB ||
+                   e->klass == GIT_ERROR_OBJECT || e->klass == GIT_ERROR_INVALID))
+        code = ErrorCode::kCorrupt;
+    else if (e && e->klass == GIT_ERROR_OS)
+        code = ErrorCode::kIo;
+    return Error{code, fmt::format("cannot {}: {}", doing, msg)};
+}
+
+Result<Repository> Repository::open(const std::filesystem::path& path) {
+    ensure_libgit2();
+    git_repository* raw = nullptr;
+    int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+    if (rc != 0) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec))
+            return fail(ErrorCode::kNotFound, fmt::format("cannot open repository '{}': no such directory", path.string()));
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("cannot open repository '{}': not a git repository", path.string()));
+    }
+    RepositoryPtr repo(raw);
+    std::filesystem::path git_dir = git_repository_path(raw);
+    return Repository(std::move(repo), git_dir.lexically_normal());
+}
+
+Result<Repository> Repository::reopen() const {
+    git_repository* raw = nullptr;
+    int rc = git_repository_open_bare(&raw, git_dir_.c_str());
+    if (rc != 0) return std::unexpected(last_error(rc, fmt::format("open repository '{}'", git_dir_.string())));
+    return Repository(RepositoryPtr(raw), git_dir_);
+}
+
+Result<std::vector<Branch>> Repository::branches() const {
+    git_branch_iterator* it = nullptr;
+    int rc = git_branch_iterator_new(&it, repo_.get(), GIT_BRANCH_ALL);
+    if (rc != 0) return std::unexpected(last_error(rc, "list branches"));
+    std::vector<Branch> local, remote;
+    git_reference* ref = nullptr;
+    git_branch_t type;
+    while (git_branch_next(&ref, &type, it) == 0) {
+        ReferencePtr holder(ref);
+        const char* name = nullptr;
+        if (git_branch_name(&name, ref) != 0 || !name) continue;
+        git_reference* resolved = nullptr;
+        if (git_reference_resolve(&resolved, ref) != 0) continue;
+        ReferencePtr resolved_holder(resolved);
+        const git_oid* oid = git_reference_target(resolved);
+        if (!oid) continue;
+        std::string short_name = name;
+        if (type == GIT_BRANCH_REMOTE) {
+            auto slash = short_name.find('/');
+            if (slash == std::string::npos) continue;
+            short_name = short_name.substr(slash + 1);
+            if (short_name == "HEAD") continue;
+            remote.push_back({short_name, *oid});
+        } else {
+            local.push_back({short_name, *oid});
+        }
+    }
+    git_branch_iterator_free(it);
+    for (auto& r : remote)
+        if (std::ranges::none_of(local, [&](const Branch& b) { return b.name == r.name; }))
+            local.push_back(r);
+    std::ranges::sort(local, {}, &Branch::name);
+    return local;
+}
+
+Result<git_oid> Repository::resolve_commit(std::string_view spec) const {
+    git_object* obj = nullptr;
+    std::string s(spec);
+    int rc = git_revparse_single(&obj, repo_.get(), s.c_str());
+    if (rc != 0) {
+        if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
+            return fail(ErrorCode::kNotFound, fmt::format("unknown revision '{}'", spec));
+        return std::unexpected(last_error(rc, fmt::format("resolve '{}'", spec)));
+    }
+    ObjectPtr holder(obj);
+    git_object* peeled = nullptr;
+    rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+    if (rc != 0) return fail(ErrorCode::kNotFound, fmt::format("'{}' is not a commit", spec));
+    ObjectPtr peeled_holder(peeled);
+    return *git_object_id(peeled);
+}
+
+Result<CommitPtr> Repository::lookup_commit(const git_oid& oid) const {
+    git_commit* c = nullptr;
+    int rc = git_commit_lookup(&c, repo_.get(), &oid);
+    if (rc != 0) {
+        auto err = last_error(rc, fmt::format("read commit '{}'", to_hex(oid)));
+        if (rc == GIT_ENOTFOUND) err.code = ErrorCode::kCorrupt;  // reachable but missing
+        return std::unexpected(err);
+    }
+    return CommitPtr(c);
+}
+
+Result<bool> Repository::is_ancestor(const git_oid& ancestor, const git_oid& descendant) const {
+    if (git_oid_equal(&ancestor, &descendant)) return true;
+    int rc = git_graph_descendant_of(repo_.get(), &descendant, &ancestor);
+    if (rc < 0) return std::unexpected(last_error(rc, "compare commits"));
+    return rc == 1;
+}
+
+}  // namespace stablepick::git

@@ -1,0 +1,93 @@
+// Numbered schema migrations. Never edit a migration that has shipped: add the next one.
+#include <fmt/format.h>
+
+#include <array>
+
+#include "stablepick/store/store.hpp"
+
+namespace stablepick {
+namespace {
+
+constexpr std::array<const char*, kSchemaVersion> kMigrations{
+    // 1: commits, their parsed parts, branches and backport labels.
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE commits(
+  id INTEGER PRIMARY KEY,
+  sha TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  author_name TEXT NOT NULL, author_email TEXT NOT NULL, author_time INTEGER NOT NULL,
+  committer_name TEXT NOT NULL, committer_email TEXT NOT NULL, commit_time INTEGER NOT NULL,
+  subject TEXT NOT NULL, body TEXT NOT NULL,
+  is_revert INTEGER NOT NULL, revert_of TEXT,
+  patch_id TEXT,
+  diff BLOB, diff_bytes INTEGER NOT NULL, diff_truncated INTEGER NOT NULL,
+  files_skipped INTEGER NOT NULL,
+  parent_count INTEGER NOT NULL
+);
+CREATE INDEX commits_patch_id ON commits(patch_id) WHERE patch_id IS NOT NULL;
+CREATE INDEX commits_subject ON commits(subject);
+CREATE INDEX commits_time ON commits(commit_time);
+CREATE TABLE trailers(
+  commit_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+  key TEXT NOT NULL, value TEXT NOT NULL, comment TEXT NOT NULL, kind TEXT NOT NULL,
+  ref_id TEXT, ref_subject TEXT,
+  PRIMARY KEY(commit_id, seq)) WITHOUT ROWID;
+CREATE INDEX trailers_ref ON trailers(ref_id) WHERE ref_id IS NOT NULL;
+CREATE INDEX trailers_kind ON trailers(kind, commit_id);
+CREATE TABLE markers(
+  commit_id INTEGER NOT NULL, seq INTEGER NOT NULL, ref_id TEXT NOT NULL, form TEXT NOT NULL,
+  PRIMARY KEY(commit_id, seq)) WITHOUT ROWID;
+CREATE TABLE files(
+  commit_id INTEGER NOT NULL, seq INTEGER NOT NULL, path TEXT NOT NULL, old_path TEXT NOT NULL,
+  status TEXT NOT NULL, added INTEGER NOT NULL, removed INTEGER NOT NULL,
+  binary INTEGER NOT NULL, skipped INTEGER NOT NULL,
+  PRIMARY KEY(commit_id, seq)) WITHOUT ROWID;
+CREATE INDEX files_path ON files(path);
+CREATE TABLE hunks(
+  commit_id INTEGER NOT NULL, seq INTEGER NOT NULL, path TEXT NOT NULL, header TEXT NOT NULL,
+  PRIMARY KEY(commit_id, seq)) WITHOUT ROWID;
+CREATE TABLE skips(
+  commit_id INTEGER NOT NULL, path TEXT NOT NULL, reason TEXT NOT NULL,
+  PRIMARY KEY(commit_id, path)) WITHOUT ROWID;
+CREATE TABLE branches(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, tip TEXT);
+CREATE TABLE branch_commits(
+  branch_id INTEGER NOT NULL, commit_id INTEGER NOT NULL,
+  PRIMARY KEY(branch_id, commit_id)) WITHOUT ROWID;
+CREATE INDEX branch_commits_commit ON branch_commits(commit_id);
+CREATE TABLE backports(
+  main_sha TEXT NOT NULL, branch TEXT NOT NULL, stable_sha TEXT NOT NULL,
+  stable_time INTEGER NOT NULL, method TEXT NOT NULL, release TEXT NOT NULL,
+  PRIMARY KEY(main_sha, branch, stable_sha)) WITHOUT ROWID;
+CREATE INDEX backports_branch ON backports(branch, stable_time);
+CREATE INDEX backports_stable ON backports(stable_sha);
+)sql",
+};
+
+}  // namespace
+
+Status migrate(util::Database& db) {
+    auto version_stmt = db.prepare("PRAGMA user_version");
+    if (!version_stmt) return std::unexpected(Store::error(version_stmt.error(), "read schema version"));
+    auto row = version_stmt->step();
+    if (!row) return std::unexpected(Store::error(row.error(), "read schema version"));
+    int version = static_cast<int>(version_stmt->int64(0));
+    version_stmt->reset();
+    if (version > kSchemaVersion)
+        return fail(ErrorCode::kCorrupt,
+                    fmt::format("store schema version {} is newer than this stablepick ({}): "
+                                "upgrade stablepick",
+                                version, kSchemaVersion));
+    for (int v = version; v < kSchemaVersion; ++v) {
+        std::string sql = fmt::format("BEGIN IMMEDIATE;\n{}\nPRAGMA user_version = {};\nCOMMIT;",
+                                      kMigrations[v], v + 1);
+        if (auto r = db.exec(sql); !r) {
+            (void)db.exec("ROLLBACK");
+            return std::unexpected(Store::error(r.error(), fmt::format("migrate store to schema {}", v + 1)));
+        }
+    }
+    return {};
+}
+
+}  // namespace stablepick

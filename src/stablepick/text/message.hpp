@@ -1,0 +1,23 @@
+#pragma once
+// Parsing a commit message: subject, body, trailers, backport markers and revert references.
+// Pure functions over text; thread safe.
+#include <string>
+#include <string_view>
+
+#include "stablepick/core/commit.hpp"
+#include "stablepick/core/config.hpp"
+
+namespace stablepick {
+
+// Splits `message` into commit.subject and commit.body and fills trailers, markers,
+// is_revert and revert_of. Other fields of `commit` are left as they are.
+void parse_message(std::string_view message, const TrailerConfig& config, Commit& commit);
+
+// The backport markers in a message, in the order they appear (a cherry-pick chain gives
+// several). Ids are lower case, possibly abbreviated.
+std::vector<BackportMarker> find_backport_markers(std::string_view message);
+
+// Text with invalid UTF-8 sequences replaced by U+FFFD, so everything stored is valid UTF-8.
+std::string to_valid_utf8(std::string_view text);
+
+}  // namespace stablepick
