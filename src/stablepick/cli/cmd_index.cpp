@@ -48,6 +48,9 @@ Command make_index_command() {
             j["labels_updated"] = report->labels_updated;
             j["stopped_early"] = report->stopped_early;
             j["seconds"] = report->seconds;
+            j["seconds_reading"] = report->seconds_reading;
+            j["seconds_writing"] = report->seconds_writing;
+            j["seconds_labels"] = report->seconds_labels;
             for (auto& b : report->branches)
                 j["branches"].push_back({{"name", b.name},
                                          {"main", b.is_main},

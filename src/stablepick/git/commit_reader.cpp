@@ -1,6 +1,7 @@
 #include "stablepick/git/commit_reader.hpp"
 
 #include <fmt/format.h>
+#include <strings.h>
 
 #include "stablepick/text/diff_parse.hpp"
 #include "stablepick/text/message.hpp"
@@ -17,6 +18,20 @@ int print_to_string(const git_diff_delta*, const git_diff_hunk*, const git_diff_
         out->push_back(line->origin);
     out->append(line->content, line->content_len);
     return 0;
+}
+
+std::string latin1_to_utf8(std::string_view in) {
+    std::string out;
+    out.reserve(in.size() + in.size() / 8);
+    for (unsigned char ch : in) {
+        if (ch < 0x80) {
+            out.push_back(static_cast<char>(ch));
+        } else {
+            out.push_back(static_cast<char>(0xc0 | (ch >> 6)));
+            out.push_back(static_cast<char>(0x80 | (ch & 0x3f)));
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -38,7 +53,13 @@ Result<ReadCommit> CommitReader::read(const git_oid& oid) {
     rec.commit_time = committer->when.time;
     rec.parent_count = static_cast<int>(git_commit_parentcount(c));
     const char* message = git_commit_message_raw(c);
-    parse_message(message ? message : "", config_.trailers, rec);
+    std::string raw_message = message ? message : "";
+    // git writes an "encoding" header when a message is not UTF-8; honour the common one.
+    if (const char* enc = git_commit_message_encoding(c);
+        enc && (strcasecmp(enc, "ISO-8859-1") == 0 || strcasecmp(enc, "latin1") == 0 ||
+                strcasecmp(enc, "latin-1") == 0 || strcasecmp(enc, "ISO8859-1") == 0))
+        raw_message = latin1_to_utf8(raw_message);
+    parse_message(raw_message, config_.trailers, rec);
     if (rec.parent_count > 1) return out;
 
     git_tree* tree_raw = nullptr;

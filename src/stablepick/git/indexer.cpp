@@ -15,8 +15,8 @@ namespace {
 
 constexpr size_t kBatch = 512;  // commits per checkpoint
 
-Result<std::vector<git_oid>> walk(const Repository& repo, const git_oid& tip,
-                                  const std::vector<git_oid>& hide) {
+Result<std::vector<git_oid>> walk(const Repository& repo, const std::string& branch,
+                                  const git_oid& tip, const std::vector<git_oid>& hide) {
     git_revwalk* raw = nullptr;
     int rc = git_revwalk_new(&raw, repo.get());
     if (rc != 0) return std::unexpected(last_error(rc, "walk history"));
@@ -33,7 +33,9 @@ Result<std::vector<git_oid>> walk(const Repository& repo, const git_oid& tip,
     git_oid oid;
     while ((rc = git_revwalk_next(&oid, walker.get())) == 0) out.push_back(oid);
     if (rc != GIT_ITEROVER) {
-        auto err = last_error(rc, "walk history");
+        // libgit2 does not say which object failed; the last one read is the best clue.
+        std::string after = out.empty() ? "" : fmt::format(" after commit '{}'", to_hex(out.back()));
+        auto err = last_error(rc, fmt::format("walk the history of branch '{}'{}", branch, after));
         err.code = ErrorCode::kCorrupt;
         return std::unexpected(err);
     }
@@ -136,7 +138,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
                 if (anc && *anc) hide.push_back(*old);
             }
         }
-        auto oids = walk(repo, branch.tip, hide);
+        auto oids = walk(repo, branch.name, branch.tip, hide);
         if (!oids) return std::unexpected(oids.error());
 
         if (auto r = store.begin(); !r) return std::unexpected(r.error());
@@ -172,14 +174,20 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
             size_t end = std::min(todo.size(), begin + kBatch);
             std::vector<Result<ReadCommit>> results(
                 end - begin, Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
+            auto t_read = std::chrono::steady_clock::now();
             std::vector<std::jthread> workers;
             for (int t = 0; t < threads; ++t) {
-                workers.emplace_back([&, t] {
-                    for (size_t i = begin + t; i < end; i += threads)
-                        results[i - begin] = readers[t]->read(todo[i]);
+                // Contiguous slices: neighbouring commits share trees and blobs, and each
+                // reader has its own object cache.
+                size_t per = (end - begin + threads - 1) / threads;
+                size_t from = begin + t * per, to = std::min(end, from + per);
+                workers.emplace_back([&, t, from, to] {
+                    for (size_t i = from; i < to; ++i) results[i - begin] = readers[t]->read(todo[i]);
                 });
             }
             workers.clear();  // joins
+            auto t_write = std::chrono::steady_clock::now();
+            report.seconds_reading += std::chrono::duration<double>(t_write - t_read).count();
 
             if (auto r = store.begin(); !r) return std::unexpected(r.error());
             for (auto& res : results) {
@@ -211,10 +219,14 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
                 ++report.new_commits;
             }
             if (auto r = store.commit(); !r) return std::unexpected(r.error());
+            report.seconds_writing +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t_write).count();
             progress.advance(static_cast<int64_t>(end - begin));
             if (report.new_commits >= budget) {
                 report.stopped_early = true;
                 report.branches.push_back(br);
+                report.seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 return report;
             }
         }
@@ -232,6 +244,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
     auto labelled_version = store.meta("labels_version");
     if (!labelled_version) return std::unexpected(labelled_version.error());
     if (changed || *labelled_version != kLabelsVersion) {
+        auto t_labels = std::chrono::steady_clock::now();
         auto labels = compute_backport_labels(store);
         if (!labels) return std::unexpected(labels.error());
         if (auto r = store.begin(); !r) return std::unexpected(r.error());
@@ -244,6 +257,8 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         }
         if (auto r = store.commit(); !r) return std::unexpected(r.error());
         report.labels_updated = true;
+        report.seconds_labels =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t_labels).count();
     }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return report;

@@ -41,6 +41,9 @@ struct IndexReport {
     bool labels_updated = false;
     bool stopped_early = false;
     double seconds = 0;
+    double seconds_reading = 0;   // wall time the readers took (diffs, parsing)
+    double seconds_writing = 0;   // wall time the store took
+    double seconds_labels = 0;
 };
 
 // The main branch and the stable branches of `repo` under `config`.

@@ -14,6 +14,12 @@ void ensure_libgit2() {
         // stablepick only reads; skipping hash verification of every object read is what
         // git itself does by default, and doubles the speed of a full walk.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        // A history walk diffs each tree against its parent's: big trees (a source root
+        // with hundreds of entries) must stay cached, or every diff re-inflates them.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{1} << 20);
+        // Walking oldest first, a commit's old blobs are its parent's new ones: keep them.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, size_t{256} << 10);
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t{512} << 20);
         std::atexit([] { git_libgit2_shutdown(); });
     });
 }

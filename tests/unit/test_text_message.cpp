@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include "stablepick/text/message.hpp"
+
+namespace stablepick {
+namespace {
+
+Commit parse(const std::string& message) {
+    Commit c;
+    parse_message(message, TrailerConfig{}, c);
+    return c;
+}
+
+const Trailer* find_kind(const Commit& c, Trailer::Kind kind) {
+    for (auto& t : c.trailers)
+        if (t.kind == kind) return &t;
+    return nullptr;
+}
+
+TEST(Message, SubjectAndBody) {
+    auto c = parse("net: fix a leak\n\nThe body\nsecond line\n\nSigned-off-by: A <a@x.org>\n");
+    EXPECT_EQ(c.subject, "net: fix a leak");
+    EXPECT_EQ(c.body, "The body\nsecond line\n\nSigned-off-by: A <a@x.org>");
+}
+
+TEST(Message, KernelTrailers) {
+    auto c = parse(
+        "mm: fix it\n\nText.\n\n"
+        "Fixes: 1234567890ab (\"mm: add the thing (really)\")\n"
+        "Cc: stable@vger.kernel.org # 5.10.x\n"
+        "Cc: <stable@vger.kernel.org> # 4.19: 0123abcd: prerequisite\n"
+        "Cc: stable+noautosel@kernel.org # breaks the ABI\n"
+        "Reported-by: R <r@x.org>\n"
+        "Link: https://lore.kernel.org/r/123@x\n"
+        "Closes: https://bugzilla.example.org/1\n"
+        "Signed-off-by: A <a@x.org>\n");
+    auto* fixes = find_kind(c, Trailer::Kind::kFixes);
+    ASSERT_NE(fixes, nullptr);
+    EXPECT_EQ(fixes->ref_id, "1234567890ab");
+    EXPECT_EQ(fixes->ref_subject, "mm: add the thing (really)");
+    int cc_stable = 0;
+    for (auto& t : c.trailers)
+        if (t.kind == Trailer::Kind::kCcStable) ++cc_stable;
+    EXPECT_EQ(cc_stable, 2);
+    EXPECT_EQ(find_kind(c, Trailer::Kind::kCcStable)->comment, "5.10.x");
+    EXPECT_EQ(c.trailers[2].comment, "4.19: 0123abcd: prerequisite");
+    auto* noautosel = find_kind(c, Trailer::Kind::kCcNoAutosel);
+    ASSERT_NE(noautosel, nullptr);
+    EXPECT_EQ(noautosel->comment, "breaks the ABI");
+    EXPECT_NE(find_kind(c, Trailer::Kind::kReportedBy), nullptr);
+    EXPECT_EQ(find_kind(c, Trailer::Kind::kLink)->value, "https://lore.kernel.org/r/123@x");
+    EXPECT_NE(find_kind(c, Trailer::Kind::kCloses), nullptr);
+    EXPECT_EQ(find_kind(c, Trailer::Kind::kSignedOffBy)->value, "A <a@x.org>");
+}
+
+TEST(Message, SystemdFollowUpIsAFixesReference) {
+    auto c = parse("core: fix\n\nFollow-up for 0ccdaa79ae5b2.\n\nSome text.\n");
+    auto* fixes = find_kind(c, Trailer::Kind::kFixes);
+    ASSERT_NE(fixes, nullptr);
+    EXPECT_EQ(fixes->ref_id, "0ccdaa79ae5b2");
+    auto c2 = parse("core: fix\n\nFollow-up-for: 0ccdaa79ae5b2\n");
+    ASSERT_NE(find_kind(c2, Trailer::Kind::kFixes), nullptr);
+}
+
+TEST(Message, IssueNumbersAreNotCommits) {
+    for (const char* text : {"x: y\n\nFixes #12345.\n", "x: y\n\nFixes: #12345\n",
+                             "x: y\n\nFixes https://github.com/systemd/systemd/issues/1234\n",
+                             "x: y\n\nFixes CID#1234567\n"}) {
+        auto c = parse(text);
+        EXPECT_EQ(find_kind(c, Trailer::Kind::kFixes), nullptr) << text;
+        EXPECT_NE(find_kind(c, Trailer::Kind::kFixesIssue), nullptr) << text;
+    }
+}
+
+TEST(Message, FixesKeysComeFromConfig) {
+    TrailerConfig config;
+    config.fixes_keys = {"Bug-introduced-by"};
+    Commit c;
+    parse_message("x\n\nBug-introduced-by: abcdef1234567\nFixes: 1234567abcdef\n", config, c);
+    ASSERT_NE(find_kind(c, Trailer::Kind::kFixes), nullptr);
+    EXPECT_EQ(find_kind(c, Trailer::Kind::kFixes)->ref_id, "abcdef1234567");
+}
+
+TEST(Message, EveryMarkerForm) {
+    auto m = find_backport_markers(
+        "x\n\ncommit 0123456789abcdef0123456789abcdef01234567 upstream.\n"
+        "[ Upstream commit 1111111111111111111111111111111111111111 ]\n"
+        "[ upstream commit 2222222222222222222222222222222222222222 ]\n"
+        "(cherry picked from commit 3333333333333333333333333333333333333333)\n"
+        "(cherry picked from commit 4444444)\n"
+        "master commit: 5555555555555555555555555555555555555555\n"
+        "[ Upstream commit ABCDEF1234567 ]\n");
+    ASSERT_EQ(m.size(), 7u);
+    EXPECT_EQ(m[0].id, "0123456789abcdef0123456789abcdef01234567");
+    EXPECT_EQ(m[0].form, "upstream");
+    EXPECT_EQ(m[1].id, std::string(40, '1'));
+    EXPECT_EQ(m[2].id, std::string(40, '2'));
+    EXPECT_EQ(m[3].id, std::string(40, '3'));
+    EXPECT_EQ(m[3].form, "cherry-pick");
+    EXPECT_EQ(m[4].id, "4444444");  // abbreviated
+    EXPECT_EQ(m[5].id, std::string(40, '5'));
+    EXPECT_EQ(m[5].form, "master-commit");
+    EXPECT_EQ(m[6].id, "abcdef1234567");  // lower-cased
+}
+
+TEST(Message, Reverts) {
+    auto c = parse("Revert \"net: add x\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n");
+    EXPECT_TRUE(c.is_revert);
+    ASSERT_TRUE(c.revert_of);
+    EXPECT_EQ(*c.revert_of, "0123456789abcdef0123456789abcdef01234567");
+    auto plain = parse("net: add x\n");
+    EXPECT_FALSE(plain.is_revert);
+    EXPECT_FALSE(plain.revert_of);
+}
+
+TEST(Message, InvalidUtf8IsReplaced) {
+    auto c = parse("caf\xe9: fix\n\nbody \xff\xfe\n");
+    EXPECT_EQ(c.subject, "caf\xEF\xBF\xBD: fix");
+    EXPECT_EQ(to_valid_utf8("ok \xc3\xa9"), "ok \xc3\xa9");
+}
+
+TEST(Message, EmptyMessage) {
+    auto c = parse("");
+    EXPECT_EQ(c.subject, "");
+    EXPECT_EQ(c.body, "");
+    EXPECT_TRUE(c.trailers.empty());
+}
+
+}  // namespace
+}  // namespace stablepick
