@@ -120,7 +120,7 @@ int64_t commits_in(const std::filesystem::path& db) {
 
 TEST(CliIndex, KilledRunRestartedEqualsOneCleanRun) {
     TempDir repo_dir, a, b;
-    testing::generate_history(repo_dir.path(), 6000);
+    testing::generate_history(repo_dir.path(), 12000);
     auto clean = run_stablepick({"-q", "-C", repo_dir.path().string(), "--db", (a.path() / "s.sqlite").string(), "index"});
     ASSERT_EQ(clean.exit_code, 0) << clean.err;
 
@@ -143,7 +143,7 @@ TEST(CliIndex, KilledRunRestartedEqualsOneCleanRun) {
     waitpid(pid, &status, 0);
     int64_t partial = commits_in(db);
     ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
-    EXPECT_LT(partial, 6000 + 1000);
+    EXPECT_LT(partial, 12000 + 2000);
 
     auto rest = run_stablepick({"-q", "-C", repo_dir.path().string(), "--db", db.string(), "index"});
     ASSERT_EQ(rest.exit_code, 0) << rest.err;

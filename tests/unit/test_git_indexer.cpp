@@ -164,6 +164,7 @@ TEST(Indexer, RunStoppedMidwayAndRestartedEqualsOneCleanRun) {
     ASSERT_TRUE(index(repo_dir.path(), db_in(a)).has_value());
     git::IndexOptions stop;
     stop.stop_after = 600;  // stops inside main, after two checkpoints
+    stop.batch_size = 300;
     auto partial = index(repo_dir.path(), db_in(b), {}, stop);
     ASSERT_TRUE(partial.has_value());
     EXPECT_TRUE(partial->stopped_early);
@@ -265,6 +266,7 @@ TEST(Indexer, DiskFullFailsCleanlyAndARerunCompletesTheStore) {
         ASSERT_TRUE(store->db().exec("PRAGMA max_page_count = 150").has_value());
         git::IndexOptions options;
         options.quiet = true;
+        options.batch_size = 200;
         auto report = git::run_index(*repo, *store, Config{}, options);
         ASSERT_FALSE(report.has_value());
         EXPECT_EQ(report.error().code, ErrorCode::kIo);
@@ -289,6 +291,55 @@ TEST(Indexer, UnknownMainOrStableBranchIsNotFound) {
     r = index(repo.path(), db_in(dir), {}, only);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace stablepick
+
+namespace stablepick {
+namespace {
+
+std::string facts(const std::filesystem::path& db) {
+    auto store = Store::open(db, Store::Mode::kRead);
+    std::string out;
+    for (auto sql : {"SELECT sha || ' ' || IFNULL(patch_id, '-') || ' ' || diff_bytes FROM commits ORDER BY sha",
+                     "SELECT c.sha || ' ' || f.path || ' ' || f.added || ' ' || f.removed || ' ' || f.status "
+                     "FROM files f JOIN commits c ON c.id = f.commit_id ORDER BY c.sha, f.seq",
+                     "SELECT main_sha || ' ' || stable_sha || ' ' || method FROM backports ORDER BY 1"}) {
+        auto q = store->db().prepare(sql);
+        while (*q->step()) out += q->text(0) + "\n";
+    }
+    return out;
+}
+
+TEST(Indexer, GitAndLibgit2DiffReadersRecordTheSameFacts) {
+    BackportFixture f;
+    TempDir a, b;
+    Config with_git, with_libgit2;
+    with_libgit2.index.diff_reader = "libgit2";
+    ASSERT_TRUE(index(f.repo.path(), db_in(a), with_git).has_value());
+    ASSERT_TRUE(index(f.repo.path(), db_in(b), with_libgit2).has_value());
+    EXPECT_EQ(facts(db_in(a)), facts(db_in(b)));
+    EXPECT_NE(facts(db_in(a)).find("patch-id"), std::string::npos);
+}
+
+TEST(Indexer, MissingBlobsInTheMiddleOfAGitBatchFallBackOnlyForThoseCommits) {
+    FixtureRepo repo;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 12; ++i) {
+        std::string name = i == 4 || i == 8 ? "lost" + std::to_string(i) + ".bin" : "f" + std::to_string(i) + ".txt";
+        ids.push_back(repo.commit(name, "content " + std::to_string(i) + "\n", "commit " + std::to_string(i)));
+    }
+    for (int i : {4, 8}) {
+        std::string blob = repo.git({"rev-parse", ids[i] + ":lost" + std::to_string(i) + ".bin"});
+        std::filesystem::remove(repo.path() / ".git/objects" / blob.substr(0, 2) / blob.substr(2));
+    }
+    TempDir dir;
+    auto report = index(repo.path(), db_in(dir));
+    ASSERT_TRUE(report.has_value()) << report.error().message;
+    EXPECT_EQ(report->skipped_files, 2);
+    EXPECT_EQ(scalar(db_in(dir), "SELECT COUNT(*) FROM commits"), "12");
+    EXPECT_EQ(scalar(db_in(dir), "SELECT COUNT(*) FROM files WHERE skipped = 0"), "10");
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ Command make_index_command() {
         if (opts->stop_after > 0) options.stop_after = opts->stop_after;
         auto report = git::run_index(*ctx.repo, *ctx.store, ctx.config, options);
         if (!report) return cli::report(report.error());
+        for (auto& note : report->notes) warn(note);
         if (report->skipped_files > 0)
             warn(fmt::format("{} file diffs in {} commits were skipped (blob missing or unreadable); "
                              "see 'stablepick stats'",

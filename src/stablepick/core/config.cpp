@@ -40,6 +40,11 @@ Result<Config> load_config(const std::filesystem::path& file) {
     config.index.max_diff_bytes =
         tv["index"]["max_diff_bytes"].value_or(config.index.max_diff_bytes);
     config.index.threads = tv["index"]["threads"].value_or(config.index.threads);
+    config.index.diff_reader = tv["index"]["diff_reader"].value_or(config.index.diff_reader);
+    if (config.index.diff_reader != "git" && config.index.diff_reader != "libgit2")
+        return fail(ErrorCode::kInvalidInput,
+                    fmt::format("config '{}': index.diff_reader must be \"git\" or \"libgit2\", not '{}'",
+                                file.string(), config.index.diff_reader));
     config.loaded_from = file;
     return config;
 }

@@ -32,6 +32,9 @@ struct TrailerConfig {
 struct IndexConfig {
     int64_t max_diff_bytes = 256 * 1024;  // diffs above this are cut (and marked) in the store
     int threads = 0;                      // 0: one per core
+    // "git": patches from `git diff-tree` (fast), libgit2 for what git can't show;
+    // "libgit2": libgit2 only (no git command needed).
+    std::string diff_reader = "git";
 };
 
 struct Config {

@@ -37,6 +37,25 @@ std::string latin1_to_utf8(std::string_view in) {
 }  // namespace
 
 Result<ReadCommit> CommitReader::read(const git_oid& oid) {
+    std::vector<Result<ReadCommit>> out(1, Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
+    read_all(std::span<const git_oid>(&oid, 1), out);
+    return std::move(out[0]);
+}
+
+void CommitReader::read_all(std::span<const git_oid> oids, std::span<Result<ReadCommit>> out) {
+    bool use_git = config_.index.diff_reader == "git";
+    size_t queued = 0;
+    for (size_t i = 0; i < oids.size(); ++i) {
+        std::optional<std::string> patch;
+        if (use_git && git_.available()) {
+            while (queued < oids.size() && git_.pending() < GitPatchStream::kWindow) git_.queue(to_hex(oids[queued++]));
+            patch = git_.next();
+        }
+        out[i] = read_with(oids[i], use_git ? &patch : nullptr);
+    }
+}
+
+Result<ReadCommit> CommitReader::read_with(const git_oid& oid, const std::optional<std::string>* patch) {
     auto commit = repo_.lookup_commit(oid);
     if (!commit) return std::unexpected(commit.error());
     git_commit* c = commit->get();
@@ -61,6 +80,10 @@ Result<ReadCommit> CommitReader::read(const git_oid& oid) {
         raw_message = latin1_to_utf8(raw_message);
     parse_message(raw_message, config_.trailers, rec);
     if (rec.parent_count > 1) return out;
+    if (patch && *patch) {
+        finish_diff(**patch, {}, out);
+        return out;
+    }
 
     git_tree* tree_raw = nullptr;
     int rc = git_commit_tree(&tree_raw, c);
@@ -111,6 +134,13 @@ Result<ReadCommit> CommitReader::read(const git_oid& oid) {
         PatchPtr patch(patch_raw);
         git_patch_print(patch.get(), print_to_string, &text);
     }
+    finish_diff(text, std::move(skipped_files), out);
+    return out;
+}
+
+void CommitReader::finish_diff(std::string_view text, std::vector<FileChange> skipped_files,
+                               ReadCommit& out) const {
+    Commit& rec = out.commit;
     ParsedDiff parsed = parse_unified_diff(text);
     rec.files = std::move(parsed.files);
     for (auto& f : skipped_files) rec.files.push_back(std::move(f));
@@ -118,14 +148,13 @@ Result<ReadCommit> CommitReader::read(const git_oid& oid) {
     rec.patch_id = std::move(parsed.patch_id);
     rec.diff_bytes = static_cast<int64_t>(text.size());
     if (static_cast<int64_t>(text.size()) > config_.index.max_diff_bytes) {
-        text.resize(static_cast<size_t>(config_.index.max_diff_bytes));
+        text = text.substr(0, static_cast<size_t>(config_.index.max_diff_bytes));
         // Cut at a line end so the stored diff stays readable.
-        if (auto nl = text.rfind('\n'); nl != std::string::npos) text.resize(nl + 1);
+        if (auto nl = text.rfind('\n'); nl != std::string_view::npos) text = text.substr(0, nl + 1);
         rec.diff_truncated = true;
     }
     rec.diff = to_valid_utf8(text);
-    if (!rec.diff.empty()) out.compressed_diff = util::zstd_compress(rec.diff);
-    return out;
+    if (!rec.diff.empty()) out.compressed_diff = util::zstd_compress(rec.diff, 1);
 }
 
 }  // namespace stablepick::git

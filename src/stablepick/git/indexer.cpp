@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -13,7 +14,6 @@
 namespace stablepick::git {
 namespace {
 
-constexpr size_t kBatch = 512;  // commits per checkpoint
 
 Result<std::vector<git_oid>> walk(const Repository& repo, const std::string& branch,
                                   const git_oid& tip, const std::vector<git_oid>& hide) {
@@ -40,6 +40,41 @@ Result<std::vector<git_oid>> walk(const Repository& repo, const std::string& bra
         return std::unexpected(err);
     }
     return out;
+}
+
+struct BatchRead {
+    size_t begin = 0, end = 0;
+    std::vector<Result<ReadCommit>> results;
+    std::vector<std::jthread> workers;  // declared last: joined first on destruction
+};
+
+// Stores one batch in one transaction (a checkpoint): commits, membership, skipped files.
+Status write_batch(Store& store, int64_t branch_row, std::vector<Result<ReadCommit>>& results,
+                   BranchReport& br, IndexReport& report) {
+    if (auto r = store.begin(); !r) return r;
+    auto abort = [&](const Error& e) {
+        store.rollback();
+        return Status(std::unexpected(e));
+    };
+    int64_t commits = 0, with_skips = 0, skipped = 0;
+    for (auto& res : results) {
+        if (!res) return abort(res.error());
+        if (res->commit.parent_count > 1) continue;  // merges are not recorded
+        auto row = store.insert_commit(res->commit, res->compressed_diff);
+        if (!row) return abort(row.error());
+        if (auto r = store.add_to_branch(branch_row, *row); !r) return abort(r.error());
+        for (auto& [path, reason] : res->skipped)
+            if (auto r = store.add_skip(*row, path, reason); !r) return abort(r.error());
+        with_skips += res->skipped.empty() ? 0 : 1;
+        skipped += static_cast<int64_t>(res->skipped.size());
+        ++commits;
+    }
+    if (auto r = store.commit(); !r) return r;
+    br.new_commits += commits;
+    report.new_commits += commits;
+    report.commits_with_skips += with_skips;
+    report.skipped_files += skipped;
+    return {};
 }
 
 }  // namespace
@@ -170,65 +205,51 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
 
         util::Progress progress(fmt::format("index {}", branch.name), static_cast<int64_t>(todo.size()),
                                 options.quiet);
-        for (size_t begin = 0; begin < todo.size(); begin += kBatch) {
-            size_t end = std::min(todo.size(), begin + kBatch);
-            std::vector<Result<ReadCommit>> results(
-                end - begin, Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
-            auto t_read = std::chrono::steady_clock::now();
-            std::vector<std::jthread> workers;
+        // Batches are read in parallel while the previous batch is written: the store is
+        // only touched from this thread, and one transaction per batch is the checkpoint.
+        const size_t batch = std::max<size_t>(1, options.batch_size);
+        auto launch = [&](size_t begin) {
+            auto read = std::make_unique<BatchRead>();
+            read->begin = begin;
+            read->end = std::min(todo.size(), begin + batch);
+            read->results.assign(read->end - begin,
+                                 Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
+            size_t per = (read->end - begin + threads - 1) / threads;
             for (int t = 0; t < threads; ++t) {
-                // Contiguous slices: neighbouring commits share trees and blobs, and each
-                // reader has its own object cache.
-                size_t per = (end - begin + threads - 1) / threads;
-                size_t from = begin + t * per, to = std::min(end, from + per);
-                workers.emplace_back([&, t, from, to] {
-                    for (size_t i = from; i < to; ++i) results[i - begin] = readers[t]->read(todo[i]);
+                // Contiguous slices: neighbouring commits share trees and blobs.
+                size_t from = begin + t * per, to = std::min(read->end, from + per);
+                if (from >= to) continue;
+                read->workers.emplace_back([&, r = read.get(), t, from, to] {
+                    readers[t]->read_all(std::span<const git_oid>(todo).subspan(from, to - from),
+                                         std::span(r->results).subspan(from - r->begin, to - from));
                 });
             }
-            workers.clear();  // joins
+            return read;
+        };
+        std::unique_ptr<BatchRead> current = todo.empty() ? nullptr : launch(0);
+        while (current) {
+            auto t_wait = std::chrono::steady_clock::now();
+            current->workers.clear();  // joins
             auto t_write = std::chrono::steady_clock::now();
-            report.seconds_reading += std::chrono::duration<double>(t_write - t_read).count();
-
-            if (auto r = store.begin(); !r) return std::unexpected(r.error());
-            for (auto& res : results) {
-                if (!res) {
-                    store.rollback();
-                    return std::unexpected(res.error());
-                }
-                if (res->commit.parent_count > 1) continue;  // merges are not recorded
-                auto row = store.insert_commit(res->commit, res->compressed_diff);
-                if (!row) {
-                    store.rollback();
-                    return std::unexpected(row.error());
-                }
-                if (auto r = store.add_to_branch(*branch_row, *row); !r) {
-                    store.rollback();
-                    return std::unexpected(r.error());
-                }
-                for (auto& [path, reason] : res->skipped) {
-                    if (auto r = store.add_skip(*row, path, reason); !r) {
-                        store.rollback();
-                        return std::unexpected(r.error());
-                    }
-                }
-                if (!res->skipped.empty()) {
-                    ++report.commits_with_skips;
-                    report.skipped_files += static_cast<int64_t>(res->skipped.size());
-                }
-                ++br.new_commits;
-                ++report.new_commits;
+            report.seconds_reading += std::chrono::duration<double>(t_write - t_wait).count();
+            std::unique_ptr<BatchRead> next = current->end < todo.size() ? launch(current->end) : nullptr;
+            auto written = write_batch(store, *branch_row, current->results, br, report);
+            if (!written) {
+                if (next) next->workers.clear();
+                return std::unexpected(written.error());
             }
-            if (auto r = store.commit(); !r) return std::unexpected(r.error());
             report.seconds_writing +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_write).count();
-            progress.advance(static_cast<int64_t>(end - begin));
+            progress.advance(static_cast<int64_t>(current->end - current->begin));
             if (report.new_commits >= budget) {
+                if (next) next->workers.clear();
                 report.stopped_early = true;
                 report.branches.push_back(br);
                 report.seconds =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 return report;
             }
+            current = std::move(next);
         }
         progress.finish();
         if (auto r = store.begin(); !r) return std::unexpected(r.error());
@@ -239,6 +260,11 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         if (auto r = store.commit(); !r) return std::unexpected(r.error());
         report.branches.push_back(br);
     }
+    for (auto& r : readers)
+        if (!r->git_available()) {
+            report.notes.push_back("the git command could not be run: diffs were read with libgit2 (slower)");
+            break;
+        }
 
     bool changed = std::ranges::any_of(report.branches, [](auto& b) { return !b.up_to_date; });
     auto labelled_version = store.meta("labels_version");

@@ -21,6 +21,8 @@ struct IndexOptions {
     std::optional<std::string> main_branch;  // overrides config's main_names
     std::vector<std::string> only_branches;  // index just these stable branches (plus main)
     bool quiet = false;
+    // Commits read in parallel and written in one transaction: the checkpoint size.
+    size_t batch_size = 2048;
     // Stop after this many new commits (tests use it to simulate a killed run).
     std::optional<int64_t> stop_after;
 };
@@ -40,6 +42,7 @@ struct IndexReport {
     int64_t commits_with_skips = 0;
     bool labels_updated = false;
     bool stopped_early = false;
+    std::vector<std::string> notes;  // degradations worth a warning
     double seconds = 0;
     double seconds_reading = 0;   // wall time the readers took (diffs, parsing)
     double seconds_writing = 0;   // wall time the store took
