@@ -71,7 +71,9 @@ void PatchIdBuilder::add_line(char sign, std::string_view text) {
 void PatchIdBuilder::end_file() {
     if (file_has_lines_) {
         XXH128_hash_t h = XXH3_128bits(file_buffer_.data(), file_buffer_.size());
-        sum_ += (static_cast<unsigned __int128>(h.high64) << 64) | h.low64;
+        uint64_t low = sum_low_ + h.low64;
+        sum_high_ += h.high64 + (low < sum_low_ ? 1 : 0);
+        sum_low_ = low;
     }
     file_buffer_.clear();
     file_has_lines_ = false;
@@ -82,10 +84,9 @@ std::string PatchIdBuilder::finish() {
     if (!any_lines_) return {};
     static const char* kHex = "0123456789abcdef";
     std::string out(32, '0');
-    unsigned __int128 v = sum_;
-    for (int i = 31; i >= 0; --i) {
-        out[i] = kHex[static_cast<unsigned>(v & 0xf)];
-        v >>= 4;
+    for (int i = 0; i < 16; ++i) {
+        out[15 - i] = kHex[(sum_high_ >> (4 * i)) & 0xf];
+        out[31 - i] = kHex[(sum_low_ >> (4 * i)) & 0xf];
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Reading a unified diff (git's format, or a plain one from a mail) into the facts stablepick
 // records: files with lines added and removed, hunk headers, and a patch id. Thread safe.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,7 @@ public:
 
 private:
     void end_file();
-    unsigned __int128 sum_ = 0;
+    uint64_t sum_high_ = 0, sum_low_ = 0;  // a 128-bit sum, kept in two halves
     std::string file_buffer_;
     bool file_has_lines_ = false;
     bool any_lines_ = false;

@@ -1,0 +1,273 @@
+// stablepick import: history that is not a git repository — commit-notification mails
+// (public-inbox archives, mbox files) and kernel.org stable ChangeLogs.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "stablepick/cli/command.hpp"
+#include "stablepick/sources/changelog.hpp"
+#include "stablepick/sources/mail.hpp"
+#include "stablepick/sources/public_inbox.hpp"
+#include "stablepick/util/compress.hpp"
+#include "stablepick/util/progress.hpp"
+#include "stablepick/util/time.hpp"
+
+namespace stablepick::cli {
+namespace {
+
+constexpr int kBatch = 1000;  // mails per transaction: a killed import keeps its progress
+
+struct ImportCounts {
+    int64_t mails = 0, imported = 0, already = 0, no_commit = 0;
+    int64_t labels = 0, labels_already = 0, files = 0;
+};
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(ErrorCode::kNotFound, fmt::format("cannot read '{}'", path.string()));
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Stores the commits of `mails` (fed one by one) in batches.
+class MailImporter {
+public:
+    MailImporter(Store& store, int64_t branch_row, const TrailerConfig& trailers, ImportCounts& counts)
+        : store_(store), branch_row_(branch_row), trailers_(trailers), counts_(counts) {}
+
+    Status add(std::string_view raw) {
+        ++counts_.mails;
+        auto commit = commit_from_mail(raw, trailers_);
+        if (!commit || commit->id.empty()) {
+            ++counts_.no_commit;
+            return {};
+        }
+        if (pending_ == 0)
+            if (auto r = store_.begin(); !r) return r;
+        ++pending_;
+        auto row = store_.commit_row(commit->id);
+        if (!row) return abort(row.error());
+        if (*row) {
+            ++counts_.already;
+        } else {
+            std::string compressed = commit->diff.empty() ? "" : util::zstd_compress(commit->diff);
+            auto inserted = store_.insert_commit(*commit, compressed);
+            if (!inserted) return abort(inserted.error());
+            if (auto r = store_.add_to_branch(branch_row_, *inserted); !r) return abort(r.error());
+            ++counts_.imported;
+        }
+        if (pending_ >= kBatch) return flush();
+        return {};
+    }
+
+    Status flush() {
+        if (pending_ == 0) return {};
+        pending_ = 0;
+        return store_.commit();
+    }
+
+private:
+    Status abort(const Error& e) {
+        store_.rollback();
+        pending_ = 0;
+        return std::unexpected(e);
+    }
+    Store& store_;
+    int64_t branch_row_;
+    const TrailerConfig& trailers_;
+    ImportCounts& counts_;
+    int pending_ = 0;
+};
+
+int import_mbox(Context& ctx, const std::vector<std::string>& paths, const std::string& branch,
+                ImportCounts& counts) {
+    Store& store = *ctx.store;
+    if (auto r = store.begin(); !r) return report(r.error());
+    auto branch_row = store.ensure_branch(branch, BranchKind::kMain);
+    if (!branch_row) {
+        store.rollback();
+        return report(branch_row.error());
+    }
+    if (auto r = store.commit(); !r) return report(r.error());
+    MailImporter importer(store, *branch_row, ctx.config.trailers, counts);
+    for (auto& p : paths) {
+        std::error_code ec;
+        if (!std::filesystem::exists(p, ec))
+            return report(Error{ErrorCode::kNotFound, fmt::format("cannot read '{}': no such file or directory", p)});
+        ++counts.files;
+        if (std::filesystem::is_directory(p, ec)) {
+            auto archive = git::Repository::open(p);
+            if (!archive)
+                return report(Error{ErrorCode::kInvalidInput,
+                                    fmt::format("'{}' is a directory but not a public-inbox git archive", p)});
+            std::unique_ptr<util::Progress> progress;
+            Status failed;
+            auto walked = for_each_public_inbox_mail(
+                *archive,
+                [&](int64_t total) {
+                    progress = std::make_unique<util::Progress>(fmt::format("import {}", p), total, ctx.global.quiet);
+                },
+                [&](std::string_view mail) {
+                    failed = importer.add(mail);
+                    progress->advance();
+                    return failed.has_value();
+                });
+            if (!failed) return report(failed.error());
+            if (!walked) return report(walked.error());
+            if (progress) progress->finish();
+        } else {
+            auto text = read_file(p);
+            if (!text) return report(text.error());
+            auto messages = split_mbox(*text);
+            if (messages.empty() || messages[0].find(':') == std::string::npos)
+                return report(Error{ErrorCode::kInvalidInput, fmt::format("'{}' is not an mbox file", p)});
+            util::Progress progress(fmt::format("import {}", p), static_cast<int64_t>(messages.size()), ctx.global.quiet);
+            for (auto& m : messages) {
+                if (auto r = importer.add(m); !r) return report(r.error());
+                progress.advance();
+            }
+        }
+        if (auto r = importer.flush(); !r) return report(r.error());
+    }
+    return exit_code::kOk;
+}
+
+std::vector<std::filesystem::path> changelog_files(const std::string& path, Error& error) {
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        error = {ErrorCode::kNotFound, fmt::format("cannot read '{}': no such file or directory", path)};
+        return out;
+    }
+    if (!std::filesystem::is_directory(path, ec)) return {path};
+    for (auto& e : std::filesystem::recursive_directory_iterator(path, ec))
+        if (e.is_regular_file() && e.path().filename().string().starts_with("ChangeLog-")) out.push_back(e.path());
+    std::ranges::sort(out);
+    return out;
+}
+
+int import_changelogs(Context& ctx, const std::vector<std::string>& paths, const std::string& date,
+                      ImportCounts& counts) {
+    int64_t default_time = 0;
+    if (!date.empty()) {
+        auto d = util::parse_date(date);
+        if (!d) return report(Error{ErrorCode::kInvalidInput, fmt::format("invalid date '{}': use YYYY-MM-DD", date)});
+        default_time = *d;
+    }
+    std::vector<std::filesystem::path> files;
+    for (auto& p : paths) {
+        Error error;
+        auto found = changelog_files(p, error);
+        if (!error.message.empty()) return report(error);
+        files.insert(files.end(), found.begin(), found.end());
+    }
+    // git log forms first, so a plain id list of the same release adds only what is new.
+    std::vector<std::pair<std::filesystem::path, ChangelogParse>> parsed;
+    for (auto& f : files) {
+        auto text = read_file(f);
+        if (!text) return report(text.error());
+        auto p = parse_changelog(f.filename().string(), *text);
+        if (!p) {
+            warn(fmt::format("skipping {}", p.error().message));
+            continue;
+        }
+        parsed.emplace_back(f, std::move(*p));
+    }
+    std::ranges::stable_sort(parsed, {}, [](auto& p) { return p.second.id_list; });
+    Store& store = *ctx.store;
+    util::Progress progress("import changelogs", static_cast<int64_t>(parsed.size()), ctx.global.quiet);
+    auto exists = store.db().prepare("SELECT 1 FROM backports WHERE main_sha = ? AND branch = ? LIMIT 1");
+    auto expand = store.db().prepare("SELECT sha FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT 2");
+    if (!exists || !expand) return report(Store::error(!exists ? exists.error() : expand.error(), "read labels"));
+    if (auto r = store.begin(); !r) return report(r.error());
+    for (auto& [file, p] : parsed) {
+        ++counts.files;
+        for (auto& label : p.labels) {
+            if (label.main_id.size() < 40) {
+                // An abbreviated upstream id counts when the store knows the one commit it names.
+                expand->bind(1, label.main_id);
+                std::vector<std::string> ids;
+                while (*expand->step()) ids.push_back(expand->text(0));
+                expand->reset();
+                if (ids.size() != 1) continue;
+                label.main_id = ids[0];
+            }
+            if (p.id_list) {
+                exists->bind(1, label.main_id).bind(2, label.branch);
+                bool known = *exists->step();
+                exists->reset();
+                if (known) {
+                    ++counts.labels_already;
+                    continue;
+                }
+                label.stable_time = default_time;
+            }
+            if (auto r = store.add_label(label); !r) {
+                store.rollback();
+                return report(r.error());
+            }
+            if (store.db().changes() > 0) ++counts.labels;
+            else ++counts.labels_already;
+        }
+        progress.advance();
+    }
+    if (auto r = store.commit(); !r) return report(r.error());
+    progress.finish();
+    return exit_code::kOk;
+}
+
+}  // namespace
+
+Command make_import_command() {
+    struct Options {
+        std::vector<std::string> mbox_paths, changelog_paths;
+        std::string branch = "main";
+        std::string date;
+        bool json = false;
+    };
+    auto opts = std::make_shared<Options>();
+    Command c;
+    c.name = "import";
+    c.summary = "import commits from mail archives, or backport labels from stable ChangeLogs";
+    c.needs = kWantsRepo | kNeedsStoreWrite;
+    c.setup = [opts](CLI::App& app) {
+        app.require_subcommand(1);
+        auto* mbox = app.add_subcommand("mbox", "commits from a public-inbox git archive or an mbox file");
+        mbox->add_option("paths", opts->mbox_paths, "archives or mbox files")->required();
+        mbox->add_option("--branch", opts->branch, "main branch the commits belong to")->capture_default_str();
+        mbox->add_flag("--json", opts->json, "print the summary as JSON");
+        auto* changelog = app.add_subcommand("changelog", "backport labels from ChangeLog-X.Y.Z files");
+        changelog->add_option("paths", opts->changelog_paths, "ChangeLog files or directories")->required();
+        changelog->add_option("--date", opts->date, "date of plain id lists, which carry none (YYYY-MM-DD)");
+        changelog->add_flag("--json", opts->json, "print the summary as JSON");
+    };
+    c.run = [opts](Context& ctx) -> int {
+        ImportCounts counts;
+        int rc = !opts->mbox_paths.empty() ? import_mbox(ctx, opts->mbox_paths, opts->branch, counts)
+                                           : import_changelogs(ctx, opts->changelog_paths, opts->date, counts);
+        if (rc != exit_code::kOk) return rc;
+        if (opts->json) {
+            nlohmann::json j{{"files", counts.files}};
+            if (!opts->mbox_paths.empty())
+                j.update({{"mails", counts.mails}, {"imported", counts.imported},
+                          {"already_present", counts.already}, {"without_commit", counts.no_commit}});
+            else
+                j.update({{"labels", counts.labels}, {"already_present", counts.labels_already}});
+            fmt::print("{}\n", j.dump(2));
+        } else if (!opts->mbox_paths.empty()) {
+            fmt::print("{} mails read: {} commits imported, {} already present, {} carried no commit\n",
+                       counts.mails, counts.imported, counts.already, counts.no_commit);
+        } else {
+            fmt::print("{} ChangeLogs read: {} labels imported, {} already present\n", counts.files,
+                       counts.labels, counts.labels_already);
+        }
+        return exit_code::kOk;
+    };
+    return c;
+}
+
+}  // namespace stablepick::cli

@@ -1,0 +1,341 @@
+#include "stablepick/sources/mail.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <strings.h>
+
+#include "stablepick/text/diff_parse.hpp"
+#include "stablepick/text/message.hpp"
+#include "stablepick/util/time.hpp"
+
+namespace stablepick {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string latin1_to_utf8(std::string_view in) {
+    std::string out;
+    for (unsigned char c : in) {
+        if (c < 0x80) out.push_back(static_cast<char>(c));
+        else {
+            out.push_back(static_cast<char>(0xc0 | (c >> 6)));
+            out.push_back(static_cast<char>(0x80 | (c & 0x3f)));
+        }
+    }
+    return out;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// "Name <email>" -> (Name, email)
+std::pair<std::string, std::string> split_address(std::string_view s) {
+    s = trim(s);
+    auto lt = s.rfind('<');
+    auto gt = s.rfind('>');
+    if (lt == std::string_view::npos || gt == std::string_view::npos || gt < lt)
+        return {std::string(s), std::string(s)};
+    std::string name(trim(s.substr(0, lt)));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    return {name, std::string(s.substr(lt + 1, gt - lt - 1))};
+}
+
+std::vector<std::string_view> lines_of(std::string_view text) {
+    std::vector<std::string_view> out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out.push_back(line);
+        pos = end + 1;
+    }
+    return out;
+}
+
+// Fills message, diff and patch id from "message\n---\n<diffstat>\n<diff>" text.
+void fill_from_message_and_diff(std::string_view text, const TrailerConfig& trailers, Commit& c) {
+    // The message ends at the first line that is exactly "---" (format-patch and tip-bot2
+    // both put the diffstat after it); without one, at the first diff header.
+    size_t cut = std::string_view::npos;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = trim(text.substr(pos, end - pos));
+        if (line == "---" || text.substr(pos).starts_with("diff --git ")) {
+            cut = pos;
+            break;
+        }
+        if (end == text.size()) break;
+        pos = end + 1;
+    }
+    std::string_view message = cut == std::string_view::npos ? text : text.substr(0, cut);
+    std::string_view rest = cut == std::string_view::npos ? std::string_view{} : text.substr(cut);
+    std::string subject = c.subject;
+    parse_message(message, trailers, c);
+    if (!subject.empty()) {
+        // format-patch: the Subject header is the subject and the whole text is the body.
+        Commit body_only;
+        parse_message("x\n\n" + std::string(message), trailers, body_only);
+        c.subject = subject;
+        c.body = body_only.body;
+        c.trailers = body_only.trailers;
+    }
+    size_t diff_at = rest.find("diff --git ");
+    if (diff_at == std::string_view::npos) diff_at = rest.find("\n--- ");
+    std::string_view diff = diff_at == std::string_view::npos ? std::string_view{} : rest.substr(diff_at);
+    // A mail signature ("-- \n2.43.0") is not part of the diff.
+    if (auto sig = diff.rfind("\n-- \n"); sig != std::string_view::npos) diff = diff.substr(0, sig + 1);
+    ParsedDiff parsed = parse_unified_diff(diff);
+    c.files = std::move(parsed.files);
+    c.hunks = std::move(parsed.hunks);
+    c.patch_id = std::move(parsed.patch_id);
+    c.diff = to_valid_utf8(diff);
+    c.diff_bytes = static_cast<int64_t>(c.diff.size());
+}
+
+bool is_full_id(std::string_view s) {
+    return s.size() == 40 && std::ranges::all_of(s, [](char ch) { return hex_value(ch) >= 0; });
+}
+
+}  // namespace
+
+std::string decode_quoted_printable(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c != '=') {
+            out.push_back(c);
+            continue;
+        }
+        // "=\n" (or "=\r\n") is a soft line break: the line goes on.
+        if (i + 1 < in.size() && in[i + 1] == '\n') {
+            ++i;
+            continue;
+        }
+        if (i + 2 < in.size() && in[i + 1] == '\r' && in[i + 2] == '\n') {
+            i += 2;
+            continue;
+        }
+        if (i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+            i += 2;
+            continue;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string decode_base64(std::string_view in) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    std::string out;
+    int bits = 0, acc = 0;
+    for (char c : in) {
+        int v = value(c);
+        if (v < 0) continue;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xff));
+        }
+    }
+    return out;
+}
+
+std::string decode_rfc2047(std::string_view in) {
+    static const RE2 kWord(R"(=\?([^?]+)\?([bBqQ])\?([^?]*)\?=)");
+    std::string out;
+    re2::StringPiece input(in.data(), in.size());
+    re2::StringPiece charset, encoding, text;
+    const char* last = in.data();
+    bool previous_was_word = false;
+    while (RE2::FindAndConsume(&input, kWord, &charset, &encoding, &text)) {
+        const char* word_start = text.data() - 2 - encoding.size() - 1 - charset.size() - 2;
+        std::string_view between(last, static_cast<size_t>(word_start - last));
+        // Whitespace between two encoded words is dropped (RFC 2047 section 6.2).
+        if (!(previous_was_word && trim(between).empty())) out.append(between);
+        std::string decoded;
+        if (encoding == "B" || encoding == "b") {
+            decoded = decode_base64(std::string_view(text.data(), text.size()));
+        } else {
+            std::string t(text.data(), text.size());
+            std::ranges::replace(t, '_', ' ');
+            decoded = decode_quoted_printable(t);
+        }
+        std::string cs(charset.data(), charset.size());
+        if (strcasecmp(cs.c_str(), "iso-8859-1") == 0 || strcasecmp(cs.c_str(), "latin1") == 0)
+            decoded = latin1_to_utf8(decoded);
+        out += decoded;
+        last = input.data();
+        previous_was_word = true;
+    }
+    out.append(std::string_view(last, static_cast<size_t>(in.data() + in.size() - last)));
+    return out;
+}
+
+std::string Mail::header(std::string_view name) const {
+    for (auto& [k, v] : headers)
+        if (k.size() == name.size() && strncasecmp(k.data(), name.data(), name.size()) == 0)
+            return decode_rfc2047(v);
+    return {};
+}
+
+std::vector<std::string> split_mbox(std::string_view mbox) {
+    std::vector<std::string> out;
+    std::string current;
+    bool started = false;
+    bool previous_blank = true;
+    for (auto line : lines_of(mbox)) {
+        if (line.starts_with("From ") && previous_blank) {
+            if (started && !trim(current).empty()) out.push_back(std::move(current));
+            current.clear();
+            current.append(line);  // keep the separator: format-patch puts the id there
+            current += '\n';
+            started = true;
+            previous_blank = false;
+            continue;
+        }
+        if (!started) {  // a file without separators holds one message
+            started = true;
+        }
+        // mboxrd escapes body lines that begin with "From " as ">From ".
+        std::string_view l = line;
+        if (l.starts_with(">") && l.find_first_not_of('>') != std::string_view::npos &&
+            l.substr(l.find_first_not_of('>')).starts_with("From "))
+            l.remove_prefix(1);
+        current.append(l);
+        current += '\n';
+        previous_blank = trim(line).empty();
+    }
+    if (started && !trim(current).empty()) out.push_back(std::move(current));
+    return out;
+}
+
+Mail parse_mail(std::string_view raw) {
+    Mail mail;
+    size_t pos = 0;
+    // Skip the mbox separator line.
+    if (raw.starts_with("From ")) pos = std::min(raw.size(), raw.find('\n') + 1);
+    while (pos < raw.size()) {
+        size_t end = raw.find('\n', pos);
+        if (end == std::string_view::npos) end = raw.size();
+        std::string_view line = raw.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        pos = end + 1;
+        if (line.empty()) break;
+        if ((line.front() == ' ' || line.front() == '\t') && !mail.headers.empty()) {
+            mail.headers.back().second += " ";
+            mail.headers.back().second += std::string(trim(line));
+            continue;
+        }
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        mail.headers.emplace_back(std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1))));
+    }
+    std::string_view body = pos < raw.size() ? raw.substr(pos) : std::string_view{};
+    std::string encoding = mail.header("Content-Transfer-Encoding");
+    std::ranges::transform(encoding, encoding.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string decoded = encoding == "quoted-printable" ? decode_quoted_printable(body)
+                          : encoding == "base64"         ? decode_base64(body)
+                                                         : std::string(body);
+    std::string type = mail.header("Content-Type");
+    std::ranges::transform(type, type.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (type.find("iso-8859-1") != std::string::npos || type.find("latin1") != std::string::npos)
+        decoded = latin1_to_utf8(decoded);
+    mail.body = std::move(decoded);
+    return mail;
+}
+
+std::optional<Commit> commit_from_mail(std::string_view raw, const TrailerConfig& trailers) {
+    Mail mail = parse_mail(raw);
+    Commit c;
+    c.source = "mbox";
+    const std::string& body = mail.body;
+    // tip-bot2: "Commit-ID:  <id>" then Author/AuthorDate/Committer/CommitterDate, a blank
+    // line, the message, "---", the diffstat and the diff.
+    static const RE2 kCommitId(R"((?m)^Commit-ID:\s+([0-9a-f]{40})\s*$)");
+    std::string id;
+    if (RE2::PartialMatch(body, kCommitId, &id)) {
+        c.id = id;
+        auto lines = lines_of(body);
+        size_t i = 0;
+        while (i < lines.size() && !lines[i].starts_with("Commit-ID:")) ++i;
+        for (; i < lines.size() && !trim(lines[i]).empty(); ++i) {
+            std::string_view l = lines[i];
+            auto colon = l.find(':');
+            if (colon == std::string_view::npos) continue;
+            std::string_view key = l.substr(0, colon), value = trim(l.substr(colon + 1));
+            if (key == "Author") std::tie(c.author_name, c.author_email) = split_address(value);
+            else if (key == "Committer") std::tie(c.committer_name, c.committer_email) = split_address(value);
+            else if (key == "AuthorDate") c.author_time = util::parse_rfc2822_date(value).value_or(0);
+            else if (key == "CommitterDate") c.commit_time = util::parse_rfc2822_date(value).value_or(0);
+        }
+        size_t offset = 0;
+        for (size_t k = 0; k < i && k < lines.size(); ++k) offset += lines[k].size() + 1;
+        std::string_view rest = offset < body.size() ? std::string_view(body).substr(offset) : std::string_view{};
+        fill_from_message_and_diff(trim(rest), trailers, c);
+        if (c.commit_time == 0) c.commit_time = util::parse_rfc2822_date(mail.header("Date")).value_or(0);
+        if (c.author_time == 0) c.author_time = c.commit_time;
+        return c;
+    }
+    // format-patch: the id is on the mbox separator line.
+    std::string_view first = raw.substr(0, raw.find('\n'));
+    if (first.starts_with("From ") && first.size() >= 45 && is_full_id(first.substr(5, 40))) {
+        Commit p = commit_from_patch(raw, trailers);
+        if (p.files.empty() && p.diff.empty()) return std::nullopt;
+        return p;
+    }
+    return std::nullopt;
+}
+
+Commit commit_from_patch(std::string_view text, const TrailerConfig& trailers) {
+    Commit c;
+    c.source = "patch";
+    std::string_view first = text.substr(0, text.find('\n'));
+    bool is_mail = first.starts_with("From ") || text.find("\nSubject: ") != std::string_view::npos ||
+                   text.starts_with("Subject: ");
+    if (!is_mail) {
+        fill_from_message_and_diff(text, trailers, c);
+        return c;
+    }
+    if (first.starts_with("From ") && first.size() >= 45 && is_full_id(first.substr(5, 40)))
+        c.id = std::string(first.substr(5, 40));
+    Mail mail = parse_mail(text);
+    std::tie(c.author_name, c.author_email) = split_address(mail.header("From"));
+    c.author_time = util::parse_rfc2822_date(mail.header("Date")).value_or(0);
+    c.committer_name = c.author_name;
+    c.committer_email = c.author_email;
+    c.commit_time = c.author_time;
+    std::string subject = mail.header("Subject");
+    // "[PATCH v2 3/7] net: fix" -> "net: fix"
+    static const RE2 kPrefix(R"(^\s*(\[[^\]]*\]\s*)+)");
+    RE2::Replace(&subject, kPrefix, "");
+    c.subject = std::string(trim(subject));
+    fill_from_message_and_diff(mail.body, trailers, c);
+    if (c.subject.empty()) c.subject = std::string(trim(subject));
+    return c;
+}
+
+}  // namespace stablepick
