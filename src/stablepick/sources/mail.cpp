@@ -74,7 +74,9 @@ void fill_from_message_and_diff(std::string_view text, const TrailerConfig& trai
         size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
         std::string_view line = trim(text.substr(pos, end - pos));
-        if (line == "---" || text.substr(pos).starts_with("diff --git ")) {
+        bool plain_diff = text.substr(pos).starts_with("--- ") && end < text.size() &&
+                          text.substr(end + 1).starts_with("+++ ");
+        if (line == "---" || plain_diff || text.substr(pos).starts_with("diff --git ")) {
             cut = pos;
             break;
         }
@@ -94,7 +96,7 @@ void fill_from_message_and_diff(std::string_view text, const TrailerConfig& trai
         c.trailers = body_only.trailers;
     }
     size_t diff_at = rest.find("diff --git ");
-    if (diff_at == std::string_view::npos) diff_at = rest.find("\n--- ");
+    if (diff_at == std::string_view::npos) diff_at = rest.starts_with("--- ") ? 0 : rest.find("\n--- ");
     std::string_view diff = diff_at == std::string_view::npos ? std::string_view{} : rest.substr(diff_at);
     // A mail signature ("-- \n2.43.0") is not part of the diff.
     if (auto sig = diff.rfind("\n-- \n"); sig != std::string_view::npos) diff = diff.substr(0, sig + 1);
@@ -165,33 +167,42 @@ std::string decode_base64(std::string_view in) {
 }
 
 std::string decode_rfc2047(std::string_view in) {
-    static const RE2 kWord(R"(=\?([^?]+)\?([bBqQ])\?([^?]*)\?=)");
+    // "=?charset?Q?text?=" / "=?charset?B?text?=", with whitespace between two words dropped.
     std::string out;
-    re2::StringPiece input(in.data(), in.size());
-    re2::StringPiece charset, encoding, text;
-    const char* last = in.data();
+    size_t pos = 0;
     bool previous_was_word = false;
-    while (RE2::FindAndConsume(&input, kWord, &charset, &encoding, &text)) {
-        const char* word_start = text.data() - 2 - encoding.size() - 1 - charset.size() - 2;
-        std::string_view between(last, static_cast<size_t>(word_start - last));
-        // Whitespace between two encoded words is dropped (RFC 2047 section 6.2).
-        if (!(previous_was_word && trim(between).empty())) out.append(between);
-        std::string decoded;
-        if (encoding == "B" || encoding == "b") {
-            decoded = decode_base64(std::string_view(text.data(), text.size()));
-        } else {
-            std::string t(text.data(), text.size());
-            std::ranges::replace(t, '_', ' ');
-            decoded = decode_quoted_printable(t);
+    std::string pending_space;
+    while (pos < in.size()) {
+        size_t start = in.find("=?", pos);
+        if (start == std::string_view::npos) break;
+        size_t q1 = in.find('?', start + 2);
+        size_t q2 = q1 == std::string_view::npos ? q1 : in.find('?', q1 + 1);
+        size_t end = q2 == std::string_view::npos ? q2 : in.find("?=", q2 + 1);
+        if (end == std::string_view::npos || q2 != q1 + 2) {
+            out.append(in.substr(pos, start + 2 - pos));
+            pos = start + 2;
+            previous_was_word = false;
+            continue;
         }
-        std::string cs(charset.data(), charset.size());
-        if (strcasecmp(cs.c_str(), "iso-8859-1") == 0 || strcasecmp(cs.c_str(), "latin1") == 0)
+        std::string_view between = in.substr(pos, start - pos);
+        if (!(previous_was_word && trim(between).empty())) out.append(between);
+        std::string charset(in.substr(start + 2, q1 - start - 2));
+        char encoding = static_cast<char>(std::toupper(static_cast<unsigned char>(in[q1 + 1])));
+        std::string text(in.substr(q2 + 1, end - q2 - 1));
+        std::string decoded;
+        if (encoding == 'B') {
+            decoded = decode_base64(text);
+        } else {
+            std::ranges::replace(text, '_', ' ');
+            decoded = decode_quoted_printable(text);
+        }
+        if (strcasecmp(charset.c_str(), "iso-8859-1") == 0 || strcasecmp(charset.c_str(), "latin1") == 0)
             decoded = latin1_to_utf8(decoded);
         out += decoded;
-        last = input.data();
+        pos = end + 2;
         previous_was_word = true;
     }
-    out.append(std::string_view(last, static_cast<size_t>(in.data() + in.size() - last)));
+    out.append(in.substr(std::min(pos, in.size())));
     return out;
 }
 

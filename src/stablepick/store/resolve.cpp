@@ -180,8 +180,11 @@ Result<ResolveOutcome> resolve_in_repository(const git::Repository& repo, const 
     if (!query.id.empty()) {
         std::vector<ResolveCandidate> by_id;
         git_object* obj = nullptr;
-        int rc = git_object_lookup_prefix(&obj, repo.get(), nullptr, query.id.size(), GIT_OBJECT_COMMIT);
-        if (query.id.size() < GIT_OID_MINPREFIXLEN) rc = GIT_EAMBIGUOUS;
+        git_oid prefix;
+        int rc = GIT_EAMBIGUOUS;  // too short to look up: enumerate
+        if (query.id.size() >= GIT_OID_MINPREFIXLEN &&
+            git_oid_fromstrn(&prefix, query.id.data(), query.id.size()) == 0)
+            rc = git_object_lookup_prefix(&obj, repo.get(), &prefix, query.id.size(), GIT_OBJECT_COMMIT);
         if (rc == 0) {
             git::ObjectPtr holder(obj);
             if (auto c = candidate_of(*git_object_id(obj))) by_id.push_back(*c);
