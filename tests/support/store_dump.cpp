@@ -42,6 +42,16 @@ std::string dump_store(const std::filesystem::path& db_path) {
     return out;
 }
 
+std::string first_difference(const std::string& a, const std::string& b) {
+    if (a == b) return {};
+    size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    size_t start = a.rfind('\n', i == 0 ? 0 : i - 1);
+    start = start == std::string::npos ? 0 : start + 1;
+    auto line = [&](const std::string& s) { return s.substr(start, s.find('\n', start) - start); };
+    return fmt::format("first difference at byte {}:\n  {}\n  {}", i, line(a), line(b));
+}
+
 void generate_history(const std::filesystem::path& dir, int main_commits) {
     const int64_t t0 = 1577836800;
     auto data = [](const std::string& s) { return fmt::format("data {}\n{}\n", s.size(), s); };

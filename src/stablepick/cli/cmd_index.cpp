@@ -15,6 +15,7 @@ Command make_index_command() {
         std::vector<std::string> branches;
         int64_t stop_after = 0;
         bool json = false;
+        bool no_embed = false;
     };
     auto opts = std::make_shared<Options>();
     Command c;
@@ -27,6 +28,7 @@ Command make_index_command() {
         app.add_option("--stop-after", opts->stop_after,
                        "stop after storing this many new commits (a later run continues)");
         app.add_flag("--json", opts->json, "print the summary as JSON");
+        app.add_flag("--no-embed", opts->no_embed, "do not embed the new commits (similar needs them)");
     };
     c.run = [opts](Context& ctx) -> int {
         git::IndexOptions options;
@@ -37,6 +39,14 @@ Command make_index_command() {
         auto report = git::run_index(*ctx.repo, *ctx.store, ctx.config, options);
         if (!report) return cli::report(report.error());
         for (auto& note : report->notes) warn(note);
+        EmbedReport embedded;
+        if (!opts->no_embed && !report->stopped_early) {
+            auto e = ensure_embeddings(*ctx.store, false, 128, options.quiet);
+            // Too little history to learn from is not a failure of the index.
+            if (!e && e.error().code == ErrorCode::kInvalidInput) warn(fmt::format("no embeddings yet: {}", e.error().message));
+            else if (!e) return cli::report(e.error());
+            else embedded = *e;
+        }
         if (report->skipped_files > 0)
             warn(fmt::format("{} file diffs in {} commits were skipped (blob missing or unreadable); "
                              "see 'stablepick stats'",
@@ -48,6 +58,7 @@ Command make_index_command() {
             j["commits_with_skips"] = report->commits_with_skips;
             j["labels_updated"] = report->labels_updated;
             j["stopped_early"] = report->stopped_early;
+            j["embedded"] = embedded.embedded;
             j["seconds"] = report->seconds;
             j["seconds_reading"] = report->seconds_reading;
             j["seconds_writing"] = report->seconds_writing;
@@ -73,8 +84,9 @@ Command make_index_command() {
         if (report->stopped_early)
             fmt::print("stopped after {} new commits; run 'stablepick index' again to continue\n",
                        report->new_commits);
-        fmt::print("{} new commits in {:.1f}s{}\n", report->new_commits, report->seconds,
-                   report->labels_updated ? "; backport labels updated" : "");
+        fmt::print("{} new commits in {:.1f}s{}{}\n", report->new_commits, report->seconds,
+                   report->labels_updated ? "; backport labels updated" : "",
+                   embedded.embedded ? fmt::format("; {} commits embedded", embedded.embedded) : "");
         return exit_code::kOk;
     };
     return c;

@@ -11,6 +11,7 @@
 
 #include "stablepick/core/config.hpp"
 #include "stablepick/core/error.hpp"
+#include "stablepick/embed/embeddings.hpp"
 #include "stablepick/git/repository.hpp"
 #include "stablepick/store/store.hpp"
 
@@ -56,6 +57,9 @@ Command make_stats_command();
 Command make_labels_command();
 Command make_resolve_command();
 Command make_import_command();
+Command make_embed_command();
+Command make_similar_command();
+Command make_eval_command();
 
 // The table: every subcommand, in the order `stablepick --help` lists them.
 std::vector<Command> all_commands();
@@ -65,5 +69,8 @@ int report(const Error& error);
 void warn(const std::string& message);
 
 int run_cli(int argc, char** argv);
+
+// Fits the builtin model when there is none (or on `refit`) and embeds what has no vector.
+Result<EmbedReport> ensure_embeddings(Store& store, bool refit, int dimension, bool quiet);
 
 }  // namespace stablepick::cli

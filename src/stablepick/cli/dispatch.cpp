@@ -10,7 +10,8 @@ namespace stablepick::cli {
 std::vector<Command> all_commands() {
     return {
         make_index_command(), make_import_command(), make_stats_command(),
-        make_labels_command(), make_resolve_command(),
+        make_labels_command(), make_resolve_command(), make_embed_command(),
+        make_similar_command(), make_eval_command(),
     };
 }
 

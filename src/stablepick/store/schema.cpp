@@ -63,6 +63,15 @@ CREATE TABLE backports(
 CREATE INDEX backports_branch ON backports(branch, stable_time);
 CREATE INDEX backports_stable ON backports(stable_sha);
 )sql",
+    // 2: embedding models and one vector per (model, commit).
+    R"sql(
+CREATE TABLE models(
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, trained_on INTEGER NOT NULL, dimension INTEGER NOT NULL,
+  blob BLOB NOT NULL);
+CREATE TABLE embeddings(
+  model TEXT NOT NULL, commit_id INTEGER NOT NULL, vector BLOB NOT NULL,
+  PRIMARY KEY(model, commit_id)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,46 @@
+#pragma once
+// Embeddings in the store: the text of a stored commit, the builtin model, and one cached
+// vector per (model, commit), so no commit is embedded twice.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stablepick/core/commit.hpp"
+#include "stablepick/embed/builtin_model.hpp"
+#include "stablepick/store/store.hpp"
+#include "stablepick/text/features.hpp"
+
+namespace stablepick {
+
+// What similarity reads of a stored commit (diff decompressed).
+Result<CommitText> load_commit_text(Store& store, int64_t commit_row);
+CommitText commit_text_of(const Commit& commit);
+
+// The model `index` and `similar` use: the one named by meta "embed_model".
+// kNotFound when none has been fitted yet.
+Result<BuiltinModel> load_current_model(Store& store);
+
+// Stored non-merge main-branch commits made before `before` (all when nullopt), by row.
+Result<std::vector<int64_t>> main_commit_rows(Store& store, std::optional<int64_t> before = std::nullopt);
+
+// The terms of stored commits, read in parallel.
+Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<int64_t>& rows);
+
+// Fits a model on main_commit_rows(before), stores it and makes it current.
+// REQUIRES: a store opened for writing.
+Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& options,
+                                         std::optional<int64_t> before = std::nullopt);
+
+struct EmbedReport {
+    int64_t embedded = 0;  // new vectors
+    int64_t cached = 0;    // already in the store
+};
+
+// Embeds every stored commit that has no vector for `model` yet, in checkpointed batches.
+Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool quiet);
+
+std::string vector_to_blob(const std::vector<float>& v);
+std::vector<float> blob_to_vector(std::string_view blob);
+
+}  // namespace stablepick
