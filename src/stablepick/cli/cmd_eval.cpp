@@ -47,6 +47,7 @@ Command make_eval_command() {
         std::string split, until, out;
         size_t k = 10;
         int dimension = 128;
+        int hashed_dimension = 0;
         bool json = false;
     };
     auto opts = std::make_shared<Options>();
@@ -58,7 +59,9 @@ Command make_eval_command() {
         app.add_option("--split", opts->split, "learn from commits before this date (YYYY-MM-DD)")->required();
         app.add_option("--until", opts->until, "score commits up to this date (default: all after the split)");
         app.add_option("-k", opts->k, "neighbours per commit")->capture_default_str()->check(CLI::Range(1, 200));
-        app.add_option("--dimension", opts->dimension, "builtin model's vector size")->capture_default_str();
+        app.add_option("--dimension", opts->dimension, "builtin model's learned dimensions")->capture_default_str();
+        app.add_option("--hashed-dimension", opts->hashed_dimension, "builtin model's hashed dimensions (0: none)")
+            ->capture_default_str();
         app.add_option("--out", opts->out, "also write the Markdown report to this file");
         app.add_flag("--json", opts->json, "print JSON");
     };
@@ -101,6 +104,7 @@ Command make_eval_command() {
         if (!train_terms || !test_terms) return report(!train_terms ? train_terms.error() : test_terms.error());
         BuiltinFitOptions fit;
         fit.dimension = opts->dimension;
+        fit.hashed_dimension = opts->hashed_dimension;
         if (!ctx.global.quiet) fmt::print(stderr, "learning the model from the training commits...\n");
         auto model = BuiltinModel::fit(*train_terms, fit);
         if (!model) return report(model.error());
@@ -110,8 +114,10 @@ Command make_eval_command() {
         for (size_t i = 0; i < train_rows.size(); ++i) index.add(static_cast<int64_t>(i), model->embed((*train_terms)[i]));
         Scored knn{"knn (builtin embedding)", {}, 0, 0};
         double pos_sum = 0, neg_sum = 0;
-        for (size_t i = 0; i < test_rows.size(); ++i)
-            vote(index.search(model->embed((*test_terms)[i]), opts->k), train_y, test_y[i], knn, pos_sum, neg_sum);
+        std::vector<std::vector<float>> queries;
+        for (auto& t : *test_terms) queries.push_back(model->embed(t));
+        auto knn_best = index.search_batch(queries, opts->k);
+        for (size_t i = 0; i < test_rows.size(); ++i) vote(knn_best[i], train_y, test_y[i], knn, pos_sum, neg_sum);
         knn.precision_pos = test_pos ? pos_sum / test_pos : 0;
         knn.precision_neg = test_y.size() > test_pos ? neg_sum / (test_y.size() - test_pos) : 0;
 

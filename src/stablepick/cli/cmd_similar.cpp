@@ -125,7 +125,9 @@ Command make_similar_command() {
                 continue;
             auto blob = vq->blob(1);
             if (blob.size() != model->dimension() * sizeof(float))
-                return report(Error{ErrorCode::kCorrupt, "a stored vector has the wrong size: run 'stablepick embed --refit'"});
+                return report(Error{ErrorCode::kCorrupt,
+                                    fmt::format("a stored vector of model '{}' has {} bytes, not {}: run 'stablepick embed --refit'",
+                                                model->id(), blob.size(), model->dimension() * sizeof(float))});
             int64_t row = vq->int64(0);
             index.add(row, blob_to_vector(blob));
             stored[row] = {sha, vq->text(3), vq->int64(4), backported ? it->second : std::vector<std::string>{}};

@@ -13,7 +13,7 @@
 namespace stablepick {
 namespace {
 
-constexpr uint32_t kMagic = 0x53504d31;  // "SPM1"
+constexpr uint32_t kMagic = 0x53504d32;  // "SPM2"
 
 template <typename T>
 void put(std::string& out, const T& v) {
@@ -50,11 +50,26 @@ std::vector<std::pair<uint32_t, float>> BuiltinModel::tfidf(const std::vector<Te
 }
 
 std::vector<float> BuiltinModel::embed(const std::vector<Term>& terms) const {
-    std::vector<float> v(dimension_, 0.0f);
+    std::vector<float> v(dimension(), 0.0f);
     for (auto& [col, w] : tfidf(terms)) {
         const float* row = projection_.data() + size_t(col) * dimension_;
         for (int d = 0; d < dimension_; ++d) v[d] += w * row[d];
+        if (hashed_dimension_ > 0) {
+            uint64_t h = XXH3_64bits(&columns_[col], sizeof(uint32_t));
+            v[dimension_ + (h >> 1) % hashed_dimension_] += (h & 1) ? w : -w;
+        }
     }
+    // Each part is normalised on its own and weighs half, so neither drowns the other.
+    auto normalise = [&](size_t from, size_t to, double weight) {
+        double norm = 0;
+        for (size_t i = from; i < to; ++i) norm += double(v[i]) * v[i];
+        if (norm <= 0) return;
+        float scale = static_cast<float>(std::sqrt(weight / norm));
+        for (size_t i = from; i < to; ++i) v[i] *= scale;
+    };
+    double learned_weight = hashed_dimension_ > 0 ? 0.5 : 1.0;
+    normalise(0, dimension_, learned_weight);
+    normalise(dimension_, v.size(), 1.0 - learned_weight);
     double norm = 0;
     for (float x : v) norm += double(x) * x;
     if (norm > 0) {
@@ -89,6 +104,7 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
     const int vocab = static_cast<int>(candidates.size());
     const int dim = std::min<int>(opt.dimension, std::max(1, std::min<int>(vocab, static_cast<int>(docs.size())) - 1));
     m.dimension_ = dim;
+    m.hashed_dimension_ = std::max(0, opt.hashed_dimension);
 
     // X: documents x vocabulary, TF-IDF rows.
     using Sparse = Eigen::SparseMatrix<float, Eigen::RowMajor>;
@@ -110,7 +126,10 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
     Eigen::MatrixXf y = x * omega;  // n x k
     auto orthonormal = [](const Eigen::MatrixXf& a) {
         Eigen::HouseholderQR<Eigen::MatrixXf> qr(a);
-        return Eigen::MatrixXf(qr.householderQ() * Eigen::MatrixXf::Identity(a.rows(), a.cols()));
+        // The thin Q only: applying the reflectors to k columns, never forming the n x n Q.
+        Eigen::MatrixXf thin = Eigen::MatrixXf::Identity(a.rows(), a.cols());
+        qr.householderQ().applyThisOnTheLeft(thin);
+        return thin;
     };
     Eigen::MatrixXf q = orthonormal(y);
     for (int it = 0; it < opt.power_iterations; ++it) {
@@ -133,7 +152,7 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
     for (int i = 0; i < vocab; ++i)
         for (int d = 0; d < dim; ++d) m.projection_[size_t(i) * dim + d] = v(i, d);
     uint64_t h = XXH3_64bits(m.projection_.data(), m.projection_.size() * sizeof(float));
-    m.id_ = fmt::format("builtin:lsa{}-{:016x}", dim, h);
+    m.id_ = fmt::format("builtin:lsa{}+hash{}-{:016x}", dim, m.hashed_dimension_, h);
     return m;
 }
 
@@ -141,10 +160,11 @@ std::string BuiltinModel::serialize() const {
     std::string out;
     put(out, kMagic);
     uint32_t id_size = static_cast<uint32_t>(id_.size()), vocab = static_cast<uint32_t>(columns_.size());
-    int32_t dim = dimension_;
+    int32_t dim = dimension_, hashed = hashed_dimension_;
     put(out, id_size);
     out += id_;
     put(out, dim);
+    put(out, hashed);
     put(out, vocab);
     out.append(reinterpret_cast<const char*>(columns_.data()), columns_.size() * sizeof(uint32_t));
     out.append(reinterpret_cast<const char*>(idf_.data()), idf_.size() * sizeof(float));
@@ -155,15 +175,16 @@ std::string BuiltinModel::serialize() const {
 Result<BuiltinModel> BuiltinModel::deserialize(std::string_view in) {
     auto corrupt = [] { return fail(ErrorCode::kCorrupt, "the stored builtin embedding model is damaged: run 'stablepick embed --refit'"); };
     uint32_t magic = 0, id_size = 0, vocab = 0;
-    int32_t dim = 0;
+    int32_t dim = 0, hashed = 0;
     if (!get(in, magic) || magic != kMagic || !get(in, id_size) || in.size() < id_size) return corrupt();
     BuiltinModel m;
     m.id_ = std::string(in.substr(0, id_size));
     in.remove_prefix(id_size);
-    if (!get(in, dim) || !get(in, vocab) || dim <= 0) return corrupt();
+    if (!get(in, dim) || !get(in, hashed) || !get(in, vocab) || dim <= 0 || hashed < 0) return corrupt();
     size_t need = size_t(vocab) * 4 * 2 + size_t(vocab) * dim * 4;
     if (in.size() != need) return corrupt();
     m.dimension_ = dim;
+    m.hashed_dimension_ = hashed;
     m.columns_.resize(vocab);
     m.idf_.resize(vocab);
     m.projection_.resize(size_t(vocab) * dim);

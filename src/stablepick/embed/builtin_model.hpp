@@ -15,7 +15,11 @@
 namespace stablepick {
 
 struct BuiltinFitOptions {
-    int dimension = 128;
+    int dimension = 128;         // dense directions learned by the SVD
+    // Extra dimensions holding the same TF-IDF vector by signed feature hashing, meant to keep
+    // rare terms the SVD drops. Off by default: on systemd-stable it lowered the neighbour
+    // vote's PR-AUC from 0.266 to 0.253 (docs/EVALUATION.md).
+    int hashed_dimension = 0;
     size_t max_vocabulary = 60000;  // most frequent terms kept
     int min_document_frequency = 2;
     int power_iterations = 2;
@@ -36,7 +40,7 @@ public:
 
     // Identifies the model: vectors of different ids are never compared.
     const std::string& id() const { return id_; }
-    int dimension() const { return dimension_; }
+    int dimension() const { return dimension_ + hashed_dimension_; }
     size_t vocabulary() const { return columns_.size(); }
 
     // The TF-IDF vector of `terms` over the model's vocabulary (for the bag-of-words baseline):
@@ -45,7 +49,8 @@ public:
 
 private:
     std::string id_;
-    int dimension_ = 0;
+    int dimension_ = 0;         // learned part
+    int hashed_dimension_ = 0;  // hashed part
     std::vector<uint32_t> columns_;  // hashed term ids kept, sorted
     std::vector<float> idf_;         // per column
     std::vector<float> projection_;  // columns_.size() x dimension_, row-major

@@ -37,6 +37,8 @@ public:
                                   const std::function<bool(int64_t)>& keep = {}) const override;
     size_t size() const override { return keys_.size(); }
     int dimension() const override { return dimension_; }
+    // Many queries at once (one matrix product per block): for evaluations.
+    std::vector<std::vector<Neighbour>> search_batch(const std::vector<std::vector<float>>& queries, size_t k) const;
 
 private:
     int dimension_;
