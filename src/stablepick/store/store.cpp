@@ -77,11 +77,18 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
         auto row = v->step();
         if (!row) return std::unexpected(error(row.error(), fmt::format("read store '{}'", path.string())));
         int version = static_cast<int>(v->int64(0));
-        if (version != kSchemaVersion)
+        if (version < kSchemaVersion) {
+            // An older store: migrations only add, so upgrade it (under the writer's lock)
+            // and read on.
+            v->reset();
+            auto upgraded = open(path, Mode::kWrite);
+            if (!upgraded) return std::unexpected(upgraded.error());
+        } else if (version > kSchemaVersion) {
             return fail(ErrorCode::kCorrupt,
-                        fmt::format("store '{}' has schema version {}, expected {}: run "
-                                    "'stablepick index' to upgrade it",
+                        fmt::format("store '{}' has schema version {}, newer than this stablepick ({}): "
+                                    "upgrade stablepick",
                                     path.string(), version, kSchemaVersion));
+        }
     }
     return Store(std::move(*db), path, std::move(lock));
 }

@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include "stablepick/store/store.hpp"
+#include "support/fixture_repo.hpp"
+
+namespace stablepick {
+namespace {
+
+using testing::TempDir;
+
+TEST(Store, ReadingAnOlderStoreUpgradesIt) {
+    TempDir dir;
+    auto path = dir.path() / "s.sqlite";
+    {
+        auto store = Store::open(path, Store::Mode::kWrite);
+        ASSERT_TRUE(store.has_value());
+        // Make it look like a store written before migration 2.
+        ASSERT_TRUE(store->db().exec("DROP TABLE embeddings; DROP TABLE models; PRAGMA user_version = 1").has_value());
+    }
+    auto read = Store::open(path, Store::Mode::kRead);
+    ASSERT_TRUE(read.has_value()) << read.error().message;
+    auto q = read->db().prepare("SELECT COUNT(*) FROM embeddings");
+    EXPECT_TRUE(q.has_value());
+}
+
+TEST(Store, NewerSchemaIsRefused) {
+    TempDir dir;
+    auto path = dir.path() / "s.sqlite";
+    {
+        auto store = Store::open(path, Store::Mode::kWrite);
+        ASSERT_TRUE(store->db().exec("PRAGMA user_version = 99").has_value());
+    }
+    auto read = Store::open(path, Store::Mode::kRead);
+    ASSERT_FALSE(read.has_value());
+    EXPECT_EQ(read.error().code, ErrorCode::kCorrupt);
+    EXPECT_NE(read.error().message.find("upgrade stablepick"), std::string::npos);
+    auto write = Store::open(path, Store::Mode::kWrite);
+    ASSERT_FALSE(write.has_value());
+}
+
+TEST(Store, GarbageFileIsCorrupt) {
+    TempDir dir;
+    auto path = dir.path() / "s.sqlite";
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fputs("this is not a database, just some text that is long enough to be a header......", f);
+    std::fclose(f);
+    auto read = Store::open(path, Store::Mode::kRead);
+    ASSERT_FALSE(read.has_value());
+    EXPECT_EQ(read.error().code, ErrorCode::kCorrupt) << read.error().message;
+}
+
+}  // namespace
+}  // namespace stablepick
