@@ -6,6 +6,7 @@
 #
 # EXCLUDED-PATH: paths whose blobs a partial clone lacks; `git log -p` stops at a missing blob,
 # so git reads the history without them (stablepick reads them and counts the skips).
+# Embedding is left out (--no-embed): it is measured on its own (docs/BENCHMARKS.md).
 set -euo pipefail
 repo=$1
 runs=${2:-3}
@@ -20,8 +21,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 for i in $(seq "$runs"); do
   /usr/bin/time -f "%e %M" -o "$tmp/git.$i" git -C "$repo" log -p --no-merges --no-renames "$main" "${pathspec[@]}" > /dev/null
   rm -f "$tmp/store.sqlite"*
-  /usr/bin/time -f "%e %M" -o "$tmp/sp.$i" "$bin" -q -C "$repo" --db "$tmp/store.sqlite" index > /dev/null 2>&1
-  /usr/bin/time -f "%e %M" -o "$tmp/noop.$i" "$bin" -q -C "$repo" --db "$tmp/store.sqlite" index > /dev/null 2>&1
+  /usr/bin/time -f "%e %M" -o "$tmp/sp.$i" "$bin" -q -C "$repo" --db "$tmp/store.sqlite" index --no-embed > /dev/null 2>&1
+  /usr/bin/time -f "%e %M" -o "$tmp/noop.$i" "$bin" -q -C "$repo" --db "$tmp/store.sqlite" index --no-embed > /dev/null 2>&1
   echo "run $i: git log -p $(cut -d' ' -f1 "$tmp/git.$i") s; stablepick index $(cut -d' ' -f1 "$tmp/sp.$i") s, $(cut -d' ' -f2 "$tmp/sp.$i") KB peak; second run $(cut -d' ' -f1 "$tmp/noop.$i") s"
 done
 g=$(cat "$tmp"/git.* | cut -d' ' -f1 | median)

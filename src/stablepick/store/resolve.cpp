@@ -145,10 +145,13 @@ Result<ResolveOutcome> resolve_in_store(Store& store, const ResolveQuery& query)
         if (auto r = collect(*q, found, 0); !r) return std::unexpected(r.error());
     } else {
         // The text before the first "..." bounds an index range scan on the subject.
-        auto q = db.prepare("SELECT sha, subject, commit_time FROM commits WHERE subject >= ?1 "
-                            "AND (?1 = '' OR subject < ?1 || x'f48fbfbf') ORDER BY commit_time DESC");
+        // (Two statements: "?1 = '' OR ..." would keep SQLite from using the index at all.)
+        auto q = parts.front().empty()
+                     ? db.prepare("SELECT sha, subject, commit_time FROM commits ORDER BY commit_time DESC")
+                     : db.prepare("SELECT sha, subject, commit_time FROM commits WHERE subject >= ?1 "
+                                  "AND subject < ?1 || char(1114111) ORDER BY commit_time DESC");
         if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-        q->bind(1, parts.front());
+        if (!parts.front().empty()) q->bind(1, parts.front());
         std::vector<ResolveCandidate> range;
         if (auto r = collect(*q, range, 0); !r) return std::unexpected(r.error());
         found = filter(std::move(range), pattern);
