@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <fstream>
 
 #include "support/fixture_repo.hpp"
@@ -103,6 +105,33 @@ TEST(CliEval, RefusesSplitsWithoutData) {
     EXPECT_NE(after.err.find("no test data"), std::string::npos) << after.err;
     auto bad = run_stablepick({"-C", t.repo.path().string(), "eval", "--split", "soon"});
     EXPECT_EQ(bad.exit_code, 8);
+}
+
+}  // namespace
+}  // namespace stablepick
+
+namespace stablepick {
+namespace {
+
+TEST(CliSimilar, VectorsOfAnotherSizeAreRefusedWithHowToRebuild) {
+    TwoTopics t;
+    ASSERT_EQ(run_stablepick({"-q", "-C", t.repo.path().string(), "index"}).exit_code, 0);
+    auto db = t.repo.path() / ".git/stablepick/store.sqlite";
+    // A vector written by a model of another dimension under the current model's id.
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(h, "UPDATE embeddings SET vector = zeroblob(12) "
+                              "WHERE commit_id = (SELECT MIN(commit_id) FROM embeddings)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(h);
+    auto similar = run_stablepick({"-C", t.repo.path().string(), "similar", t.later_usb_fix.substr(0, 10)});
+    EXPECT_EQ(similar.exit_code, 6) << similar.out << similar.err;
+    EXPECT_NE(similar.err.find("stablepick embed --refit"), std::string::npos) << similar.err;
+    // The refit rebuilds every vector (the same history gives the same model id) and similar
+    // works again.
+    ASSERT_EQ(run_stablepick({"-q", "-C", t.repo.path().string(), "embed", "--refit"}).exit_code, 0);
+    auto again = run_stablepick({"-C", t.repo.path().string(), "similar", t.later_usb_fix.substr(0, 10)});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
 }  // namespace

@@ -142,6 +142,14 @@ Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& 
     return model;
 }
 
+Status drop_embeddings(Store& store, const std::string& model) {
+    auto q = store.db().prepare("DELETE FROM embeddings WHERE model = ?");
+    if (!q) return std::unexpected(Store::error(q.error(), "drop embeddings"));
+    q->bind(1, model);
+    if (auto r = q->run(); !r) return std::unexpected(Store::error(r.error(), "drop embeddings"));
+    return {};
+}
+
 Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool quiet) {
     EmbedReport report;
     auto q = store.db().prepare(R"(SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = c.id)

@@ -37,6 +37,9 @@ struct EmbedReport {
     int64_t cached = 0;    // already in the store
 };
 
+// Forgets every vector of `model` (they are computed again on the next embed).
+Status drop_embeddings(Store& store, const std::string& model);
+
 // Embeds every stored commit that has no vector for `model` yet, in checkpointed batches.
 Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool quiet);
 
