@@ -138,6 +138,7 @@ Command make_similar_command() {
         if (!vq) return report(Store::error(vq.error(), "read embeddings"));
         vq->bind(1, model->id()).bind(2, query_time).bind(3, query_sha);
         ExactIndex index(model->dimension());
+        index.reserve(main_rows->size());
         const size_t bytes = model->dimension() * sizeof(float);
         while (true) {
             auto r = vq->step();

@@ -32,6 +32,10 @@ public:
 class ExactIndex : public VectorIndex {
 public:
     explicit ExactIndex(int dimension) : dimension_(dimension) {}
+    void reserve(size_t n) {
+        keys_.reserve(n);
+        data_.reserve(n * static_cast<size_t>(dimension_));
+    }
     void add(int64_t key, std::span<const float> vector) override;
     std::vector<Neighbour> search(std::span<const float> query, size_t k,
                                   const std::function<bool(int64_t)>& keep = {}) const override;

@@ -68,7 +68,10 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
         if (auto r = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r)
             return std::unexpected(error(r.error(), fmt::format("open store '{}'", path.string())));
     }
-    (void)db->exec("PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+    // A writer wants a big page cache; a reader mostly scans (vectors, labels), where mapping
+    // the file beats copying it into a cache that must first be zeroed.
+    (void)db->exec(mode == Mode::kWrite ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
+                                        : "PRAGMA temp_store=MEMORY;");
     if (mode == Mode::kWrite) {
         if (auto r = migrate(*db); !r) return std::unexpected(r.error());
     } else {
