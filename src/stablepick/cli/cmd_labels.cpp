@@ -31,14 +31,9 @@ Command make_labels_command() {
         app.add_flag("--json", opts->json, "print JSON lines");
     };
     c.run = [opts](Context& ctx) -> int {
-        int64_t as_of = INT64_MAX;
-        if (!opts->as_of.empty()) {
-            auto d = util::parse_date(opts->as_of);
-            if (!d)
-                return report(Error{ErrorCode::kInvalidInput,
-                                    fmt::format("invalid date '{}': use YYYY-MM-DD", opts->as_of)});
-            as_of = *d + 86399;
-        }
+        auto parsed = parse_as_of(opts->as_of);
+        if (!parsed) return report(parsed.error());
+        int64_t as_of = *parsed;
         std::vector<std::string> prefixes = opts->commits;
         if (prefixes.empty()) prefixes.push_back("");
         auto q = ctx.store->db().prepare(

@@ -177,14 +177,9 @@ Command make_stats_command() {
         app.add_flag("--json", opts->json, "print JSON");
     };
     c.run = [opts](Context& ctx) -> int {
-        int64_t as_of = INT64_MAX;
-        if (!opts->as_of.empty()) {
-            auto d = util::parse_date(opts->as_of);
-            if (!d)
-                return report(Error{ErrorCode::kInvalidInput,
-                                    fmt::format("invalid date '{}': use YYYY-MM-DD", opts->as_of)});
-            as_of = *d + 86399;  // the whole day counts
-        }
+        auto parsed = parse_as_of(opts->as_of);
+        if (!parsed) return report(parsed.error());
+        int64_t as_of = *parsed;
         auto j = gather(*ctx.store, as_of);
         if (!j) return report(j.error());
         if (opts->json) fmt::print("{}\n", j->dump(2));

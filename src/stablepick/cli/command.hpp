@@ -70,6 +70,10 @@ void warn(const std::string& message);
 
 int run_cli(int argc, char** argv);
 
+// "--as-of YYYY-MM-DD" as the last second of that day (the whole day counts); INT64_MAX when
+// empty. kInvalidInput naming the text otherwise.
+Result<int64_t> parse_as_of(const std::string& text);
+
 // Fits the builtin model when there is none (or on `refit`) and embeds what has no vector.
 Result<EmbedReport> ensure_embeddings(Store& store, bool refit, int dimension, bool quiet);
 

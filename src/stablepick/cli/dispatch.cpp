@@ -4,6 +4,7 @@
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/core/version.hpp"
+#include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
 
@@ -21,6 +22,13 @@ int report(const Error& error) {
 }
 
 void warn(const std::string& message) { fmt::print(stderr, "warning: {}\n", message); }
+
+Result<int64_t> parse_as_of(const std::string& text) {
+    if (text.empty()) return INT64_MAX;
+    auto d = util::parse_date(text);
+    if (!d) return fail(ErrorCode::kInvalidInput, fmt::format("invalid date '{}': use YYYY-MM-DD", text));
+    return *d + 86399;
+}
 
 namespace {
 

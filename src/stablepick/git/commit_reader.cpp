@@ -20,19 +20,6 @@ int print_to_string(const git_diff_delta*, const git_diff_hunk*, const git_diff_
     return 0;
 }
 
-std::string latin1_to_utf8(std::string_view in) {
-    std::string out;
-    out.reserve(in.size() + in.size() / 8);
-    for (unsigned char ch : in) {
-        if (ch < 0x80) {
-            out.push_back(static_cast<char>(ch));
-        } else {
-            out.push_back(static_cast<char>(0xc0 | (ch >> 6)));
-            out.push_back(static_cast<char>(0x80 | (ch & 0x3f)));
-        }
-    }
-    return out;
-}
 
 }  // namespace
 

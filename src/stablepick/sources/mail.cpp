@@ -19,17 +19,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string latin1_to_utf8(std::string_view in) {
-    std::string out;
-    for (unsigned char c : in) {
-        if (c < 0x80) out.push_back(static_cast<char>(c));
-        else {
-            out.push_back(static_cast<char>(0xc0 | (c >> 6)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3f)));
-        }
-    }
-    return out;
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';

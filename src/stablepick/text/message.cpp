@@ -172,6 +172,20 @@ std::string to_valid_utf8(std::string_view text) {
     return out;
 }
 
+std::string latin1_to_utf8(std::string_view in) {
+    std::string out;
+    out.reserve(in.size() + in.size() / 8);
+    for (unsigned char ch : in) {
+        if (ch < 0x80) {
+            out.push_back(static_cast<char>(ch));
+        } else {
+            out.push_back(static_cast<char>(0xc0 | (ch >> 6)));
+            out.push_back(static_cast<char>(0x80 | (ch & 0x3f)));
+        }
+    }
+    return out;
+}
+
 std::vector<BackportMarker> find_backport_markers(std::string_view message) {
     static const RE2 kCherryPick(R"((?i)\(cherry[- ]picked from commit ([0-9a-f]{7,40})\))");
     static const RE2 kUpstreamBracket(R"((?i)\[\s*upstream commit:?\s+([0-9a-f]{7,40})\s*\])");

@@ -20,4 +20,7 @@ std::vector<BackportMarker> find_backport_markers(std::string_view message);
 // Text with invalid UTF-8 sequences replaced by U+FFFD, so everything stored is valid UTF-8.
 std::string to_valid_utf8(std::string_view text);
 
+// ISO-8859-1 bytes as UTF-8 (what a commit's "encoding" header or a mail's charset declares).
+std::string latin1_to_utf8(std::string_view text);
+
 }  // namespace stablepick
