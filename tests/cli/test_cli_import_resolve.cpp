@@ -111,6 +111,10 @@ TEST(CliResolve, AmbiguousExitCodeFromTheStore) {
     auto r = run_stablepick({"-C", repo.path().string(), "resolve", "--force", "0", "change ..."});
     EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
     EXPECT_NE(r.err.find("ambiguous"), std::string::npos);
+    // Forty candidates: twenty are listed, and the rest counted.
+    auto all = run_stablepick({"-C", repo.path().string(), "resolve", "--force", "deadbeef", "change ..."});
+    EXPECT_EQ(all.exit_code, 4);
+    EXPECT_NE(all.err.find("... and 20 more"), std::string::npos) << all.err;
 }
 
 }  // namespace

@@ -77,8 +77,11 @@ Command make_resolve_command() {
                                             query->subject.empty() || query->id.empty() ? "" : fmt::format(" with subject '{}'", query->subject),
                                             hint)});
         }
-        for (auto& f : found)
-            fmt::print(stderr, "  {} {} {}\n", f.id.substr(0, 12), util::format_date(f.time), f.subject);
+        // The newest candidates first; a two-character prefix must not flood the terminal.
+        constexpr size_t kShown = 20;
+        for (size_t i = 0; i < found.size() && i < kShown; ++i)
+            fmt::print(stderr, "  {} {} {}\n", found[i].id.substr(0, 12), util::format_date(found[i].time), found[i].subject);
+        if (found.size() > kShown) fmt::print(stderr, "  ... and {} more\n", found.size() - kShown);
         return report(Error{ErrorCode::kAmbiguous,
                             fmt::format("'{}' is ambiguous: {} candidates{}", query->id.empty() ? query->subject : query->id,
                                         found.size(), query->subject.empty() ? "; give the subject to choose" : "")});
