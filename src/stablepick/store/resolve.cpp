@@ -44,8 +44,22 @@ std::vector<ResolveCandidate> filter(std::vector<ResolveCandidate> in, const std
     return in;
 }
 
-template <typename Step>
-Status collect(util::Statement& q, std::vector<ResolveCandidate>& out, Step&&) {
+// Decides from the commits the id names: true when `out` holds the answer (one or more
+// matches, or not found without --force); false when a --force subject search must follow.
+bool settle_by_id(std::vector<ResolveCandidate> by_id, const ResolveQuery& query, ResolveOutcome& out) {
+    auto kept = filter(by_id, query.subject);
+    if (!kept.empty()) {
+        out.candidates = std::move(kept);
+        return true;
+    }
+    if (query.force) return false;
+    // Without a subject, the id's candidates (if any) are the answer; with a subject that
+    // matches none of them, nothing is.
+    if (query.subject.empty()) out.candidates = std::move(by_id);
+    return true;
+}
+
+Status collect(util::Statement& q, std::vector<ResolveCandidate>& out) {
     while (true) {
         auto row = q.step();
         if (!row) return std::unexpected(Store::error(row.error(), "read commits"));
@@ -120,17 +134,8 @@ Result<ResolveOutcome> resolve_in_store(Store& store, const ResolveQuery& query)
         if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
         q->bind(1, query.id);
         std::vector<ResolveCandidate> by_id;
-        if (auto r = collect(*q, by_id, 0); !r) return std::unexpected(r.error());
-        auto kept = filter(by_id, query.subject);
-        if (!kept.empty()) {
-            out.candidates = std::move(kept);
-            return out;
-        }
-        if (!query.force) {
-            // A subject that matches nothing keeps the id's candidates visible in the error.
-            if (query.subject.empty()) out.candidates = std::move(by_id);
-            return out;
-        }
+        if (auto r = collect(*q, by_id); !r) return std::unexpected(r.error());
+        if (settle_by_id(std::move(by_id), query, out)) return out;
     }
     if (query.subject.empty() || !query.force) return out;
     // --force: search by subject alone, exact first, then with the wildcards.
@@ -142,7 +147,7 @@ Result<ResolveOutcome> resolve_in_store(Store& store, const ResolveQuery& query)
                             "ORDER BY commit_time DESC LIMIT 200");
         if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
         q->bind(1, pattern);
-        if (auto r = collect(*q, found, 0); !r) return std::unexpected(r.error());
+        if (auto r = collect(*q, found); !r) return std::unexpected(r.error());
     } else {
         // The text before the first "..." bounds an index range scan on the subject.
         // (Two statements: "?1 = '' OR ..." would keep SQLite from using the index at all.)
@@ -153,7 +158,7 @@ Result<ResolveOutcome> resolve_in_store(Store& store, const ResolveQuery& query)
         if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
         if (!parts.front().empty()) q->bind(1, parts.front());
         std::vector<ResolveCandidate> range;
-        if (auto r = collect(*q, range, 0); !r) return std::unexpected(r.error());
+        if (auto r = collect(*q, range); !r) return std::unexpected(r.error());
         found = filter(std::move(range), pattern);
     }
     out.candidates = std::move(found);
@@ -198,15 +203,7 @@ Result<ResolveOutcome> resolve_in_repository(const git::Repository& repo, const 
             });
             if (!r) return std::unexpected(r.error());
         }
-        auto kept = filter(by_id, query.subject);
-        if (!kept.empty()) {
-            out.candidates = std::move(kept);
-            return out;
-        }
-        if (!query.force) {
-            if (query.subject.empty()) out.candidates = std::move(by_id);
-            return out;
-        }
+        if (settle_by_id(std::move(by_id), query, out)) return out;
     }
     if (query.subject.empty() || !query.force) return out;
     auto r = all_commits([&](const git_oid& oid) {
