@@ -1,196 +1,281 @@
-// stablepick eval: how well do a commit's nearest earlier neighbours predict whether it was
-// backported? A time split: the model and the neighbours' labels come only from before the
-// split; commits in [split, until) are scored and compared with what really happened.
+// stablepick eval: a time-split backtest of the offline voters and the ballot. Everything is
+// learned from commits before --split with the labels known then; the commits in
+// [split, until) are scored and compared with what really happened. The rule baselines and
+// the base rate are always measured in the same run.
 #include <fmt/format.h>
 
-#include <Eigen/Sparse>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <thread>
-#include <unordered_map>
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/eval/metrics.hpp"
-#include "stablepick/index/vector_index.hpp"
+#include "stablepick/eval/scorecard.hpp"
+#include "stablepick/report/svg.hpp"
 #include "stablepick/util/time.hpp"
+#include "stablepick/vote/offline_model.hpp"
 
 namespace stablepick::cli {
 namespace {
 
-struct Scored {
-    std::string name;
-    std::vector<double> scores;
-    double precision_pos = 0;  // mean share of backported neighbours, for backported commits
-    double precision_neg = 0;  // ... and for commits that were not backported
-};
-
-// Neighbour vote: similarity-weighted share of backported neighbours.
-void vote(const std::vector<Neighbour>& best, const std::vector<int>& train_labels, int label,
-          Scored& out, double& pos_sum, double& neg_sum) {
-    double num = 0, den = 0, share = 0;
-    for (auto& n : best) {
-        double w = std::max(0.0f, n.similarity);
-        num += w * train_labels[n.key];
-        den += w;
-        share += train_labels[n.key];
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        size_t end = std::min(text.find(',', pos), text.size());
+        if (end > pos) out.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
     }
-    out.scores.push_back(den > 0 ? num / den : 0);
-    (label ? pos_sum : neg_sum) += best.empty() ? 0 : share / best.size();
+    return out;
+}
+
+int year_of(int64_t t) { return std::stoi(util::format_date(t).substr(0, 4)); }
+
+Status write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    if (!(out << text)) return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", path));
+    return {};
 }
 
 }  // namespace
 
 Command make_eval_command() {
     struct Options {
-        std::string split, until, out;
+        std::string split, until, out, strip_tag;
+        std::string voters = "knn,model";
+        double threshold = 0.5;
         size_t k = 10;
         int dimension = 128;
-        int hashed_dimension = 0;
         bool json = false;
     };
     auto opts = std::make_shared<Options>();
     Command c;
     c.name = "eval";
-    c.summary = "time-split backtest: do nearest earlier neighbours predict backports? (vs bag of words)";
+    c.summary = "time-split backtest of the voters and the ballot against the rule baselines";
     c.needs = kWantsRepo | kNeedsStoreRead;
     c.setup = [opts](CLI::App& app) {
         app.add_option("--split", opts->split, "learn from commits before this date (YYYY-MM-DD)")->required();
-        app.add_option("--until", opts->until, "score commits up to this date (default: all after the split)");
-        app.add_option("-k", opts->k, "neighbours per commit")->capture_default_str()->check(CLI::Range(1, 200));
-        app.add_option("--dimension", opts->dimension, "builtin model's learned dimensions")->capture_default_str();
-        app.add_option("--hashed-dimension", opts->hashed_dimension, "builtin model's hashed dimensions (0: none)")
+        app.add_option("--until", opts->until, "score commits made before this date (default: all after the split)");
+        app.add_option("--strip-tag", opts->strip_tag,
+                       "drop trailer lines matching this regular expression before anything reads them "
+                       "(e.g. 'stable@dpdk\\.org' to measure without the nomination tag)");
+        app.add_option("--voters", opts->voters, "voters in the ballot, comma separated (cc-stable, fixes-tag, keywords, knn, model)")
             ->capture_default_str();
-        app.add_option("--out", opts->out, "also write the Markdown report to this file");
-        app.add_flag("--json", opts->json, "print JSON");
+        app.add_option("--threshold", opts->threshold, "the weighted ballot's probability that selects a commit")
+            ->capture_default_str()
+            ->check(CLI::Range(0.0, 1.0));
+        app.add_option("-k", opts->k, "precedents per commit")->capture_default_str()->check(CLI::Range(1, 200));
+        app.add_option("--dimension", opts->dimension, "builtin embedding's dimensions")->capture_default_str();
+        app.add_option("--out", opts->out, "write PREFIX.md, PREFIX.json and PREFIX.svg");
+        app.add_flag("--json", opts->json, "print JSON instead of Markdown");
     };
     c.run = [opts](Context& ctx) -> int {
         auto started = std::chrono::steady_clock::now();
+        auto say = [&](const std::string& line) {
+            if (!ctx.global.quiet) fmt::print(stderr, "{}...\n", line);
+        };
         auto split = util::parse_date(opts->split);
-        auto until = opts->until.empty() ? std::optional<int64_t>(INT64_MAX) : util::parse_date(opts->until);
+        auto until = opts->until.empty() ? std::optional<int64_t>(kNever) : util::parse_date(opts->until);
         if (!split || !until)
             return report(Error{ErrorCode::kInvalidInput, "invalid --split or --until date: use YYYY-MM-DD"});
+        if (*until <= *split) return report(Error{ErrorCode::kInvalidInput, "--until must come after --split"});
+        auto ballot_voters = split_list(opts->voters);
+        for (auto& v : ballot_voters)
+            if (std::ranges::find(OfflineModel::voter_names(), v) == OfflineModel::voter_names().end())
+                return report(Error{ErrorCode::kInvalidInput, fmt::format("unknown voter '{}': the offline voters are {}", v,
+                                                                          fmt::join(OfflineModel::voter_names(), ", "))});
+        if (ballot_voters.empty()) return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
         Store& store = *ctx.store;
-        auto all = main_commit_rows(store, *until);
-        if (!all) return report(all.error());
-        // Row -> (sha, time); labels: when each main commit was first backported.
-        std::unordered_map<int64_t, std::pair<std::string, int64_t>> info;
-        auto q = store.db().prepare("SELECT id, sha, commit_time FROM commits");
-        while (*q->step()) info[q->int64(0)] = {q->text(1), q->int64(2)};
-        std::unordered_map<std::string, int64_t> first_backport;
-        auto bq = store.db().prepare("SELECT main_sha, MIN(stable_time) FROM backports GROUP BY main_sha");
-        while (*bq->step()) first_backport[bq->text(0)] = bq->int64(1);
 
-        std::vector<int64_t> train_rows, test_rows;
-        for (int64_t r : *all) (info[r].second < *split ? train_rows : test_rows).push_back(r);
-        if (train_rows.size() < 10)
-            return report(Error{ErrorCode::kInvalidInput, fmt::format("no training data: {} main commits before {}", train_rows.size(), opts->split)});
-        if (test_rows.empty())
-            return report(Error{ErrorCode::kInvalidInput, fmt::format("no test data: no main commit between {} and {}", opts->split, opts->until.empty() ? "now" : opts->until)});
-        std::vector<int> train_y, test_y;
-        for (int64_t r : train_rows) {  // as known at the split
-            auto it = first_backport.find(info[r].first);
-            train_y.push_back(it != first_backport.end() && it->second < *split);
+        say("reading the history");
+        auto corpus = Corpus::load(store, {opts->strip_tag});
+        if (!corpus) return report(corpus.error());
+        const auto& commits = corpus->commits();
+        std::vector<size_t> test;
+        std::vector<int64_t> train_rows, all_rows;
+        std::vector<size_t> all_index;
+        for (size_t i = 0; i < commits.size(); ++i) {
+            if (commits[i].time >= *until) continue;
+            all_rows.push_back(commits[i].row);
+            all_index.push_back(i);
+            if (commits[i].time < *split) train_rows.push_back(commits[i].row);
+            else test.push_back(i);
         }
-        for (int64_t r : test_rows) test_y.push_back(first_backport.contains(info[r].first));
-        size_t train_pos = std::ranges::count(train_y, 1), test_pos = std::ranges::count(test_y, 1);
-        if (train_pos == 0)
-            return report(Error{ErrorCode::kInvalidInput, fmt::format("no backport labels known before {}: index the stable branches or import labels", opts->split)});
+        if (train_rows.size() < 50)
+            return report(Error{ErrorCode::kInvalidInput, fmt::format("no training data: {} main commits before {}",
+                                                                      train_rows.size(), opts->split)});
+        if (test.empty())
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("no test data: no main commit between {} and {}", opts->split,
+                                            opts->until.empty() ? "now" : opts->until)});
+        std::vector<int> y;
+        for (size_t i : test) y.push_back(corpus->first_backport(i) != kNever);
+        size_t positives = std::ranges::count(y, 1);
+        if (positives == 0)
+            return report(Error{ErrorCode::kNotFound,
+                                fmt::format("no backport labels for the {} commits between {} and {}: index the stable "
+                                            "branches or import the stable ChangeLogs that cover them",
+                                            test.size(), opts->split, opts->until.empty() ? "now" : opts->until)});
+        if (corpus->last_label_time() < std::min(*until, commits[test.back()].time))
+            warn(fmt::format("the store knows no backport after {}: later commits in the test window all count as "
+                             "not backported",
+                             util::format_date(corpus->last_label_time())));
 
-        if (!ctx.global.quiet) fmt::print(stderr, "reading {} + {} commits...\n", train_rows.size(), test_rows.size());
+        // The builtin embedding, learned from the training commits only.
+        say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(), opts->split));
         auto train_terms = terms_of(store, train_rows);
-        auto test_terms = terms_of(store, test_rows);
-        if (!train_terms || !test_terms) return report(!train_terms ? train_terms.error() : test_terms.error());
+        if (!train_terms) return report(train_terms.error());
         BuiltinFitOptions fit;
         fit.dimension = opts->dimension;
-        fit.hashed_dimension = opts->hashed_dimension;
-        if (!ctx.global.quiet) fmt::print(stderr, "learning the model from the training commits...\n");
-        auto model = BuiltinModel::fit(*train_terms, fit);
+        auto embedding = BuiltinModel::fit(*train_terms, fit);
+        if (!embedding) return report(embedding.error());
+        train_terms = {};
+        auto terms = terms_of(store, all_rows);
+        if (!terms) return report(terms.error());
+        CorpusVectors vectors(commits.size());
+        for (size_t r = 0; r < all_index.size(); ++r) vectors[all_index[r]] = embedding->embed((*terms)[r]);
+        terms = {};
+
+        TrainOptions train;
+        train.known_at = *split;
+        train.evidence.k = opts->k;
+        train.ballot_voters = ballot_voters;
+        train.ballot.threshold = opts->threshold;
+        train.progress = say;
+        auto model = OfflineModel::train(*corpus, vectors, embedding->id(), train);
         if (!model) return report(model.error());
 
-        // Builtin embedding + exact neighbours (keys are positions in the training set).
-        ExactIndex index(model->dimension());
-        for (size_t i = 0; i < train_rows.size(); ++i) index.add(static_cast<int64_t>(i), model->embed((*train_terms)[i]));
-        Scored knn{"knn (builtin embedding)", {}, 0, 0};
-        double pos_sum = 0, neg_sum = 0;
-        std::vector<std::vector<float>> queries;
-        for (auto& t : *test_terms) queries.push_back(model->embed(t));
-        auto knn_best = index.search_batch(queries, opts->k);
-        for (size_t i = 0; i < test_rows.size(); ++i) vote(knn_best[i], train_y, test_y[i], knn, pos_sum, neg_sum);
-        knn.precision_pos = test_pos ? pos_sum / test_pos : 0;
-        knn.precision_neg = test_y.size() > test_pos ? neg_sum / (test_y.size() - test_pos) : 0;
+        say(fmt::format("scoring {} commits from {}", test.size(), opts->split));
+        std::vector<int64_t> known(test.size(), *split);
+        auto evidence = evidence_for(*corpus, vectors, test, known, train.evidence);
+        auto all_voters = model->voters(OfflineModel::voter_names());
+        if (!all_voters) return report(all_voters.error());
+        auto votes = cast_votes(*all_voters, *corpus, vectors, test, evidence);
 
-        // Baseline: TF-IDF bag of words, exact cosine, same vocabulary, same k.
-        if (!ctx.global.quiet) fmt::print(stderr, "bag-of-words baseline...\n");
-        using Sparse = Eigen::SparseMatrix<float, Eigen::RowMajor>;
-        std::vector<Eigen::Triplet<float>> trip;
-        for (size_t r = 0; r < train_rows.size(); ++r)
-            for (auto& [col, w] : model->tfidf((*train_terms)[r])) trip.emplace_back(static_cast<int>(r), static_cast<int>(col), w);
-        Sparse x(static_cast<int>(train_rows.size()), static_cast<int>(model->vocabulary()));
-        x.setFromTriplets(trip.begin(), trip.end());
-        trip = {};
-        Scored bow{"knn (bag of words, TF-IDF)", std::vector<double>(test_rows.size()), 0, 0};
-        std::vector<std::vector<Neighbour>> bow_best(test_rows.size());
-        constexpr size_t kBlock = 128;
-        std::vector<std::jthread> workers;
-        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-        for (unsigned t = 0; t < threads; ++t) {
-            workers.emplace_back([&, t] {
-                for (size_t b = t * kBlock; b < test_rows.size(); b += threads * kBlock) {
-                    size_t e = std::min(test_rows.size(), b + kBlock);
-                    Eigen::MatrixXf queries = Eigen::MatrixXf::Zero(model->vocabulary(), e - b);
-                    for (size_t i = b; i < e; ++i)
-                        for (auto& [col, w] : model->tfidf((*test_terms)[i])) queries(col, i - b) = w;
-                    Eigen::MatrixXf sims = x * queries;  // train x block
-                    for (size_t i = b; i < e; ++i) {
-                        std::vector<Neighbour> all_n;
-                        all_n.reserve(sims.rows());
-                        for (int r = 0; r < sims.rows(); ++r) all_n.push_back({r, sims(r, i - b)});
-                        size_t k = std::min(opts->k, all_n.size());
-                        std::partial_sort(all_n.begin(), all_n.begin() + k, all_n.end(),
-                                          [](auto& a, auto& c) { return a.similarity > c.similarity; });
-                        all_n.resize(k);
-                        bow_best[i] = std::move(all_n);
-                    }
-                }
-            });
+        // Scorers: every voter alone, then both ballots over the chosen voters.
+        double base_rate_then = double(model->summary().backported) / std::max<size_t>(1, model->summary().commits);
+        std::vector<Scorer> scorers;
+        for (size_t v = 0; v < all_voters->size(); ++v) {
+            Scorer s{(*all_voters)[v]->name(), {}, {}};
+            for (auto& row : votes)
+                s.probabilities.push_back(row[v].verdict == Verdict::kAbstain ? base_rate_then : row[v].probability);
+            scorers.push_back(std::move(s));
         }
-        workers.clear();
-        pos_sum = neg_sum = 0;
-        bow.scores.clear();
-        for (size_t i = 0; i < test_rows.size(); ++i) vote(bow_best[i], train_y, test_y[i], bow, pos_sum, neg_sum);
-        bow.precision_pos = test_pos ? pos_sum / test_pos : 0;
-        bow.precision_neg = test_y.size() > test_pos ? neg_sum / (test_y.size() - test_pos) : 0;
+        std::vector<size_t> ballot_columns;
+        for (auto& name : ballot_voters)
+            ballot_columns.push_back(static_cast<size_t>(std::ranges::find(OfflineModel::voter_names(), name) -
+                                                         OfflineModel::voter_names().begin()));
+        std::map<std::string, std::vector<BallotResult>> ballots;
+        for (auto policy : {BallotPolicy::kWeighted, BallotPolicy::kMajority}) {
+            Scorer s{fmt::format("ballot ({}: {})", ballot_policy_name(policy), fmt::join(ballot_voters, " + ")), {}, {}};
+            auto& results = ballots[ballot_policy_name(policy)];
+            for (auto& row : votes) {
+                std::vector<Vote> chosen;
+                for (size_t col : ballot_columns) chosen.push_back(row[col]);
+                results.push_back(model->ballot(policy).decide(std::move(chosen)));
+                s.probabilities.push_back(results.back().probability);
+                if (policy == BallotPolicy::kMajority) s.decisions.push_back(results.back().selected);
+            }
+            scorers.insert(scorers.begin() + static_cast<std::ptrdiff_t>(policy == BallotPolicy::kWeighted ? 0 : 1),
+                           std::move(s));
+        }
 
-        double base_rate = double(test_pos) / test_y.size();
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        nlohmann::json j{{"split", opts->split}, {"until", opts->until.empty() ? "end" : opts->until},
-                         {"k", opts->k}, {"model", model->id()}, {"vocabulary", model->vocabulary()},
-                         {"train_commits", train_rows.size()}, {"train_backported_known_at_split", train_pos},
-                         {"test_commits", test_rows.size()}, {"test_backported", test_pos},
-                         {"base_rate", base_rate}, {"seconds", seconds}};
+        std::vector<char> untagged;
+        for (size_t i : test) untagged.push_back(!commits[i].nominated);
+        size_t untagged_n = std::ranges::count(untagged, 1), untagged_pos = 0;
+        for (size_t q = 0; q < test.size(); ++q) untagged_pos += untagged[q] && y[q];
+        auto all_rows_card = scorecard(scorers, y, {}, opts->threshold);
+        auto untagged_card = scorecard(scorers, y, untagged, opts->threshold);
+        std::map<int, std::vector<char>> by_year;
+        for (size_t q = 0; q < test.size(); ++q) {
+            auto& mask = by_year[year_of(commits[test[q]].time)];
+            mask.resize(test.size());
+            mask[q] = 1;
+        }
+        const auto& weighted = scorers.front();
+        auto reliability_bins = reliability(weighted.probabilities, y, 10);
+
+        const auto& sum = model->summary();
+        double base_rate = double(positives) / y.size();
+        std::string until_text = opts->until.empty() ? "the end" : opts->until;
         std::string md = fmt::format(
-            "Neighbour vote, k = {}: trained on {} commits before {} ({} backported as known then), "
-            "scored {} commits from {} to {} ({} backported, base rate {:.1f} %).\n\n"
-            "| scorer | ROC-AUC | PR-AUC | recall in top 10 % | recall in top 20 % | backported share of neighbours: of backported commits | of the others |\n"
-            "|---|---|---|---|---|---|---|\n",
-            opts->k, train_rows.size(), opts->split, train_pos, test_rows.size(), opts->split,
-            opts->until.empty() ? "the end" : opts->until, test_pos, 100 * base_rate);
-        md += fmt::format("| base rate (random order) | 0.500 | {:.3f} | 0.100 | 0.200 | – | – |\n", base_rate);
-        for (Scored* s : {&knn, &bow}) {
-            double auc = roc_auc(s->scores, test_y), ap = average_precision(s->scores, test_y);
-            double r10 = recall_at_fraction(s->scores, test_y, 0.1), r20 = recall_at_fraction(s->scores, test_y, 0.2);
-            md += fmt::format("| {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} |\n", s->name, auc, ap, r10, r20,
-                              s->precision_pos, s->precision_neg);
-            j["scorers"].push_back({{"name", s->name}, {"roc_auc", auc}, {"pr_auc", ap}, {"recall_top10", r10},
-                                    {"recall_top20", r20}, {"neighbour_precision_backported", s->precision_pos},
-                                    {"neighbour_precision_others", s->precision_neg}});
+            "# Backtest: split {}, scored until {}\n\n"
+            "Trained on {} commits made before {} ({} backported as known on {}; the {} commits of the last {:.0f} days "
+            "before the split are left out: a backport usually takes up to that long, so their labels were not settled). "
+            "The newest {} of the training commits were held out to calibrate the voters and weigh the ballot.{}\n\n"
+            "Scored {} commits from {} to {}: {} backported (base rate {:.1f} %). Without a stable nomination tag: {} "
+            "commits, {} backported (base rate {:.1f} %).\n\n"
+            "Threshold: the weighted ballot and every voter select a commit at a calibrated probability of {:.2f} or more; "
+            "the majority ballot selects by AUTOSEL's rule (yes-votes >= (n+1)/2 of the voters that answered).\n\n",
+            opts->split, until_text, sum.commits, util::format_date(sum.settled_before), sum.backported, opts->split,
+            train_rows.size() - sum.commits, sum.backport_delay_days, sum.holdout,
+            opts->strip_tag.empty() ? "" : fmt::format(" Trailer lines matching `{}` were stripped first.", opts->strip_tag),
+            y.size(), opts->split, until_text, positives, 100 * base_rate, untagged_n, untagged_pos,
+            untagged_n ? 100.0 * untagged_pos / untagged_n : 0.0, opts->threshold);
+        md += "## All commits\n\n" + scorecard_markdown(all_rows_card);
+        md += fmt::format("| base rate (random order) | 0.500 | {:.3f} | – | – | – | – | 0.050 | 0.100 | 0.200 | {:.4f} |\n\n",
+                          base_rate, base_rate * (1 - base_rate));
+        md += "## Commits without a nomination tag\n\n" + scorecard_markdown(untagged_card) + "\n";
+        md += "## Per year (PR-AUC / recall in the top 20 %)\n\n| year | commits | backported | untagged | ";
+        for (auto& s : scorers) md += s.name + " | ";
+        md += "\n|---|---|---|---|";
+        for (size_t s = 0; s < scorers.size(); ++s) md += "---|";
+        md += "\n";
+        nlohmann::json years = nlohmann::json::array();
+        for (auto& [year, mask] : by_year) {
+            auto card = scorecard(scorers, y, mask, opts->threshold);
+            std::vector<char> untagged_year(mask.size());
+            for (size_t q = 0; q < mask.size(); ++q) untagged_year[q] = mask[q] && untagged[q];
+            auto ucard = scorecard(scorers, y, untagged_year, opts->threshold);
+            md += fmt::format("| {} | {} | {} | {} | ", year, card.front().commits, card.front().backported,
+                              ucard.front().commits);
+            for (auto& r : card) md += fmt::format("{:.3f} / {:.3f} | ", r.pr_auc, r.recall_top20);
+            md += "\n";
+            years.push_back({{"year", year}, {"all", scorecard_json(card)}, {"untagged", scorecard_json(ucard)}});
         }
+        md += fmt::format("\n## Calibration of {}\n\n| predicted | commits | mean predicted | backported |\n|---|---|---|---|\n",
+                          weighted.name);
+        nlohmann::json rel = nlohmann::json::array();
+        for (auto& b : reliability_bins) {
+            if (b.count == 0) continue;
+            md += fmt::format("| {:.1f}–{:.1f} | {} | {:.3f} | {:.3f} |\n", b.low, b.high, b.count, b.mean_predicted,
+                              b.observed_rate);
+            rel.push_back({{"low", b.low}, {"high", b.high}, {"count", b.count}, {"mean_predicted", b.mean_predicted},
+                           {"observed_rate", b.observed_rate}});
+        }
+        const Ballot& wb = model->ballot(BallotPolicy::kWeighted);
+        md += "\nWeighted ballot's learned weights (on each voter's log-odds): ";
+        for (size_t v = 0; v < wb.voters().size(); ++v)
+            md += fmt::format("{}{} {:.2f}", v ? ", " : "", wb.voters()[v], wb.weights()[v]);
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        md += fmt::format(".\n\nRun time: {:.0f} s.\n", seconds);
+
+        nlohmann::json weights = nlohmann::json::object();
+        for (size_t v = 0; v < wb.voters().size(); ++v) weights[wb.voters()[v]] = wb.weights()[v];
+        nlohmann::json j{{"split", opts->split}, {"until", opts->until.empty() ? "end" : opts->until},
+                         {"strip_tag", opts->strip_tag}, {"voters", ballot_voters}, {"threshold", opts->threshold},
+                         {"train", {{"commits", sum.commits}, {"backported", sum.backported}, {"holdout", sum.holdout},
+                                    {"settled_before", util::format_date(sum.settled_before)},
+                                    {"backport_delay_days", sum.backport_delay_days}}},
+                         {"test", {{"commits", y.size()}, {"backported", positives}, {"base_rate", base_rate},
+                                   {"untagged_commits", untagged_n}, {"untagged_backported", untagged_pos}}},
+                         {"all", scorecard_json(all_rows_card)}, {"untagged", scorecard_json(untagged_card)},
+                         {"years", years}, {"reliability", rel}, {"weights", weights}, {"seconds", seconds}};
         if (!opts->out.empty()) {
-            std::ofstream out(opts->out);
-            if (!(out << md))
-                return report(Error{ErrorCode::kIo, fmt::format("cannot write '{}'", opts->out)});
+            std::vector<SvgSeries> curves;
+            for (auto& s : scorers) {
+                SvgSeries series{s.name, {}};
+                for (auto& p : pr_curve(s.probabilities, y)) series.points.emplace_back(p.recall, p.precision);
+                curves.push_back(std::move(series));
+            }
+            std::string svg = pr_and_reliability_svg(
+                fmt::format("Backtest from {} to {}: {} commits, {:.1f} % backported", opts->split, until_text, y.size(),
+                            100 * base_rate),
+                curves, base_rate, reliability_bins);
+            for (auto [suffix, text] : {std::pair{".md", md}, {".json", j.dump(2) + "\n"}, {".svg", svg}})
+                if (auto st = write_file(opts->out + suffix, text); !st) return report(st.error());
         }
         if (opts->json) fmt::print("{}\n", j.dump(2));
         else fmt::print("{}", md);

@@ -60,6 +60,8 @@ Command make_import_command();
 Command make_embed_command();
 Command make_similar_command();
 Command make_eval_command();
+Command make_train_command();
+Command make_review_command();
 
 // The table: every subcommand, in the order `stablepick --help` lists them.
 std::vector<Command> all_commands();

@@ -1,0 +1,92 @@
+// stablepick train: learns the offline voters (word statistics, boosted trees, calibration and
+// the ballot's weights) from all the settled history in the store, and saves them there.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+
+#include "stablepick/cli/command.hpp"
+#include "stablepick/util/time.hpp"
+#include "stablepick/vote/saved_model.hpp"
+
+namespace stablepick::cli {
+
+Command make_train_command() {
+    struct Options {
+        std::string voters = "knn,model";
+        std::string policy = "weighted";
+        double threshold = 0.5;
+        std::string output;
+    };
+    auto opts = std::make_shared<Options>();
+    Command c;
+    c.name = "train";
+    c.summary = "learn the offline voters and the ballot from the store's history";
+    c.needs = kWantsRepo | kNeedsStoreWrite;
+    c.setup = [opts](CLI::App& app) {
+        app.add_option("--voters", opts->voters, "voters in the ballot, comma separated (cc-stable, fixes-tag, keywords, knn, model)")
+            ->capture_default_str();
+        app.add_option("--policy", opts->policy, "how the ballot combines votes: weighted or majority")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"weighted", "majority"}));
+        app.add_option("--threshold", opts->threshold, "the weighted ballot's probability that selects a commit")
+            ->capture_default_str()
+            ->check(CLI::Range(0.0, 1.0));
+        app.add_option("--output", opts->output, "also write the model to this file");
+    };
+    c.run = [opts](Context& ctx) -> int {
+        auto started = std::chrono::steady_clock::now();
+        Store& store = *ctx.store;
+        auto say = [&](const std::string& line) {
+            if (!ctx.global.quiet) fmt::print(stderr, "{}...\n", line);
+        };
+        auto embedded = ensure_embeddings(store, false, 128, ctx.global.quiet);
+        if (!embedded) return report(embedded.error());
+        auto embedding = load_current_model(store);
+        if (!embedding) return report(embedding.error());
+        say("reading the history");
+        auto corpus = Corpus::load(store);
+        if (!corpus) return report(corpus.error());
+        auto vectors = stored_vectors(store, *corpus, embedding->id());
+        if (!vectors) return report(vectors.error());
+
+        TrainOptions train;
+        std::string voters = opts->voters;
+        train.ballot_voters.clear();
+        for (size_t pos = 0; pos <= voters.size();) {
+            size_t end = std::min(voters.find(',', pos), voters.size());
+            if (end > pos) train.ballot_voters.push_back(voters.substr(pos, end - pos));
+            pos = end + 1;
+        }
+        if (train.ballot_voters.empty()) return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
+        train.ballot.policy = *parse_ballot_policy(opts->policy);
+        train.ballot.threshold = opts->threshold;
+        train.progress = say;
+        auto model = OfflineModel::train(*corpus, *vectors, embedding->id(), train);
+        if (!model) return report(model.error());
+        if (auto st = store.begin(); !st) return report(st.error());
+        if (auto st = save_offline_model(store, *model); !st) {
+            store.rollback();
+            return report(st.error());
+        }
+        if (auto st = store.commit(); !st) return report(st.error());
+        if (!opts->output.empty()) {
+            auto id = store_identity(store);
+            if (!id) return report(id.error());
+            if (auto st = write_offline_model(opts->output, *model, *id); !st) return report(st.error());
+        }
+        const auto& s = model->summary();
+        const Ballot& b = model->ballot(model->default_policy());
+        std::string weights;
+        for (size_t v = 0; v < b.voters().size(); ++v) weights += fmt::format("{}{} {:.2f}", v ? ", " : "", b.voters()[v], b.weights()[v]);
+        fmt::print("trained on {} commits before {} ({} backported, {} held out to calibrate) in {:.1f}s\n"
+                   "ballot: {} of {} (weights {})\n",
+                   s.commits, util::format_date(s.settled_before), s.backported, s.holdout,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), opts->policy,
+                   fmt::join(b.voters(), ", "), weights);
+        return exit_code::kOk;
+    };
+    return c;
+}
+
+}  // namespace stablepick::cli

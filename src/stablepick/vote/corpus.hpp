@@ -1,0 +1,79 @@
+#pragma once
+// The history the offline voters learn from and look up: every stored main-branch commit as
+// facts (no diffs), when each was first backported, and when each stable branch began. Loaded
+// in a few bulk queries so a backtest over 80,000 commits reads the store once.
+//
+// Immutable once loaded; thread safe to read.
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "stablepick/core/commit.hpp"
+#include "stablepick/core/error.hpp"
+#include "stablepick/store/store.hpp"
+
+namespace stablepick {
+
+struct FileStat {
+    std::string path;
+    int added = 0, removed = 0;
+};
+
+struct CommitFacts {
+    int64_t row = 0;
+    std::string id;
+    int64_t time = 0;         // committer date: when the commit reached the main branch
+    int64_t author_time = 0;
+    std::string author_email;
+    std::string subject;
+    std::string message;      // body without trailer lines
+    std::vector<Trailer> trailers;  // after --strip-tag
+    bool nominated = false;   // carried a stable nomination (Cc: stable) before any stripping
+    bool is_revert = false;
+    std::vector<FileStat> files;
+    int hunks = 0;
+    std::vector<int> fixes_targets;  // corpus indexes of the commits its Fixes: tags name
+    int fixes_unresolved = 0;        // Fixes: tags naming no stored main commit
+};
+
+inline constexpr int64_t kNever = INT64_MAX;
+
+struct CorpusOptions {
+    // Trailer lines ("Key: value") matching this RE2 pattern are dropped before anything reads
+    // them, so a backtest can pretend a tag was never written. Empty: keep all.
+    std::string strip_tag;
+};
+
+class Corpus {
+public:
+    // Loads every non-merge main-branch commit, oldest first.
+    static Result<Corpus> load(Store& store, const CorpusOptions& options = {});
+
+    const std::vector<CommitFacts>& commits() const { return commits_; }
+    // When commit i was first seen in a stable branch; kNever when it never was (as stored).
+    int64_t first_backport(size_t i) const { return first_backport_[i]; }
+    // Whether commit i was backported, as known at `when`.
+    bool backported_at(size_t i, int64_t when) const { return first_backport_[i] < when; }
+    // Corpus index of a stored row; nullopt when it is not a main commit.
+    std::optional<size_t> index_of_row(int64_t row) const;
+    std::optional<size_t> index_of_id(const std::string& id) const;
+    // The start of the newest stable branch that had begun by `when` (0 when none): a commit
+    // made before it is in a release that has a stable branch.
+    int64_t newest_stable_start(int64_t when) const;
+    // The last backport the store knows of (0 when none).
+    int64_t last_label_time() const { return last_label_time_; }
+
+private:
+    std::vector<CommitFacts> commits_;
+    std::vector<int64_t> first_backport_;
+    std::unordered_map<int64_t, size_t> by_row_;
+    std::vector<std::pair<std::string, size_t>> by_id_;  // sorted, for prefixes
+    std::vector<int64_t> stable_starts_;                 // sorted
+    int64_t last_label_time_ = 0;
+};
+
+// The words of a commit message a word-statistics voter counts: lower case, 3+ letters.
+std::vector<std::string> message_words(const CommitFacts& facts);
+
+}  // namespace stablepick

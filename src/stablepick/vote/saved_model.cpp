@@ -1,0 +1,94 @@
+#include "stablepick/vote/saved_model.hpp"
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "stablepick/embed/embeddings.hpp"
+#include "stablepick/util/compress.hpp"
+
+namespace stablepick {
+namespace {
+
+Result<OfflineModel> parse_model(std::string_view compressed, Store& store, const std::string& where) {
+    auto text = util::zstd_decompress(compressed);
+    if (!text) return fail(ErrorCode::kCorrupt, fmt::format("the voters' model in {} is damaged: run 'stablepick train'", where));
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded())
+        return fail(ErrorCode::kCorrupt, fmt::format("the voters' model in {} is damaged: run 'stablepick train'", where));
+    auto id = store.meta("store_id");
+    if (!id) return std::unexpected(id.error());
+    return OfflineModel::from_json(j, *id);
+}
+
+}  // namespace
+
+Result<std::string> store_identity(Store& store) {
+    auto id = store.meta("store_id");
+    if (!id || !id->empty()) return id;
+    std::random_device rd;
+    std::string made = fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+    if (auto st = store.set_meta("store_id", made); !st) return std::unexpected(st.error());
+    return made;
+}
+
+Status save_offline_model(Store& store, const OfflineModel& model) {
+    auto id = store_identity(store);
+    if (!id) return std::unexpected(id.error());
+    std::string blob = util::zstd_compress(model.to_json(*id).dump());
+    std::string model_id = fmt::format("voters-{:016x}", XXH3_64bits(blob.data(), blob.size()));
+    auto q = store.db().prepare(
+        "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, 'offline-voters', ?, ?, ?)");
+    if (!q) return std::unexpected(Store::error(q.error(), "save the voters' model"));
+    q->bind(1, model_id).bind(2, static_cast<int64_t>(model.summary().commits)).bind(3, model.summary().embedding_dimension);
+    q->bind_blob(4, blob);
+    if (auto r = q->step(); !r) return std::unexpected(Store::error(r.error(), "save the voters' model"));
+    return store.set_meta("voters_model", model_id);
+}
+
+Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model, const std::string& store_id) {
+    std::ofstream out(path, std::ios::binary);
+    if (!(out << util::zstd_compress(model.to_json(store_id).dump())))
+        return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", path.string()));
+    return {};
+}
+
+Result<OfflineModel> load_offline_model(Store& store) {
+    auto id = store.meta("voters_model");
+    if (!id) return std::unexpected(id.error());
+    if (id->empty())
+        return fail(ErrorCode::kNotFound, "no trained voters in this store: run 'stablepick train'");
+    auto q = store.db().prepare("SELECT blob FROM models WHERE id = ?");
+    if (!q) return std::unexpected(Store::error(q.error(), "read the voters' model"));
+    q->bind(1, *id);
+    auto r = q->step();
+    if (!r) return std::unexpected(Store::error(r.error(), "read the voters' model"));
+    if (!*r) return fail(ErrorCode::kCorrupt, fmt::format("the voters' model '{}' is missing: run 'stablepick train'", *id));
+    return parse_model(q->blob(0), store, "the store");
+}
+
+Result<OfflineModel> read_offline_model(const std::filesystem::path& path, Store& store) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(ErrorCode::kNotFound, fmt::format("cannot read '{}'", path.string()));
+    std::string data(std::istreambuf_iterator<char>(in), {});
+    return parse_model(data, store, fmt::format("'{}'", path.string()));
+}
+
+Result<CorpusVectors> stored_vectors(Store& store, const Corpus& corpus, const std::string& model) {
+    CorpusVectors out(corpus.commits().size());
+    auto q = store.db().prepare("SELECT commit_id, vector FROM embeddings WHERE model = ?");
+    if (!q) return std::unexpected(Store::error(q.error(), "read embeddings"));
+    q->bind(1, model);
+    while (true) {
+        auto r = q->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read embeddings"));
+        if (!*r) break;
+        if (auto i = corpus.index_of_row(q->int64(0))) out[*i] = blob_to_vector(q->blob(1));
+    }
+    return out;
+}
+
+}  // namespace stablepick
