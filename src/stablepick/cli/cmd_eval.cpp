@@ -103,13 +103,13 @@ Command make_eval_command() {
             if (commits[i].time < *split) train_rows.push_back(commits[i].row);
             else test.push_back(i);
         }
-        if (train_rows.size() < 50)
-            return report(Error{ErrorCode::kInvalidInput, fmt::format("no training data: {} main commits before {}",
-                                                                      train_rows.size(), opts->split)});
         if (test.empty())
             return report(Error{ErrorCode::kInvalidInput,
                                 fmt::format("no test data: no main commit between {} and {}", opts->split,
                                             opts->until.empty() ? "now" : opts->until)});
+        if (train_rows.size() < 50)
+            return report(Error{ErrorCode::kInvalidInput, fmt::format("no training data: {} main commits before {}",
+                                                                      train_rows.size(), opts->split)});
         std::vector<int> y;
         for (size_t i : test) y.push_back(corpus->first_backport(i) != kNever);
         size_t positives = std::ranges::count(y, 1);
