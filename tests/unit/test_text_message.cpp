@@ -128,3 +128,29 @@ TEST(Message, EmptyMessage) {
 
 }  // namespace
 }  // namespace stablepick
+
+namespace stablepick {
+namespace {
+
+TEST(Message, DpdkNominationParagraphAboveTheSignOffs) {
+    auto c = parse(
+        "net/i40e: fix VF broadcast\n\nThe PF does not set it.\n\n"
+        "Fixes: 61fff9b4c68b (\"net/i40e: set VF broadcast mode from PF\")\n"
+        "Cc: stable@dpdk.org\n\n"
+        "Signed-off-by: W <w@intel.com>\n"
+        "Acked-by: Q <q@intel.com>\n");
+    auto* cc = find_kind(c, Trailer::Kind::kCcStable);
+    ASSERT_NE(cc, nullptr);
+    EXPECT_EQ(cc->value, "stable@dpdk.org");
+    EXPECT_NE(find_kind(c, Trailer::Kind::kFixes), nullptr);
+    EXPECT_NE(find_kind(c, Trailer::Kind::kSignedOffBy), nullptr);
+    // A prose paragraph that merely has a colon is not taken for trailers.
+    auto prose = parse("x: y\n\nNote: this is prose,\nand more prose here.\n\nCc: stable@dpdk.org\n\nSigned-off-by: W <w@x>\n");
+    EXPECT_NE(find_kind(prose, Trailer::Kind::kCcStable), nullptr);
+    size_t others = 0;
+    for (auto& t : prose.trailers) others += t.key == "Note";
+    EXPECT_EQ(others, 0u);
+}
+
+}  // namespace
+}  // namespace stablepick

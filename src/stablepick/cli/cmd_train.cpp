@@ -51,6 +51,9 @@ Command make_train_command() {
         if (!vectors) return report(vectors.error());
 
         TrainOptions train;
+        // Labels as known now; the newest commits, whose backports may still come, are left out.
+        int64_t newest = corpus->commits().empty() ? 0 : corpus->commits().back().time;
+        train.settled_before = newest - backport_delay(*corpus, kNever);
         std::string voters = opts->voters;
         train.ballot_voters.clear();
         for (size_t pos = 0; pos <= voters.size();) {

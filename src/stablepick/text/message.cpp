@@ -249,11 +249,27 @@ void parse_message(std::string_view raw, const TrailerConfig& config, Commit& co
         }
     }
     // Other trailers: the last paragraph whose lines are "Key: value" (git's trailer block),
-    // allowing marker lines such as "[ Upstream commit ... ]" inside it.
+    // allowing marker lines such as "[ Upstream commit ... ]" inside it, and the paragraphs
+    // just before it when every line of them is a trailer: DPDK writes "Fixes: …" and
+    // "Cc: stable@dpdk.org" in a paragraph of their own above the Signed-off-by lines.
     size_t end = body_lines.size();
     while (end > 0 && trim(body_lines[end - 1]).empty()) --end;
     size_t begin = end;
     while (begin > 0 && !trim(body_lines[begin - 1]).empty()) --begin;
+    while (begin > 0) {
+        size_t prev_end = begin;
+        while (prev_end > 0 && trim(body_lines[prev_end - 1]).empty()) --prev_end;
+        size_t prev_begin = prev_end;
+        while (prev_begin > 0 && !trim(body_lines[prev_begin - 1]).empty()) --prev_begin;
+        if (prev_begin == prev_end) break;
+        bool all_trailers = true;
+        for (size_t k = prev_begin; k < prev_end && all_trailers; ++k) {
+            std::string_view key, value;
+            all_trailers = is_trailer_line(body_lines[k], key, value);
+        }
+        if (!all_trailers) break;
+        begin = prev_begin;
+    }
     for (size_t k = begin; k < end; ++k) {
         std::string_view key, value;
         if (!is_trailer_line(body_lines[k], key, value)) continue;
