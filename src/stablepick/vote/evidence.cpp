@@ -6,7 +6,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "stablepick/index/vector_index.hpp"
+#include <Eigen/Dense>
+#include <thread>
 
 namespace stablepick {
 namespace {
@@ -53,21 +54,61 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
     const auto& commits = corpus.commits();
     std::vector<Evidence> out(queries.size());
 
-    // Precedents: an exact search wide enough that dropping later commits leaves k.
+    // Precedents: exact search. Queries go in blocks ordered by the time before which their
+    // precedents must lie, and each block is compared only with the pool commits made before
+    // its latest such time (the pool is in time order), on every core.
     if (!pool.indexes.empty() && !query_vectors.empty()) {
-        ExactIndex index(static_cast<int>(pool.vectors.front().size()));
-        index.reserve(pool.indexes.size());
-        for (size_t p = 0; p < pool.indexes.size(); ++p) index.add(static_cast<int64_t>(p), pool.vectors[p]);
-        auto found = index.search_batch(query_vectors, options.search_width);
-        for (size_t q = 0; q < queries.size(); ++q) {
-            const CommitFacts& self = commits[queries[q]];
-            int64_t before = std::min(self.time, known_at[q]);
-            for (auto& n : found[q]) {
-                size_t j = pool.indexes[static_cast<size_t>(n.key)];
-                if (j == queries[q] || commits[j].time >= before) continue;
-                out[q].precedents.push_back({j, n.similarity, corpus.backported_at(j, known_at[q])});
-                if (out[q].precedents.size() == options.k) break;
-            }
+        const int dim = static_cast<int>(pool.vectors.front().size());
+        using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        RowMatrix data(static_cast<Eigen::Index>(pool.indexes.size()), dim);
+        std::vector<int64_t> pool_time(pool.indexes.size());
+        for (size_t p = 0; p < pool.indexes.size(); ++p) {
+            data.row(static_cast<Eigen::Index>(p)) = Eigen::Map<const Eigen::VectorXf>(pool.vectors[p].data(), dim);
+            pool_time[p] = commits[pool.indexes[p]].time;
+        }
+        std::vector<int64_t> before(queries.size());
+        for (size_t q = 0; q < queries.size(); ++q) before[q] = std::min(commits[queries[q]].time, known_at[q]);
+        std::vector<size_t> by_before(queries.size());
+        std::iota(by_before.begin(), by_before.end(), 0);
+        std::ranges::sort(by_before, [&](size_t a, size_t b) { return before[a] < before[b]; });
+        constexpr size_t kBlock = 256;
+        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+        std::vector<std::jthread> workers;
+        for (unsigned t = 0; t < threads; ++t) {
+            workers.emplace_back([&, t] {
+                for (size_t b = t * kBlock; b < by_before.size(); b += threads * kBlock) {
+                    size_t e = std::min(by_before.size(), b + kBlock);
+                    size_t limit = static_cast<size_t>(std::ranges::lower_bound(pool_time, before[by_before[e - 1]]) -
+                                                       pool_time.begin());
+                    if (limit == 0) continue;
+                    Eigen::MatrixXf qm(dim, static_cast<Eigen::Index>(e - b));
+                    for (size_t i = b; i < e; ++i)
+                        qm.col(static_cast<Eigen::Index>(i - b)) =
+                            Eigen::Map<const Eigen::VectorXf>(query_vectors[by_before[i]].data(), dim);
+                    Eigen::MatrixXf scores = data.topRows(static_cast<Eigen::Index>(limit)) * qm;
+                    std::vector<std::pair<float, size_t>> best;
+                    for (size_t i = b; i < e; ++i) {
+                        size_t q = by_before[i];
+                        size_t own_limit = static_cast<size_t>(std::ranges::lower_bound(pool_time, before[q]) - pool_time.begin());
+                        const float* col = scores.col(static_cast<Eigen::Index>(i - b)).data();
+                        best.clear();
+                        for (size_t p = 0; p < own_limit; ++p) {
+                            if (pool.indexes[p] == queries[q]) continue;
+                            if (best.size() < options.k) {
+                                best.emplace_back(col[p], p);
+                                std::ranges::push_heap(best, std::greater<>());
+                            } else if (col[p] > best.front().first) {
+                                std::ranges::pop_heap(best, std::greater<>());
+                                best.back() = {col[p], p};
+                                std::ranges::push_heap(best, std::greater<>());
+                            }
+                        }
+                        std::ranges::sort(best, std::greater<>());
+                        for (auto& [sim, p] : best)
+                            out[q].precedents.push_back({pool.indexes[p], sim, corpus.backported_at(pool.indexes[p], known_at[q])});
+                    }
+                }
+            });
         }
     }
 

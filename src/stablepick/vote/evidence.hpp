@@ -36,7 +36,6 @@ struct Evidence {
 
 struct EvidenceOptions {
     size_t k = 10;              // precedents kept
-    size_t search_width = 64;   // candidates searched before dropping later or unknown ones
 };
 
 // What may serve as a precedent: corpus commits with their embedding (unit vectors).

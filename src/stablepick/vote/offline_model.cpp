@@ -238,7 +238,7 @@ nlohmann::json OfflineModel::to_json(const std::string& store_id) const {
             {"store_id", store_id},
             {"known_at", known_at_},
             {"features", feature_names_},
-            {"evidence", {{"k", evidence_options_.k}, {"search_width", evidence_options_.search_width}}},
+            {"evidence", {{"k", evidence_options_.k}}},
             {"summary",
              {{"commits", summary_.commits},
               {"backported", summary_.backported},
@@ -274,7 +274,6 @@ Result<OfflineModel> OfflineModel::from_json(const nlohmann::json& j, const std:
         m.known_at_ = j.at("known_at").get<int64_t>();
         m.feature_names_ = j.at("features").get<std::vector<std::string>>();
         m.evidence_options_.k = j.at("evidence").at("k").get<size_t>();
-        m.evidence_options_.search_width = j.at("evidence").at("search_width").get<size_t>();
         auto& s = j.at("summary");
         m.summary_.commits = s.at("commits").get<size_t>();
         m.summary_.backported = s.at("backported").get<size_t>();
