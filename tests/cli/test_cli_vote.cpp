@@ -1,8 +1,7 @@
 // train, review and eval on a generated history where the right answer is known: every fix
 // (a Fixes: tag, words of a fix, files under drivers/) is backported, no feature is.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
@@ -25,20 +24,23 @@ struct FixesAndFeatures {
         for (int i = 0; i < days; ++i) {
             int64_t when = kStart + i * kDay;
             if (i % 5 == 0 && i > 0) {
-                std::string subject = fmt::format("net: fix NULL pointer dereference in rx path {}", i);
-                fixes.push_back(repo.commit(fmt::format("drivers/net/fix_{}.c", i),
-                                            fmt::format("int rx_{}_null_check = 1;\n", i),
-                                            fmt::format("{}\n\nThe rx path crashes when the ring is empty.\n\n"
-                                                        "Fixes: {} (\"{}\")\nSigned-off-by: Dev <dev@example.org>\n",
-                                                        subject, last_feature.substr(0, 12), last_subject),
-                                            when));
+                std::string subject =
+                    fmt::format("net: fix NULL pointer dereference in rx path {}", i);
+                fixes.push_back(repo.commit(
+                    fmt::format("drivers/net/fix_{}.c", i),
+                    fmt::format("int rx_{}_null_check = 1;\n", i),
+                    fmt::format("{}\n\nThe rx path crashes when the ring is empty.\n\n"
+                                "Fixes: {} (\"{}\")\nSigned-off-by: Dev <dev@example.org>\n",
+                                subject, last_feature.substr(0, 12), last_subject),
+                    when));
                 repo.checkout("v1-stable");
                 repo.cherry_pick_x(fixes.back());
                 repo.checkout("main");
             } else {
                 last_subject = fmt::format("tools: add option {} to the builder", i);
-                last_feature = repo.commit(fmt::format("tools/option_{}.c", i), fmt::format("int option_{} = {};\n", i, i),
-                                           last_subject + "\n\nA new feature for the builder.\n", when);
+                last_feature = repo.commit(
+                    fmt::format("tools/option_{}.c", i), fmt::format("int option_{} = {};\n", i, i),
+                    last_subject + "\n\nA new feature for the builder.\n", when);
                 features.push_back(last_feature);
                 if (i == 0) repo.git({"branch", "v1-stable"});
             }
@@ -50,8 +52,8 @@ struct FixesAndFeatures {
 TEST(CliVote, EvalOnAKnownAnswer) {
     FixesAndFeatures h;
     ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
-    auto r = run_stablepick({"-q", "-C", h.dir(), "eval", "--split", "2020-05-10", "--json", "--out",
-                             (h.repo.path() / "report").string()});
+    auto r = run_stablepick({"-q", "-C", h.dir(), "eval", "--split", "2020-05-10", "--json",
+                             "--out", (h.repo.path() / "report").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto j = nlohmann::json::parse(r.out);
     // Days 130..179: 50 commits, the 10 fixes backported.
@@ -65,13 +67,16 @@ TEST(CliVote, EvalOnAKnownAnswer) {
     EXPECT_DOUBLE_EQ(fixes_tag["recall"].get<double>(), 1.0);
     EXPECT_EQ(fixes_tag["flagged"], 10);
     EXPECT_DOUBLE_EQ(fixes_tag["recall_top20"].get<double>(), 1.0);
-    EXPECT_DOUBLE_EQ(fixes_tag["recall_top5"].get<double>(), 0.3);  // 3 of the 10 tied fixes fit in 3 places
-    EXPECT_DOUBLE_EQ(by_name["cc-stable"]["pr_auc"].get<double>(), 0.2);  // no tag at all: the base rate
+    EXPECT_DOUBLE_EQ(fixes_tag["recall_top5"].get<double>(),
+                     0.3);  // 3 of the 10 tied fixes fit in 3 places
+    EXPECT_DOUBLE_EQ(by_name["cc-stable"]["pr_auc"].get<double>(),
+                     0.2);  // no tag at all: the base rate
     auto& ballot = j["all"][0];
     EXPECT_NE(ballot["scorer"].get<std::string>().find("weighted"), std::string::npos);
     EXPECT_GE(ballot["pr_auc"].get<double>(), 0.95);
     EXPECT_DOUBLE_EQ(ballot["recall_top20"].get<double>(), 1.0);
-    for (auto suffix : {".md", ".json", ".svg"}) EXPECT_TRUE(std::filesystem::exists(h.repo.path() / ("report" + std::string(suffix))));
+    for (auto suffix : {".md", ".json", ".svg"})
+        EXPECT_TRUE(std::filesystem::exists(h.repo.path() / ("report" + std::string(suffix))));
 
     auto nothing = run_stablepick({"-C", h.dir(), "eval", "--split", "2019-01-01"});
     EXPECT_EQ(nothing.exit_code, 8);
@@ -79,10 +84,12 @@ TEST(CliVote, EvalOnAKnownAnswer) {
     auto no_test = run_stablepick({"-C", h.dir(), "eval", "--split", "2021-01-01"});
     EXPECT_EQ(no_test.exit_code, 8);
     EXPECT_NE(no_test.err.find("no test data"), std::string::npos) << no_test.err;
-    auto bad_voter = run_stablepick({"-C", h.dir(), "eval", "--split", "2020-05-10", "--voters", "knn,oracle"});
+    auto bad_voter =
+        run_stablepick({"-C", h.dir(), "eval", "--split", "2020-05-10", "--voters", "knn,oracle"});
     EXPECT_EQ(bad_voter.exit_code, 8);
     EXPECT_NE(bad_voter.err.find("unknown voter 'oracle'"), std::string::npos) << bad_voter.err;
-    auto bad_regex = run_stablepick({"-C", h.dir(), "eval", "--split", "2020-05-10", "--strip-tag", "(unclosed"});
+    auto bad_regex = run_stablepick(
+        {"-C", h.dir(), "eval", "--split", "2020-05-10", "--strip-tag", "(unclosed"});
     EXPECT_EQ(bad_regex.exit_code, 8);
     EXPECT_NE(bad_regex.err.find("--strip-tag"), std::string::npos) << bad_regex.err;
 }
@@ -91,7 +98,8 @@ TEST(CliVote, EvalRefusesAWindowWithoutLabels) {
     FixesAndFeatures h;
     ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
     // Days 151..154 hold no fix: nothing in the window was backported.
-    auto r = run_stablepick({"-C", h.dir(), "eval", "--split", "2020-05-31", "--until", "2020-06-04"});
+    auto r =
+        run_stablepick({"-C", h.dir(), "eval", "--split", "2020-05-31", "--until", "2020-06-04"});
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_NE(r.err.find("no backport labels"), std::string::npos) << r.err;
 }
@@ -108,9 +116,11 @@ TEST(CliVote, TrainThenReviewRanksTheFixFirst) {
     ASSERT_EQ(train.exit_code, 0) << train.err;
     EXPECT_NE(train.out.find("trained on"), std::string::npos) << train.out;
 
-    auto r = run_stablepick({"-C", h.dir(), "review", h.features.back().substr(0, 10), h.fixes.back().substr(0, 10)});
+    auto r = run_stablepick(
+        {"-C", h.dir(), "review", h.features.back().substr(0, 10), h.fixes.back().substr(0, 10)});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    size_t fix_at = r.out.find(h.fixes.back().substr(0, 12)), feature_at = r.out.find(h.features.back().substr(0, 12));
+    size_t fix_at = r.out.find(h.fixes.back().substr(0, 12)),
+           feature_at = r.out.find(h.features.back().substr(0, 12));
     ASSERT_NE(fix_at, std::string::npos) << r.out;
     EXPECT_LT(fix_at, feature_at) << r.out;
     EXPECT_NE(r.out.find("YES"), std::string::npos) << r.out;
@@ -127,7 +137,8 @@ TEST(CliVote, TrainThenReviewRanksTheFixFirst) {
     // The model file is tied to this store: another repository's store refuses it.
     FixesAndFeatures other(60);
     ASSERT_EQ(run_stablepick({"-q", "-C", other.dir(), "index"}).exit_code, 0);
-    auto foreign = run_stablepick({"-C", other.dir(), "review", "--model", model_file, other.fixes.back()});
+    auto foreign =
+        run_stablepick({"-C", other.dir(), "review", "--model", model_file, other.fixes.back()});
     EXPECT_EQ(foreign.exit_code, 8);
     EXPECT_NE(foreign.err.find("another store"), std::string::npos) << foreign.err;
     EXPECT_NE(foreign.err.find("stablepick train"), std::string::npos) << foreign.err;

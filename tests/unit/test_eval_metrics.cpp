@@ -18,7 +18,8 @@ TEST(Metrics, RecallAtEachBudget) {
 }
 
 TEST(Metrics, RecallCountsACutTieInProportion) {
-    // A rule scores four commits 1 (two backported) and the rest 0; a budget of two takes half the tie.
+    // A rule scores four commits 1 (two backported) and the rest 0; a budget of two takes half the
+    // tie.
     std::vector<double> s{1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
     std::vector<int> y{1, 0, 1, 0, 0, 0, 0, 0, 0, 1};
     EXPECT_DOUBLE_EQ(recall_at_fraction(s, y, 0.2), 1.0 / 3);

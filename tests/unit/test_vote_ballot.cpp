@@ -6,9 +6,15 @@
 namespace stablepick {
 namespace {
 
-Vote yes(const std::string& voter, double p = 0.8) { return {voter, Verdict::kYes, p, voter + " says yes", {}, {}}; }
-Vote no(const std::string& voter, double p = 0.2) { return {voter, Verdict::kNo, p, voter + " says no", {}, {}}; }
-Vote failed(const std::string& voter) { return {voter, Verdict::kAbstain, 0, "", {}, "connection refused"}; }
+Vote yes(const std::string& voter, double p = 0.8) {
+    return {voter, Verdict::kYes, p, voter + " says yes", {}, {}};
+}
+Vote no(const std::string& voter, double p = 0.2) {
+    return {voter, Verdict::kNo, p, voter + " says no", {}, {}};
+}
+Vote failed(const std::string& voter) {
+    return {voter, Verdict::kAbstain, 0, "", {}, "connection refused"};
+}
 
 // A majority ballot over three voters, calibrated on a held-out set where the answer is known.
 Ballot majority_of_three() {
@@ -101,7 +107,8 @@ TEST(Ballot, RefusesOneClassAndDamagedJson) {
 }
 
 TEST(Svg, CurvesLegendAndEscaping) {
-    std::vector<SvgSeries> series{{"model <trees> & \"co\"", {{0, 1}, {0.5, 0.8}, {1, 0.2}}}, {"knn", {{0, 1}, {1, 0.2}}}};
+    std::vector<SvgSeries> series{{"model <trees> & \"co\"", {{0, 1}, {0.5, 0.8}, {1, 0.2}}},
+                                  {"knn", {{0, 1}, {1, 0.2}}}};
     std::vector<ReliabilityBin> bins{{0, 0.5, 10, 0.2, 0.25}, {0.5, 1, 0, 0, 0}};
     std::string svg = pr_and_reliability_svg("Backtest", series, 0.2, bins);
     EXPECT_TRUE(svg.starts_with("<svg"));
@@ -109,7 +116,8 @@ TEST(Svg, CurvesLegendAndEscaping) {
     EXPECT_NE(svg.find("model &lt;trees&gt; &amp; &quot;co&quot;"), std::string::npos);
     EXPECT_EQ(svg.find("<trees>"), std::string::npos);
     size_t polylines = 0;
-    for (size_t pos = 0; (pos = svg.find("<polyline", pos)) != std::string::npos; ++pos) ++polylines;
+    for (size_t pos = 0; (pos = svg.find("<polyline", pos)) != std::string::npos; ++pos)
+        ++polylines;
     EXPECT_EQ(polylines, 3u);  // two curves and the reliability line
     size_t circles = 0;
     for (size_t pos = 0; (pos = svg.find("<circle", pos)) != std::string::npos; ++pos) ++circles;

@@ -43,9 +43,11 @@ TEST(Calibration, PlattRecoversAKnownLogistic) {
     }
     auto c = Calibrator::fit(s, y, Calibrator::Method::kPlatt);
     ASSERT_TRUE(c);
-    for (double x : {-2.0, 0.0, 0.5, 2.0}) EXPECT_NEAR(c->apply(x), 1 / (1 + std::exp(-(2 * x - 1))), 0.03) << x;
+    for (double x : {-2.0, 0.0, 0.5, 2.0})
+        EXPECT_NEAR(c->apply(x), 1 / (1 + std::exp(-(2 * x - 1))), 0.03) << x;
     // Separable data: finite, monotone, no NaN.
-    auto sep = Calibrator::fit(std::vector<double>{0, 1, 2, 3}, std::vector<int>{0, 0, 1, 1}, Calibrator::Method::kPlatt);
+    auto sep = Calibrator::fit(std::vector<double>{0, 1, 2, 3}, std::vector<int>{0, 0, 1, 1},
+                               Calibrator::Method::kPlatt);
     ASSERT_TRUE(sep);
     double prev = -1;
     for (double x = -1; x <= 4; x += 0.25) {
@@ -59,13 +61,16 @@ TEST(Calibration, PlattRecoversAKnownLogistic) {
 }
 
 TEST(Calibration, JsonRoundTripAndBadInput) {
-    auto c = Calibrator::fit(std::vector<double>{0.1, 0.2, 0.3}, std::vector<int>{0, 1, 1}, Calibrator::Method::kIsotonic);
+    auto c = Calibrator::fit(std::vector<double>{0.1, 0.2, 0.3}, std::vector<int>{0, 1, 1},
+                             Calibrator::Method::kIsotonic);
     ASSERT_TRUE(c);
     auto back = Calibrator::from_json(c->to_json());
     ASSERT_TRUE(back);
     for (double x : {0.0, 0.15, 0.25, 1.0}) EXPECT_DOUBLE_EQ(back->apply(x), c->apply(x));
-    EXPECT_FALSE(Calibrator::fit(std::vector<double>{0.1, 0.2}, std::vector<int>{1, 1}, Calibrator::Method::kIsotonic));
-    EXPECT_FALSE(Calibrator::fit(std::vector<double>{0.1}, std::vector<int>{1}, Calibrator::Method::kPlatt));
+    EXPECT_FALSE(Calibrator::fit(std::vector<double>{0.1, 0.2}, std::vector<int>{1, 1},
+                                 Calibrator::Method::kIsotonic));
+    EXPECT_FALSE(
+        Calibrator::fit(std::vector<double>{0.1}, std::vector<int>{1}, Calibrator::Method::kPlatt));
     auto garbage = Calibrator::from_json(nlohmann::json{{"method", "isotonic"}, {"x", "nope"}});
     ASSERT_FALSE(garbage);
     EXPECT_EQ(garbage.error().code, ErrorCode::kCorrupt);

@@ -31,7 +31,9 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-int year_of(int64_t t) { return std::stoi(util::format_date(t).substr(0, 4)); }
+int year_of(int64_t t) {
+    return std::stoi(util::format_date(t).substr(0, 4));
+}
 
 Status write_file(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
@@ -56,18 +58,27 @@ Command make_eval_command() {
     c.summary = "time-split backtest of the voters and the ballot against the rule baselines";
     c.needs = kWantsRepo | kNeedsStoreRead;
     c.setup = [opts](CLI::App& app) {
-        app.add_option("--split", opts->split, "learn from commits before this date (YYYY-MM-DD)")->required();
-        app.add_option("--until", opts->until, "score commits made before this date (default: all after the split)");
-        app.add_option("--strip-tag", opts->strip_tag,
-                       "drop trailer lines matching this regular expression before anything reads them "
-                       "(e.g. 'stable@dpdk\\.org' to measure without the nomination tag)");
-        app.add_option("--voters", opts->voters, "voters in the ballot, comma separated (cc-stable, fixes-tag, keywords, knn, model)")
+        app.add_option("--split", opts->split, "learn from commits before this date (YYYY-MM-DD)")
+            ->required();
+        app.add_option("--until", opts->until,
+                       "score commits made before this date (default: all after the split)");
+        app.add_option(
+            "--strip-tag", opts->strip_tag,
+            "drop trailer lines matching this regular expression before anything reads them "
+            "(e.g. 'stable@dpdk\\.org' to measure without the nomination tag)");
+        app.add_option(
+               "--voters", opts->voters,
+               "voters in the ballot, comma separated (cc-stable, fixes-tag, keywords, knn, model)")
             ->capture_default_str();
-        app.add_option("--threshold", opts->threshold, "the weighted ballot's probability that selects a commit")
+        app.add_option("--threshold", opts->threshold,
+                       "the weighted ballot's probability that selects a commit")
             ->capture_default_str()
             ->check(CLI::Range(0.0, 1.0));
-        app.add_option("-k", opts->k, "precedents per commit")->capture_default_str()->check(CLI::Range(1, 200));
-        app.add_option("--dimension", opts->dimension, "builtin embedding's dimensions")->capture_default_str();
+        app.add_option("-k", opts->k, "precedents per commit")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 200));
+        app.add_option("--dimension", opts->dimension, "builtin embedding's dimensions")
+            ->capture_default_str();
         app.add_option("--out", opts->out, "write PREFIX.md, PREFIX.json and PREFIX.svg");
         app.add_flag("--json", opts->json, "print JSON instead of Markdown");
     };
@@ -77,16 +88,22 @@ Command make_eval_command() {
             if (!ctx.global.quiet) fmt::print(stderr, "{}...\n", line);
         };
         auto split = util::parse_date(opts->split);
-        auto until = opts->until.empty() ? std::optional<int64_t>(kNever) : util::parse_date(opts->until);
+        auto until =
+            opts->until.empty() ? std::optional<int64_t>(kNever) : util::parse_date(opts->until);
         if (!split || !until)
-            return report(Error{ErrorCode::kInvalidInput, "invalid --split or --until date: use YYYY-MM-DD"});
-        if (*until <= *split) return report(Error{ErrorCode::kInvalidInput, "--until must come after --split"});
+            return report(
+                Error{ErrorCode::kInvalidInput, "invalid --split or --until date: use YYYY-MM-DD"});
+        if (*until <= *split)
+            return report(Error{ErrorCode::kInvalidInput, "--until must come after --split"});
         auto ballot_voters = split_list(opts->voters);
         for (auto& v : ballot_voters)
-            if (std::ranges::find(OfflineModel::voter_names(), v) == OfflineModel::voter_names().end())
-                return report(Error{ErrorCode::kInvalidInput, fmt::format("unknown voter '{}': the offline voters are {}", v,
-                                                                          fmt::join(OfflineModel::voter_names(), ", "))});
-        if (ballot_voters.empty()) return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
+            if (std::ranges::find(OfflineModel::voter_names(), v) ==
+                OfflineModel::voter_names().end())
+                return report(Error{ErrorCode::kInvalidInput,
+                                    fmt::format("unknown voter '{}': the offline voters are {}", v,
+                                                fmt::join(OfflineModel::voter_names(), ", "))});
+        if (ballot_voters.empty())
+            return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
         Store& store = *ctx.store;
 
         say("reading the history");
@@ -100,31 +117,40 @@ Command make_eval_command() {
             if (commits[i].time >= *until) continue;
             all_rows.push_back(commits[i].row);
             all_index.push_back(i);
-            if (commits[i].time < *split) train_rows.push_back(commits[i].row);
-            else test.push_back(i);
+            if (commits[i].time < *split)
+                train_rows.push_back(commits[i].row);
+            else
+                test.push_back(i);
         }
         if (test.empty())
-            return report(Error{ErrorCode::kInvalidInput,
-                                fmt::format("no test data: no main commit between {} and {}", opts->split,
-                                            opts->until.empty() ? "now" : opts->until)});
+            return report(
+                Error{ErrorCode::kInvalidInput,
+                      fmt::format("no test data: no main commit between {} and {}", opts->split,
+                                  opts->until.empty() ? "now" : opts->until)});
         if (train_rows.size() < 50)
-            return report(Error{ErrorCode::kInvalidInput, fmt::format("no training data: {} main commits before {}",
-                                                                      train_rows.size(), opts->split)});
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("no training data: {} main commits before {}",
+                                            train_rows.size(), opts->split)});
         std::vector<int> y;
         for (size_t i : test) y.push_back(corpus->first_backport(i) != kNever);
         size_t positives = std::ranges::count(y, 1);
         if (positives == 0)
-            return report(Error{ErrorCode::kNotFound,
-                                fmt::format("no backport labels for the {} commits between {} and {}: index the stable "
-                                            "branches or import the stable ChangeLogs that cover them",
-                                            test.size(), opts->split, opts->until.empty() ? "now" : opts->until)});
+            return report(Error{
+                ErrorCode::kNotFound,
+                fmt::format(
+                    "no backport labels for the {} commits between {} and {}: index the stable "
+                    "branches or import the stable ChangeLogs that cover them",
+                    test.size(), opts->split, opts->until.empty() ? "now" : opts->until)});
         if (corpus->last_label_time() < std::min(*until, commits[test.back()].time))
-            warn(fmt::format("the store knows no backport after {}: later commits in the test window all count as "
-                             "not backported",
-                             util::format_date(corpus->last_label_time())));
+            warn(
+                fmt::format("the store knows no backport after {}: later commits in the test "
+                            "window all count as "
+                            "not backported",
+                            util::format_date(corpus->last_label_time())));
 
         // The builtin embedding, learned from the training commits only.
-        say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(), opts->split));
+        say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(),
+                        opts->split));
         auto train_terms = terms_of(store, train_rows);
         if (!train_terms) return report(train_terms.error());
         BuiltinFitOptions fit;
@@ -135,7 +161,8 @@ Command make_eval_command() {
         auto terms = terms_of(store, all_rows);
         if (!terms) return report(terms.error());
         CorpusVectors vectors(commits.size());
-        for (size_t r = 0; r < all_index.size(); ++r) vectors[all_index[r]] = embedding->embed((*terms)[r]);
+        for (size_t r = 0; r < all_index.size(); ++r)
+            vectors[all_index[r]] = embedding->embed((*terms)[r]);
         terms = {};
 
         TrainOptions train;
@@ -155,30 +182,38 @@ Command make_eval_command() {
         auto votes = cast_votes(*all_voters, *corpus, vectors, test, evidence);
 
         // Scorers: every voter alone, then both ballots over the chosen voters.
-        double base_rate_then = double(model->summary().backported) / std::max<size_t>(1, model->summary().commits);
+        double base_rate_then =
+            double(model->summary().backported) / std::max<size_t>(1, model->summary().commits);
         std::vector<Scorer> scorers;
         for (size_t v = 0; v < all_voters->size(); ++v) {
             Scorer s{(*all_voters)[v]->name(), {}, {}};
             for (auto& row : votes)
-                s.probabilities.push_back(row[v].verdict == Verdict::kAbstain ? base_rate_then : row[v].probability);
+                s.probabilities.push_back(row[v].verdict == Verdict::kAbstain ? base_rate_then
+                                                                              : row[v].probability);
             scorers.push_back(std::move(s));
         }
         std::vector<size_t> ballot_columns;
         for (auto& name : ballot_voters)
-            ballot_columns.push_back(static_cast<size_t>(std::ranges::find(OfflineModel::voter_names(), name) -
-                                                         OfflineModel::voter_names().begin()));
+            ballot_columns.push_back(
+                static_cast<size_t>(std::ranges::find(OfflineModel::voter_names(), name) -
+                                    OfflineModel::voter_names().begin()));
         std::map<std::string, std::vector<BallotResult>> ballots;
         for (auto policy : {BallotPolicy::kWeighted, BallotPolicy::kMajority}) {
-            Scorer s{fmt::format("ballot ({}: {})", ballot_policy_name(policy), fmt::join(ballot_voters, " + ")), {}, {}};
+            Scorer s{fmt::format("ballot ({}: {})", ballot_policy_name(policy),
+                                 fmt::join(ballot_voters, " + ")),
+                     {},
+                     {}};
             auto& results = ballots[ballot_policy_name(policy)];
             for (auto& row : votes) {
                 std::vector<Vote> chosen;
                 for (size_t col : ballot_columns) chosen.push_back(row[col]);
                 results.push_back(model->ballot(policy).decide(std::move(chosen)));
                 s.probabilities.push_back(results.back().probability);
-                if (policy == BallotPolicy::kMajority) s.decisions.push_back(results.back().selected);
+                if (policy == BallotPolicy::kMajority)
+                    s.decisions.push_back(results.back().selected);
             }
-            scorers.insert(scorers.begin() + static_cast<std::ptrdiff_t>(policy == BallotPolicy::kWeighted ? 0 : 1),
+            scorers.insert(scorers.begin() + static_cast<std::ptrdiff_t>(
+                                                 policy == BallotPolicy::kWeighted ? 0 : 1),
                            std::move(s));
         }
 
@@ -202,23 +237,36 @@ Command make_eval_command() {
         std::string until_text = opts->until.empty() ? "the end" : opts->until;
         std::string md = fmt::format(
             "# Backtest: split {}, scored until {}\n\n"
-            "Trained on {} commits made before {} ({} backported as known on {}; the {} commits of the last {:.0f} days "
-            "before the split are left out: a backport usually takes up to that long, so their labels were not settled). "
-            "The newest {} of the training commits were held out to calibrate the voters and weigh the ballot.{}\n\n"
-            "Scored {} commits from {} to {}: {} backported (base rate {:.1f} %). Without a stable nomination tag: {} "
+            "Trained on {} commits made before {} ({} backported as known on {}; the {} commits of "
+            "the last {:.0f} days "
+            "before the split are left out: a backport usually takes up to that long, so their "
+            "labels were not settled). "
+            "The newest {} of the training commits were held out to calibrate the voters and weigh "
+            "the ballot.{}\n\n"
+            "Scored {} commits from {} to {}: {} backported (base rate {:.1f} %). Without a stable "
+            "nomination tag: {} "
             "commits, {} backported (base rate {:.1f} %).\n\n"
-            "Threshold: the weighted ballot and every voter select a commit at a calibrated probability of {:.2f} or more; "
-            "the majority ballot selects by AUTOSEL's rule (yes-votes >= (n+1)/2 of the voters that answered).\n\n",
-            opts->split, until_text, sum.commits, util::format_date(sum.settled_before), sum.backported, opts->split,
-            train_rows.size() - sum.commits, sum.backport_delay_days, sum.holdout,
-            opts->strip_tag.empty() ? "" : fmt::format(" Trailer lines matching `{}` were stripped first.", opts->strip_tag),
+            "Threshold: the weighted ballot and every voter select a commit at a calibrated "
+            "probability of {:.2f} or more; "
+            "the majority ballot selects by AUTOSEL's rule (yes-votes >= (n+1)/2 of the voters "
+            "that answered).\n\n",
+            opts->split, until_text, sum.commits, util::format_date(sum.settled_before),
+            sum.backported, opts->split, train_rows.size() - sum.commits, sum.backport_delay_days,
+            sum.holdout,
+            opts->strip_tag.empty()
+                ? ""
+                : fmt::format(" Trailer lines matching `{}` were stripped first.", opts->strip_tag),
             y.size(), opts->split, until_text, positives, 100 * base_rate, untagged_n, untagged_pos,
             untagged_n ? 100.0 * untagged_pos / untagged_n : 0.0, opts->threshold);
         md += "## All commits\n\n" + scorecard_markdown(all_rows_card);
-        md += fmt::format("| base rate (random order) | 0.500 | {:.3f} | – | – | – | – | 0.050 | 0.100 | 0.200 | {:.4f} |\n\n",
-                          base_rate, base_rate * (1 - base_rate));
+        md += fmt::format(
+            "| base rate (random order) | 0.500 | {:.3f} | – | – | – | – | 0.050 | 0.100 | 0.200 | "
+            "{:.4f} |\n\n",
+            base_rate, base_rate * (1 - base_rate));
         md += "## Commits without a nomination tag\n\n" + scorecard_markdown(untagged_card) + "\n";
-        md += "## Per year (PR-AUC / recall in the top 20 %)\n\n| year | commits | backported | untagged | ";
+        md +=
+            "## Per year (PR-AUC / recall in the top 20 %)\n\n| year | commits | backported | "
+            "untagged | ";
         for (auto& s : scorers) md += s.name + " | ";
         md += "\n|---|---|---|---|";
         for (size_t s = 0; s < scorers.size(); ++s) md += "---|";
@@ -229,56 +277,82 @@ Command make_eval_command() {
             std::vector<char> untagged_year(mask.size());
             for (size_t q = 0; q < mask.size(); ++q) untagged_year[q] = mask[q] && untagged[q];
             auto ucard = scorecard(scorers, y, untagged_year, opts->threshold);
-            md += fmt::format("| {} | {} | {} | {} | ", year, card.front().commits, card.front().backported,
-                              ucard.front().commits);
+            md += fmt::format("| {} | {} | {} | {} | ", year, card.front().commits,
+                              card.front().backported, ucard.front().commits);
             for (auto& r : card) md += fmt::format("{:.3f} / {:.3f} | ", r.pr_auc, r.recall_top20);
             md += "\n";
-            years.push_back({{"year", year}, {"all", scorecard_json(card)}, {"untagged", scorecard_json(ucard)}});
+            years.push_back({{"year", year},
+                             {"all", scorecard_json(card)},
+                             {"untagged", scorecard_json(ucard)}});
         }
-        md += fmt::format("\n## Calibration of {}\n\n| predicted | commits | mean predicted | backported |\n|---|---|---|---|\n",
-                          weighted.name);
+        md += fmt::format(
+            "\n## Calibration of {}\n\n| predicted | commits | mean predicted | backported "
+            "|\n|---|---|---|---|\n",
+            weighted.name);
         nlohmann::json rel = nlohmann::json::array();
         for (auto& b : reliability_bins) {
             if (b.count == 0) continue;
-            md += fmt::format("| {:.1f}–{:.1f} | {} | {:.3f} | {:.3f} |\n", b.low, b.high, b.count, b.mean_predicted,
-                              b.observed_rate);
-            rel.push_back({{"low", b.low}, {"high", b.high}, {"count", b.count}, {"mean_predicted", b.mean_predicted},
+            md += fmt::format("| {:.1f}–{:.1f} | {} | {:.3f} | {:.3f} |\n", b.low, b.high, b.count,
+                              b.mean_predicted, b.observed_rate);
+            rel.push_back({{"low", b.low},
+                           {"high", b.high},
+                           {"count", b.count},
+                           {"mean_predicted", b.mean_predicted},
                            {"observed_rate", b.observed_rate}});
         }
         const Ballot& wb = model->ballot(BallotPolicy::kWeighted);
         md += "\nWeighted ballot's learned weights (on each voter's log-odds): ";
         for (size_t v = 0; v < wb.voters().size(); ++v)
             md += fmt::format("{}{} {:.2f}", v ? ", " : "", wb.voters()[v], wb.weights()[v]);
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         md += fmt::format(".\n\nRun time: {:.0f} s.\n", seconds);
 
         nlohmann::json weights = nlohmann::json::object();
         for (size_t v = 0; v < wb.voters().size(); ++v) weights[wb.voters()[v]] = wb.weights()[v];
-        nlohmann::json j{{"split", opts->split}, {"until", opts->until.empty() ? "end" : opts->until},
-                         {"strip_tag", opts->strip_tag}, {"voters", ballot_voters}, {"threshold", opts->threshold},
-                         {"train", {{"commits", sum.commits}, {"backported", sum.backported}, {"holdout", sum.holdout},
-                                    {"settled_before", util::format_date(sum.settled_before)},
-                                    {"backport_delay_days", sum.backport_delay_days}}},
-                         {"test", {{"commits", y.size()}, {"backported", positives}, {"base_rate", base_rate},
-                                   {"untagged_commits", untagged_n}, {"untagged_backported", untagged_pos}}},
-                         {"all", scorecard_json(all_rows_card)}, {"untagged", scorecard_json(untagged_card)},
-                         {"years", years}, {"reliability", rel}, {"weights", weights}, {"seconds", seconds}};
+        nlohmann::json j{{"split", opts->split},
+                         {"until", opts->until.empty() ? "end" : opts->until},
+                         {"strip_tag", opts->strip_tag},
+                         {"voters", ballot_voters},
+                         {"threshold", opts->threshold},
+                         {"train",
+                          {{"commits", sum.commits},
+                           {"backported", sum.backported},
+                           {"holdout", sum.holdout},
+                           {"settled_before", util::format_date(sum.settled_before)},
+                           {"backport_delay_days", sum.backport_delay_days}}},
+                         {"test",
+                          {{"commits", y.size()},
+                           {"backported", positives},
+                           {"base_rate", base_rate},
+                           {"untagged_commits", untagged_n},
+                           {"untagged_backported", untagged_pos}}},
+                         {"all", scorecard_json(all_rows_card)},
+                         {"untagged", scorecard_json(untagged_card)},
+                         {"years", years},
+                         {"reliability", rel},
+                         {"weights", weights},
+                         {"seconds", seconds}};
         if (!opts->out.empty()) {
             std::vector<SvgSeries> curves;
             for (auto& s : scorers) {
                 SvgSeries series{s.name, {}};
-                for (auto& p : pr_curve(s.probabilities, y)) series.points.emplace_back(p.recall, p.precision);
+                for (auto& p : pr_curve(s.probabilities, y))
+                    series.points.emplace_back(p.recall, p.precision);
                 curves.push_back(std::move(series));
             }
             std::string svg = pr_and_reliability_svg(
-                fmt::format("Backtest from {} to {}: {} commits, {:.1f} % backported", opts->split, until_text, y.size(),
-                            100 * base_rate),
+                fmt::format("Backtest from {} to {}: {} commits, {:.1f} % backported", opts->split,
+                            until_text, y.size(), 100 * base_rate),
                 curves, base_rate, reliability_bins);
-            for (auto [suffix, text] : {std::pair{".md", md}, {".json", j.dump(2) + "\n"}, {".svg", svg}})
+            for (auto [suffix, text] :
+                 {std::pair{".md", md}, {".json", j.dump(2) + "\n"}, {".svg", svg}})
                 if (auto st = write_file(opts->out + suffix, text); !st) return report(st.error());
         }
-        if (opts->json) fmt::print("{}\n", j.dump(2));
-        else fmt::print("{}", md);
+        if (opts->json)
+            fmt::print("{}\n", j.dump(2));
+        else
+            fmt::print("{}", md);
         return exit_code::kOk;
     };
     return c;

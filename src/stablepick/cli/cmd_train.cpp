@@ -24,12 +24,16 @@ Command make_train_command() {
     c.summary = "learn the offline voters and the ballot from the store's history";
     c.needs = kWantsRepo | kNeedsStoreWrite;
     c.setup = [opts](CLI::App& app) {
-        app.add_option("--voters", opts->voters, "voters in the ballot, comma separated (cc-stable, fixes-tag, keywords, knn, model)")
+        app.add_option(
+               "--voters", opts->voters,
+               "voters in the ballot, comma separated (cc-stable, fixes-tag, keywords, knn, model)")
             ->capture_default_str();
-        app.add_option("--policy", opts->policy, "how the ballot combines votes: weighted or majority")
+        app.add_option("--policy", opts->policy,
+                       "how the ballot combines votes: weighted or majority")
             ->capture_default_str()
             ->check(CLI::IsMember({"weighted", "majority"}));
-        app.add_option("--threshold", opts->threshold, "the weighted ballot's probability that selects a commit")
+        app.add_option("--threshold", opts->threshold,
+                       "the weighted ballot's probability that selects a commit")
             ->capture_default_str()
             ->check(CLI::Range(0.0, 1.0));
         app.add_option("--output", opts->output, "also write the model to this file");
@@ -61,7 +65,8 @@ Command make_train_command() {
             if (end > pos) train.ballot_voters.push_back(voters.substr(pos, end - pos));
             pos = end + 1;
         }
-        if (train.ballot_voters.empty()) return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
+        if (train.ballot_voters.empty())
+            return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
         train.ballot.policy = *parse_ballot_policy(opts->policy);
         train.ballot.threshold = opts->threshold;
         train.progress = say;
@@ -76,17 +81,20 @@ Command make_train_command() {
         if (!opts->output.empty()) {
             auto id = store_identity(store);
             if (!id) return report(id.error());
-            if (auto st = write_offline_model(opts->output, *model, *id); !st) return report(st.error());
+            if (auto st = write_offline_model(opts->output, *model, *id); !st)
+                return report(st.error());
         }
         const auto& s = model->summary();
         const Ballot& b = model->ballot(model->default_policy());
         std::string weights;
-        for (size_t v = 0; v < b.voters().size(); ++v) weights += fmt::format("{}{} {:.2f}", v ? ", " : "", b.voters()[v], b.weights()[v]);
-        fmt::print("trained on {} commits before {} ({} backported, {} held out to calibrate) in {:.1f}s\n"
-                   "ballot: {} of {} (weights {})\n",
-                   s.commits, util::format_date(s.settled_before), s.backported, s.holdout,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), opts->policy,
-                   fmt::join(b.voters(), ", "), weights);
+        for (size_t v = 0; v < b.voters().size(); ++v)
+            weights += fmt::format("{}{} {:.2f}", v ? ", " : "", b.voters()[v], b.weights()[v]);
+        fmt::print(
+            "trained on {} commits before {} ({} backported, {} held out to calibrate) in {:.1f}s\n"
+            "ballot: {} of {} (weights {})\n",
+            s.commits, util::format_date(s.settled_before), s.backported, s.holdout,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+            opts->policy, fmt::join(b.voters(), ", "), weights);
         return exit_code::kOk;
     };
     return c;

@@ -9,9 +9,12 @@ enum class Verdict { kYes, kNo, kAbstain };
 
 inline const char* verdict_name(Verdict v) {
     switch (v) {
-        case Verdict::kYes: return "yes";
-        case Verdict::kNo: return "no";
-        case Verdict::kAbstain: return "abstain";
+        case Verdict::kYes:
+            return "yes";
+        case Verdict::kNo:
+            return "no";
+        case Verdict::kAbstain:
+            return "abstain";
     }
     return "abstain";
 }
@@ -19,10 +22,10 @@ inline const char* verdict_name(Verdict v) {
 struct Vote {
     std::string voter;
     Verdict verdict = Verdict::kAbstain;
-    double probability = 0;              // that the commit belongs in stable; meaningless on abstain
-    std::string reason;                  // one short line a maintainer reads
-    std::vector<std::string> evidence;   // what the voter looked at (precedent ids, features)
-    std::string error;                   // non-empty when the voter failed (it then abstains)
+    double probability = 0;             // that the commit belongs in stable; meaningless on abstain
+    std::string reason;                 // one short line a maintainer reads
+    std::vector<std::string> evidence;  // what the voter looked at (precedent ids, features)
+    std::string error;                  // non-empty when the voter failed (it then abstains)
 };
 
 struct BallotResult {

@@ -57,11 +57,13 @@ double average_precision(std::span<const double> scores, std::span<const int> la
     return ap;
 }
 
-double recall_at_fraction(std::span<const double> scores, std::span<const int> labels, double fraction) {
+double recall_at_fraction(std::span<const double> scores, std::span<const int> labels,
+                          double fraction) {
     auto order = by_score_desc(scores);
     size_t positives = std::ranges::count(labels, 1);
     if (positives == 0) return 0;
-    size_t budget = std::min(order.size(), static_cast<size_t>(std::ceil(fraction * scores.size())));
+    size_t budget =
+        std::min(order.size(), static_cast<size_t>(std::ceil(fraction * scores.size())));
     // A group of tied scores that the budget cuts counts in proportion, as a random order
     // within the tie would on average: rule baselines score most commits alike.
     double found = 0;
@@ -90,7 +92,8 @@ std::vector<PrPoint> pr_curve(std::span<const double> scores, std::span<const in
     return out;
 }
 
-ThresholdMetrics at_threshold(std::span<const double> scores, std::span<const int> labels, double threshold) {
+ThresholdMetrics at_threshold(std::span<const double> scores, std::span<const int> labels,
+                              double threshold) {
     ThresholdMetrics m;
     size_t positives = 0;
     for (size_t i = 0; i < scores.size(); ++i) {
@@ -109,11 +112,13 @@ ThresholdMetrics at_threshold(std::span<const double> scores, std::span<const in
 double brier_score(std::span<const double> probabilities, std::span<const int> labels) {
     if (probabilities.empty()) return 0;
     double sum = 0;
-    for (size_t i = 0; i < probabilities.size(); ++i) sum += std::pow(probabilities[i] - labels[i], 2);
+    for (size_t i = 0; i < probabilities.size(); ++i)
+        sum += std::pow(probabilities[i] - labels[i], 2);
     return sum / probabilities.size();
 }
 
-std::vector<ReliabilityBin> reliability(std::span<const double> probabilities, std::span<const int> labels, int bins) {
+std::vector<ReliabilityBin> reliability(std::span<const double> probabilities,
+                                        std::span<const int> labels, int bins) {
     std::vector<ReliabilityBin> out(static_cast<size_t>(std::max(1, bins)));
     for (size_t b = 0; b < out.size(); ++b) {
         out[b].low = double(b) / out.size();

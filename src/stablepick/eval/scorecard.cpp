@@ -43,22 +43,34 @@ std::vector<ScorecardRow> scorecard(const std::vector<Scorer>& scorers, std::spa
 
 std::string scorecard_markdown(const std::vector<ScorecardRow>& rows) {
     std::string md =
-        "| scorer | ROC-AUC | PR-AUC | precision | recall | F1 | flagged | recall in top 5 % | top 10 % | top 20 % | Brier |\n"
+        "| scorer | ROC-AUC | PR-AUC | precision | recall | F1 | flagged | recall in top 5 % | top "
+        "10 % | top 20 % | Brier |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (auto& r : rows)
-        md += fmt::format("| {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {} | {:.3f} | {:.3f} | {:.3f} | {:.4f} |\n",
-                          r.scorer, r.roc_auc, r.pr_auc, r.precision, r.recall, r.f1, r.flagged, r.recall_top5,
-                          r.recall_top10, r.recall_top20, r.brier);
+        md += fmt::format(
+            "| {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {} | {:.3f} | {:.3f} | {:.3f} | "
+            "{:.4f} |\n",
+            r.scorer, r.roc_auc, r.pr_auc, r.precision, r.recall, r.f1, r.flagged, r.recall_top5,
+            r.recall_top10, r.recall_top20, r.brier);
     return md;
 }
 
 nlohmann::json scorecard_json(const std::vector<ScorecardRow>& rows) {
     nlohmann::json out = nlohmann::json::array();
     for (auto& r : rows)
-        out.push_back({{"scorer", r.scorer}, {"commits", r.commits}, {"backported", r.backported},
-                       {"roc_auc", r.roc_auc}, {"pr_auc", r.pr_auc}, {"precision", r.precision}, {"recall", r.recall},
-                       {"f1", r.f1}, {"flagged", r.flagged}, {"recall_top5", r.recall_top5},
-                       {"recall_top10", r.recall_top10}, {"recall_top20", r.recall_top20}, {"brier", r.brier}});
+        out.push_back({{"scorer", r.scorer},
+                       {"commits", r.commits},
+                       {"backported", r.backported},
+                       {"roc_auc", r.roc_auc},
+                       {"pr_auc", r.pr_auc},
+                       {"precision", r.precision},
+                       {"recall", r.recall},
+                       {"f1", r.f1},
+                       {"flagged", r.flagged},
+                       {"recall_top5", r.recall_top5},
+                       {"recall_top10", r.recall_top10},
+                       {"recall_top20", r.recall_top20},
+                       {"brier", r.brier}});
     return out;
 }
 

@@ -12,7 +12,8 @@ namespace stablepick {
 struct Scorer {
     std::string name;
     std::vector<double> probabilities;  // one per commit
-    // Decisions when the scorer has its own rule (the majority ballot); empty: probability >= threshold.
+    // Decisions when the scorer has its own rule (the majority ballot); empty: probability >=
+    // threshold.
     std::vector<int> decisions;
 };
 

@@ -17,7 +17,8 @@ struct SvgSeries {
 // Two panels: the precision-recall curve of every series with the base rate dashed, and the
 // reliability diagram (observed rate against mean predicted probability, the diagonal dashed,
 // circles sized by the bin's count; empty bins left out).
-std::string pr_and_reliability_svg(const std::string& title, const std::vector<SvgSeries>& pr_curves, double base_rate,
+std::string pr_and_reliability_svg(const std::string& title,
+                                   const std::vector<SvgSeries>& pr_curves, double base_rate,
                                    const std::vector<ReliabilityBin>& reliability);
 
 std::string xml_escape(const std::string& text);

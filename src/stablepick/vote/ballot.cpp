@@ -10,7 +10,9 @@
 namespace stablepick {
 namespace {
 
-bool answered(const Vote& v) { return v.error.empty() && v.verdict != Verdict::kAbstain; }
+bool answered(const Vote& v) {
+    return v.error.empty() && v.verdict != Verdict::kAbstain;
+}
 
 }  // namespace
 
@@ -30,7 +32,8 @@ double vote_log_odds(const Vote& vote) {
     return std::log(p / (1 - p));
 }
 
-std::vector<double> fit_logistic(const std::vector<std::vector<double>>& x, std::span<const int> y, double l2) {
+std::vector<double> fit_logistic(const std::vector<std::vector<double>>& x, std::span<const int> y,
+                                 double l2) {
     size_t n = x.size(), d = x.empty() ? 0 : x.front().size();
     Eigen::MatrixXd a(n, d + 1);
     for (size_t i = 0; i < n; ++i) {
@@ -70,16 +73,18 @@ double Ballot::raw_score(const std::vector<Vote>& votes, int& yes, int& n, int& 
     return score;
 }
 
-Result<Ballot> Ballot::fit(std::vector<std::string> voters, const std::vector<std::vector<Vote>>& votes,
-                           std::span<const int> labels, const BallotOptions& options) {
+Result<Ballot> Ballot::fit(std::vector<std::string> voters,
+                           const std::vector<std::vector<Vote>>& votes, std::span<const int> labels,
+                           const BallotOptions& options) {
     Ballot b;
     b.voters_ = std::move(voters);
     b.options_ = options;
     b.weights_.assign(b.voters_.size(), 1.0);
     size_t positives = std::ranges::count(labels, 1);
     if (votes.empty() || positives == 0 || positives == labels.size())
-        return fail(ErrorCode::kInvalidInput,
-                    "cannot fit the ballot: the held-out commits are all backported or all not backported");
+        return fail(
+            ErrorCode::kInvalidInput,
+            "cannot fit the ballot: the held-out commits are all backported or all not backported");
     if (options.policy == BallotPolicy::kWeighted) {
         std::vector<std::vector<double>> x;
         for (auto& row : votes) {
@@ -106,14 +111,17 @@ BallotResult Ballot::decide(std::vector<Vote> votes) const {
     BallotResult r;
     r.raw_score = raw_score(votes, r.yes, r.answered, r.failed);
     r.probability = calibrator_ ? calibrator_->apply(r.raw_score) : r.raw_score;
-    if (options_.policy == BallotPolicy::kMajority) r.selected = r.answered > 0 && 2 * r.yes >= r.answered + 1;
-    else r.selected = r.probability >= options_.threshold;
+    if (options_.policy == BallotPolicy::kMajority)
+        r.selected = r.answered > 0 && 2 * r.yes >= r.answered + 1;
+    else
+        r.selected = r.probability >= options_.threshold;
     // Reasons: the answers that pushed towards the outcome, the heaviest first.
     std::vector<std::pair<double, size_t>> pushes;
     for (size_t v = 0; v < votes.size(); ++v) {
         if (!answered(votes[v]) || votes[v].reason.empty()) continue;
         double push = weights_[v] * vote_log_odds(votes[v]);
-        if (options_.policy == BallotPolicy::kMajority) push = (votes[v].verdict == Verdict::kYes) ? 1 : -1;
+        if (options_.policy == BallotPolicy::kMajority)
+            push = (votes[v].verdict == Verdict::kYes) ? 1 : -1;
         if ((push > 0) == r.selected) pushes.emplace_back(std::abs(push), v);
     }
     std::ranges::sort(pushes, std::greater<>());

@@ -32,11 +32,12 @@ struct BallotOptions {
 };
 
 class Ballot {
-public:
+  public:
     // Learns the weights and the calibration from `votes` (one row per held-out commit, one
     // column per voter in `voters` order) and what really happened (`labels`).
     // kInvalidInput when the held-out commits hold only one class.
-    static Result<Ballot> fit(std::vector<std::string> voters, const std::vector<std::vector<Vote>>& votes,
+    static Result<Ballot> fit(std::vector<std::string> voters,
+                              const std::vector<std::vector<Vote>>& votes,
                               std::span<const int> labels, const BallotOptions& options);
 
     // REQUIRES: votes in the order of voters().
@@ -49,7 +50,7 @@ public:
     nlohmann::json to_json() const;
     static Result<Ballot> from_json(const nlohmann::json& j);
 
-private:
+  private:
     double raw_score(const std::vector<Vote>& votes, int& yes, int& answered, int& failed) const;
     std::vector<std::string> voters_;
     std::vector<double> weights_;  // weighted: per voter; majority: all 1
@@ -63,6 +64,7 @@ double vote_log_odds(const Vote& vote);
 
 // Logistic regression by Newton's method with a small L2 penalty: weights then bias.
 // Exposed for tests.
-std::vector<double> fit_logistic(const std::vector<std::vector<double>>& x, std::span<const int> y, double l2 = 1e-2);
+std::vector<double> fit_logistic(const std::vector<std::vector<double>>& x, std::span<const int> y,
+                                 double l2 = 1e-2);
 
 }  // namespace stablepick

@@ -26,10 +26,12 @@ Status make_matrix(const std::vector<std::vector<float>>& x, Matrix& out) {
     std::vector<float> flat;
     flat.reserve(x.size() * cols);
     for (auto& row : x) {
-        if (row.size() != cols) return fail(ErrorCode::kInternal, "feature rows of different lengths");
+        if (row.size() != cols)
+            return fail(ErrorCode::kInternal, "feature rows of different lengths");
         flat.insert(flat.end(), row.begin(), row.end());
     }
-    if (XGDMatrixCreateFromMat(flat.data(), x.size(), cols, std::numeric_limits<float>::quiet_NaN(), &out.handle) != 0)
+    if (XGDMatrixCreateFromMat(flat.data(), x.size(), cols, std::numeric_limits<float>::quiet_NaN(),
+                               &out.handle) != 0)
         return std::unexpected(xgb_error("build a feature matrix"));
     return {};
 }
@@ -44,7 +46,9 @@ void quiet_xgboost() {
 
 }  // namespace
 
-BoostedTrees::BoostedTrees(BoostedTrees&& o) noexcept : booster_(o.booster_) { o.booster_ = nullptr; }
+BoostedTrees::BoostedTrees(BoostedTrees&& o) noexcept : booster_(o.booster_) {
+    o.booster_ = nullptr;
+}
 BoostedTrees& BoostedTrees::operator=(BoostedTrees&& o) noexcept {
     std::swap(booster_, o.booster_);
     return *this;
@@ -53,13 +57,16 @@ BoostedTrees::~BoostedTrees() {
     if (booster_) XGBoosterFree(booster_);
 }
 
-Result<BoostedTrees> BoostedTrees::train(const std::vector<std::vector<float>>& x, std::span<const int> y,
+Result<BoostedTrees> BoostedTrees::train(const std::vector<std::vector<float>>& x,
+                                         std::span<const int> y,
                                          const BoostedTreesOptions& options) {
     quiet_xgboost();
-    if (x.empty() || x.size() != y.size()) return fail(ErrorCode::kInvalidInput, "no training rows");
+    if (x.empty() || x.size() != y.size())
+        return fail(ErrorCode::kInvalidInput, "no training rows");
     size_t positives = std::ranges::count(y, 1);
     if (positives == 0 || positives == y.size())
-        return fail(ErrorCode::kInvalidInput, "the training rows hold only one class: nothing to learn");
+        return fail(ErrorCode::kInvalidInput,
+                    "the training rows hold only one class: nothing to learn");
     Matrix m;
     if (auto st = make_matrix(x, m); !st) return std::unexpected(st.error());
     std::vector<float> labels(y.begin(), y.end());
@@ -68,7 +75,9 @@ Result<BoostedTrees> BoostedTrees::train(const std::vector<std::vector<float>>& 
     BoosterHandle h = nullptr;
     if (XGBoosterCreate(&m.handle, 1, &h) != 0) return std::unexpected(xgb_error("create a model"));
     BoostedTrees model(h);
-    int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int threads = options.threads > 0
+                      ? options.threads
+                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::pair<std::string, std::string>> params{
         {"objective", "binary:logistic"},
         {"tree_method", "hist"},
@@ -82,9 +91,11 @@ Result<BoostedTrees> BoostedTrees::train(const std::vector<std::vector<float>>& 
         {"verbosity", "0"},
     };
     for (auto& [k, v] : params)
-        if (XGBoosterSetParam(h, k.c_str(), v.c_str()) != 0) return std::unexpected(xgb_error("set " + k));
+        if (XGBoosterSetParam(h, k.c_str(), v.c_str()) != 0)
+            return std::unexpected(xgb_error("set " + k));
     for (int round = 0; round < options.rounds; ++round)
-        if (XGBoosterUpdateOneIter(h, round, m.handle) != 0) return std::unexpected(xgb_error("train the model"));
+        if (XGBoosterUpdateOneIter(h, round, m.handle) != 0)
+            return std::unexpected(xgb_error("train the model"));
     return model;
 }
 
@@ -106,18 +117,20 @@ Result<std::string> BoostedTrees::save() const {
     return std::string(buf, len);
 }
 
-Result<std::vector<float>> BoostedTrees::run_predict(const std::vector<std::vector<float>>& x, int type,
-                                                     size_t& columns_out) const {
+Result<std::vector<float>> BoostedTrees::run_predict(const std::vector<std::vector<float>>& x,
+                                                     int type, size_t& columns_out) const {
     columns_out = 0;
     if (x.empty()) return std::vector<float>{};
     Matrix m;
     if (auto st = make_matrix(x, m); !st) return std::unexpected(st.error());
     std::string config = fmt::format(
-        R"({{"type": {}, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false}})", type);
+        R"({{"type": {}, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false}})",
+        type);
     const bst_ulong* shape = nullptr;
     bst_ulong dims = 0;
     const float* result = nullptr;
-    if (XGBoosterPredictFromDMatrix(booster_, m.handle, config.c_str(), &shape, &dims, &result) != 0)
+    if (XGBoosterPredictFromDMatrix(booster_, m.handle, config.c_str(), &shape, &dims, &result) !=
+        0)
         return std::unexpected(xgb_error("predict"));
     size_t total = 1;
     for (bst_ulong d = 0; d < dims; ++d) total *= shape[d];
@@ -130,12 +143,14 @@ Result<std::vector<float>> BoostedTrees::predict(const std::vector<std::vector<f
     return run_predict(x, 0, cols);
 }
 
-Result<std::vector<std::vector<float>>> BoostedTrees::contributions(const std::vector<std::vector<float>>& x) const {
+Result<std::vector<std::vector<float>>> BoostedTrees::contributions(
+    const std::vector<std::vector<float>>& x) const {
     size_t cols = 0;
     auto flat = run_predict(x, 2, cols);
     if (!flat) return std::unexpected(flat.error());
     std::vector<std::vector<float>> out;
-    for (size_t r = 0; r < x.size(); ++r) out.emplace_back(flat->begin() + r * cols, flat->begin() + (r + 1) * cols);
+    for (size_t r = 0; r < x.size(); ++r)
+        out.emplace_back(flat->begin() + r * cols, flat->begin() + (r + 1) * cols);
     return out;
 }
 

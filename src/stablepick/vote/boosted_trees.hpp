@@ -23,10 +23,11 @@ struct BoostedTreesOptions {
 };
 
 class BoostedTrees {
-public:
+  public:
     // REQUIRES: every row of `x` has the same length; y holds 0 or 1. kInvalidInput when a
     // class is missing or there are no rows.
-    static Result<BoostedTrees> train(const std::vector<std::vector<float>>& x, std::span<const int> y,
+    static Result<BoostedTrees> train(const std::vector<std::vector<float>>& x,
+                                      std::span<const int> y,
                                       const BoostedTreesOptions& options = {});
     // From save()'s bytes. kCorrupt when xgboost cannot read them.
     static Result<BoostedTrees> load(std::string_view saved);
@@ -35,13 +36,14 @@ public:
     // Probability of class 1 per row.
     Result<std::vector<float>> predict(const std::vector<std::vector<float>>& x) const;
     // Per row, each feature's contribution to the log-odds (SHAP values), the bias last.
-    Result<std::vector<std::vector<float>>> contributions(const std::vector<std::vector<float>>& x) const;
+    Result<std::vector<std::vector<float>>> contributions(
+        const std::vector<std::vector<float>>& x) const;
 
     BoostedTrees(BoostedTrees&&) noexcept;
     BoostedTrees& operator=(BoostedTrees&&) noexcept;
     ~BoostedTrees();
 
-private:
+  private:
     explicit BoostedTrees(void* booster) : booster_(booster) {}
     Result<std::vector<float>> run_predict(const std::vector<std::vector<float>>& x, int type,
                                            size_t& columns_out) const;

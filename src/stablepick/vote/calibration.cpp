@@ -20,7 +20,8 @@ std::pair<double, double> fit_platt(std::span<const double> s, std::span<const i
         double f = 0;
         for (size_t i = 0; i < s.size(); ++i) {
             double fx = s[i] * aa + bb;
-            f += fx >= 0 ? t[i] * fx + std::log1p(std::exp(-fx)) : (t[i] - 1) * fx + std::log1p(std::exp(fx));
+            f += fx >= 0 ? t[i] * fx + std::log1p(std::exp(-fx))
+                         : (t[i] - 1) * fx + std::log1p(std::exp(fx));
         }
         return f;
     };
@@ -57,10 +58,14 @@ std::pair<double, double> fit_platt(std::span<const double> s, std::span<const i
 
 }  // namespace
 
-Result<Calibrator> Calibrator::fit(std::span<const double> scores, std::span<const int> labels, Method method) {
+Result<Calibrator> Calibrator::fit(std::span<const double> scores, std::span<const int> labels,
+                                   Method method) {
     size_t positives = std::ranges::count(labels, 1);
-    if (scores.size() < 2 || scores.size() != labels.size() || positives == 0 || positives == labels.size())
-        return fail(ErrorCode::kInvalidInput, "cannot calibrate: the held-out commits need both backported and other commits");
+    if (scores.size() < 2 || scores.size() != labels.size() || positives == 0 ||
+        positives == labels.size())
+        return fail(
+            ErrorCode::kInvalidInput,
+            "cannot calibrate: the held-out commits need both backported and other commits");
     Calibrator c;
     c.method_ = method;
     if (method == Method::kPlatt) {
@@ -130,7 +135,8 @@ Result<Calibrator> Calibrator::from_json(const nlohmann::json& j) {
             c.b_ = j.at("b").get<double>();
             return c;
         }
-        if (method != "isotonic") return fail(ErrorCode::kCorrupt, fmt::format("unknown calibration '{}'", method));
+        if (method != "isotonic")
+            return fail(ErrorCode::kCorrupt, fmt::format("unknown calibration '{}'", method));
         c.x_ = j.at("x").get<std::vector<double>>();
         c.y_ = j.at("y").get<std::vector<double>>();
         if (c.x_.size() != c.y_.size() || c.x_.empty() || !std::ranges::is_sorted(c.x_))

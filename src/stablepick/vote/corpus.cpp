@@ -78,26 +78,29 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
         strip = std::make_unique<RE2>(options.strip_tag, RE2::Quiet);
         if (!strip->ok())
             return fail(ErrorCode::kInvalidInput,
-                        fmt::format("invalid --strip-tag pattern '{}': {}", options.strip_tag, strip->error()));
+                        fmt::format("invalid --strip-tag pattern '{}': {}", options.strip_tag,
+                                    strip->error()));
     }
     Corpus c;
-    auto st = each_row(store, R"(SELECT c.id, c.sha, c.commit_time, c.author_time, c.author_email, c.subject, c.body,
+    auto st = each_row(
+        store,
+        R"(SELECT c.id, c.sha, c.commit_time, c.author_time, c.author_email, c.subject, c.body,
             c.is_revert FROM commits c WHERE c.parent_count <= 1
             AND EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
                        WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY c.commit_time, c.id)",
-                       [&](util::Statement& q) {
-                           CommitFacts f;
-                           f.row = q.int64(0);
-                           f.id = q.text(1);
-                           f.time = q.int64(2);
-                           f.author_time = q.int64(3);
-                           f.author_email = q.text(4);
-                           f.subject = q.text(5);
-                           f.message = message_of(q.text(6), strip.get());
-                           f.is_revert = q.int64(7) != 0;
-                           c.by_row_[f.row] = c.commits_.size();
-                           c.commits_.push_back(std::move(f));
-                       });
+        [&](util::Statement& q) {
+            CommitFacts f;
+            f.row = q.int64(0);
+            f.id = q.text(1);
+            f.time = q.int64(2);
+            f.author_time = q.int64(3);
+            f.author_email = q.text(4);
+            f.subject = q.text(5);
+            f.message = message_of(q.text(6), strip.get());
+            f.is_revert = q.int64(7) != 0;
+            c.by_row_[f.row] = c.commits_.size();
+            c.commits_.push_back(std::move(f));
+        });
     if (!st) return std::unexpected(st.error());
     auto at = [&](int64_t row) -> CommitFacts* {
         auto it = c.by_row_.find(row);
@@ -108,7 +111,9 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
     std::ranges::sort(c.by_id_);
 
     std::vector<std::pair<size_t, std::string>> fixes_refs;
-    st = each_row(store, "SELECT commit_id, key, value, comment, kind, ref_id, ref_subject FROM trailers ORDER BY commit_id, seq",
+    st = each_row(store,
+                  "SELECT commit_id, key, value, comment, kind, ref_id, ref_subject FROM trailers "
+                  "ORDER BY commit_id, seq",
                   [&](util::Statement& q) {
                       CommitFacts* f = at(q.int64(0));
                       if (!f) return;
@@ -124,35 +129,43 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
                       f->trailers.push_back(std::move(t));
                   });
     if (!st) return std::unexpected(st.error());
-    st = each_row(store, "SELECT commit_id, path, added, removed FROM files ORDER BY commit_id, seq",
-                  [&](util::Statement& q) {
-                      if (CommitFacts* f = at(q.int64(0))) f->files.push_back({q.text(1), static_cast<int>(q.int64(2)), static_cast<int>(q.int64(3))});
-                  });
+    st =
+        each_row(store, "SELECT commit_id, path, added, removed FROM files ORDER BY commit_id, seq",
+                 [&](util::Statement& q) {
+                     if (CommitFacts* f = at(q.int64(0)))
+                         f->files.push_back({q.text(1), static_cast<int>(q.int64(2)),
+                                             static_cast<int>(q.int64(3))});
+                 });
     if (!st) return std::unexpected(st.error());
-    st = each_row(store, "SELECT commit_id, COUNT(*) FROM hunks GROUP BY commit_id", [&](util::Statement& q) {
-        if (CommitFacts* f = at(q.int64(0))) f->hunks = static_cast<int>(q.int64(1));
-    });
+    st = each_row(store, "SELECT commit_id, COUNT(*) FROM hunks GROUP BY commit_id",
+                  [&](util::Statement& q) {
+                      if (CommitFacts* f = at(q.int64(0))) f->hunks = static_cast<int>(q.int64(1));
+                  });
     if (!st) return std::unexpected(st.error());
     for (auto& f : c.commits_) {
         for (auto& t : f.trailers) {
             if (t.kind != Trailer::Kind::kFixes) continue;
             auto target = t.ref_id.size() >= 7 ? c.index_of_id(t.ref_id) : std::nullopt;
-            if (target && c.commits_[*target].row != f.row) f.fixes_targets.push_back(static_cast<int>(*target));
-            else ++f.fixes_unresolved;
+            if (target && c.commits_[*target].row != f.row)
+                f.fixes_targets.push_back(static_cast<int>(*target));
+            else
+                ++f.fixes_unresolved;
         }
     }
 
     c.first_backport_.assign(c.commits_.size(), kNever);
     std::unordered_map<std::string, int64_t> branch_start;
-    st = each_row(store, "SELECT main_sha, branch, MIN(stable_time) FROM backports GROUP BY main_sha, branch",
-                  [&](util::Statement& q) {
-                      int64_t t = q.int64(2);
-                      c.last_label_time_ = std::max(c.last_label_time_, t);
-                      auto [it, fresh] = branch_start.emplace(q.text(1), t);
-                      if (!fresh) it->second = std::min(it->second, t);
-                      auto i = c.index_of_id(q.text(0));
-                      if (i && c.commits_[*i].id == q.text(0)) c.first_backport_[*i] = std::min(c.first_backport_[*i], t);
-                  });
+    st = each_row(
+        store, "SELECT main_sha, branch, MIN(stable_time) FROM backports GROUP BY main_sha, branch",
+        [&](util::Statement& q) {
+            int64_t t = q.int64(2);
+            c.last_label_time_ = std::max(c.last_label_time_, t);
+            auto [it, fresh] = branch_start.emplace(q.text(1), t);
+            if (!fresh) it->second = std::min(it->second, t);
+            auto i = c.index_of_id(q.text(0));
+            if (i && c.commits_[*i].id == q.text(0))
+                c.first_backport_[*i] = std::min(c.first_backport_[*i], t);
+        });
     if (!st) return std::unexpected(st.error());
     for (auto& [branch, start] : branch_start) c.stable_starts_.push_back(start);
     std::ranges::sort(c.stable_starts_);
@@ -190,8 +203,10 @@ std::vector<std::string> message_words(const CommitFacts& facts) {
     for (const std::string* text : {&facts.subject, &facts.message}) {
         for (char ch : *text) {
             unsigned char u = static_cast<unsigned char>(ch);
-            if (std::isalnum(u) || ch == '_') word.push_back(static_cast<char>(std::tolower(u)));
-            else flush();
+            if (std::isalnum(u) || ch == '_')
+                word.push_back(static_cast<char>(std::tolower(u)));
+            else
+                flush();
         }
         flush();
     }

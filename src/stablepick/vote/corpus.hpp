@@ -23,13 +23,13 @@ struct FileStat {
 struct CommitFacts {
     int64_t row = 0;
     std::string id;
-    int64_t time = 0;         // committer date: when the commit reached the main branch
+    int64_t time = 0;  // committer date: when the commit reached the main branch
     int64_t author_time = 0;
     std::string author_email;
     std::string subject;
-    std::string message;      // body without trailer lines
+    std::string message;            // body without trailer lines
     std::vector<Trailer> trailers;  // after --strip-tag
-    bool nominated = false;   // carried a stable nomination (Cc: stable) before any stripping
+    bool nominated = false;         // carried a stable nomination (Cc: stable) before any stripping
     bool is_revert = false;
     std::vector<FileStat> files;
     int hunks = 0;
@@ -46,7 +46,7 @@ struct CorpusOptions {
 };
 
 class Corpus {
-public:
+  public:
     // Loads every non-merge main-branch commit, oldest first.
     static Result<Corpus> load(Store& store, const CorpusOptions& options = {});
 
@@ -64,7 +64,7 @@ public:
     // The last backport the store knows of (0 when none).
     int64_t last_label_time() const { return last_label_time_; }
 
-private:
+  private:
     std::vector<CommitFacts> commits_;
     std::vector<int64_t> first_backport_;
     std::unordered_map<int64_t, size_t> by_row_;

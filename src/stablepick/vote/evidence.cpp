@@ -1,13 +1,12 @@
 #include "stablepick/vote/evidence.hpp"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string_view>
-#include <unordered_map>
-
-#include <Eigen/Dense>
 #include <thread>
+#include <unordered_map>
 
 namespace stablepick {
 namespace {
@@ -19,7 +18,9 @@ struct Counter {
 // Interns the keys history is counted by: files, their directories, authors.
 struct Keys {
     std::unordered_map<std::string, int> ids;
-    int intern(const std::string& key) { return ids.emplace(key, static_cast<int>(ids.size())).first->second; }
+    int intern(const std::string& key) {
+        return ids.emplace(key, static_cast<int>(ids.size())).first->second;
+    }
 };
 
 std::string directory_of(const std::string& path) {
@@ -48,7 +49,8 @@ std::optional<double> precedent_vote(const std::vector<Precedent>& precedents) {
 }
 
 std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool& pool,
-                                      std::span<const size_t> queries, std::span<const int64_t> known_at,
+                                      std::span<const size_t> queries,
+                                      std::span<const int64_t> known_at,
                                       const std::vector<std::vector<float>>& query_vectors,
                                       const EvidenceOptions& options) {
     const auto& commits = corpus.commits();
@@ -63,11 +65,13 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
         RowMatrix data(static_cast<Eigen::Index>(pool.indexes.size()), dim);
         std::vector<int64_t> pool_time(pool.indexes.size());
         for (size_t p = 0; p < pool.indexes.size(); ++p) {
-            data.row(static_cast<Eigen::Index>(p)) = Eigen::Map<const Eigen::VectorXf>(pool.vectors[p].data(), dim);
+            data.row(static_cast<Eigen::Index>(p)) =
+                Eigen::Map<const Eigen::VectorXf>(pool.vectors[p].data(), dim);
             pool_time[p] = commits[pool.indexes[p]].time;
         }
         std::vector<int64_t> before(queries.size());
-        for (size_t q = 0; q < queries.size(); ++q) before[q] = std::min(commits[queries[q]].time, known_at[q]);
+        for (size_t q = 0; q < queries.size(); ++q)
+            before[q] = std::min(commits[queries[q]].time, known_at[q]);
         std::vector<size_t> by_before(queries.size());
         std::iota(by_before.begin(), by_before.end(), 0);
         std::ranges::sort(by_before, [&](size_t a, size_t b) { return before[a] < before[b]; });
@@ -78,18 +82,21 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
             workers.emplace_back([&, t] {
                 for (size_t b = t * kBlock; b < by_before.size(); b += threads * kBlock) {
                     size_t e = std::min(by_before.size(), b + kBlock);
-                    size_t limit = static_cast<size_t>(std::ranges::lower_bound(pool_time, before[by_before[e - 1]]) -
-                                                       pool_time.begin());
+                    size_t limit = static_cast<size_t>(
+                        std::ranges::lower_bound(pool_time, before[by_before[e - 1]]) -
+                        pool_time.begin());
                     if (limit == 0) continue;
                     Eigen::MatrixXf qm(dim, static_cast<Eigen::Index>(e - b));
                     for (size_t i = b; i < e; ++i)
                         qm.col(static_cast<Eigen::Index>(i - b)) =
-                            Eigen::Map<const Eigen::VectorXf>(query_vectors[by_before[i]].data(), dim);
+                            Eigen::Map<const Eigen::VectorXf>(query_vectors[by_before[i]].data(),
+                                                              dim);
                     Eigen::MatrixXf scores = data.topRows(static_cast<Eigen::Index>(limit)) * qm;
                     std::vector<std::pair<float, size_t>> best;
                     for (size_t i = b; i < e; ++i) {
                         size_t q = by_before[i];
-                        size_t own_limit = static_cast<size_t>(std::ranges::lower_bound(pool_time, before[q]) - pool_time.begin());
+                        size_t own_limit = static_cast<size_t>(
+                            std::ranges::lower_bound(pool_time, before[q]) - pool_time.begin());
                         const float* col = scores.col(static_cast<Eigen::Index>(i - b)).data();
                         best.clear();
                         for (size_t p = 0; p < own_limit; ++p) {
@@ -105,7 +112,9 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
                         }
                         std::ranges::sort(best, std::greater<>());
                         for (auto& [sim, p] : best)
-                            out[q].precedents.push_back({pool.indexes[p], sim, corpus.backported_at(pool.indexes[p], known_at[q])});
+                            out[q].precedents.push_back(
+                                {pool.indexes[p], sim,
+                                 corpus.backported_at(pool.indexes[p], known_at[q])});
                     }
                 }
             });
@@ -184,7 +193,8 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
             bool backported = corpus.backported_at(static_cast<size_t>(t), when);
             e.fixes_backported += backported;
             e.fixes_in_stable += backported || target.time < stable_start;
-            e.fixes_age_days = std::max(e.fixes_age_days, (commits[i].time - target.time) / 86400.0);
+            e.fixes_age_days =
+                std::max(e.fixes_age_days, (commits[i].time - target.time) / 86400.0);
         }
     }
     return out;

@@ -13,7 +13,7 @@
 namespace stablepick {
 
 struct Precedent {
-    size_t index = 0;       // in the corpus
+    size_t index = 0;  // in the corpus
     float similarity = 0;
     bool backported = false;  // as known at the time
 };
@@ -29,13 +29,13 @@ struct Evidence {
     int64_t known_at = 0;
     std::vector<Precedent> precedents;  // best first
     HistoryStats history;
-    int fixes_in_stable = 0;      // Fixes: targets in a release with a stable branch, or backported
-    int fixes_backported = 0;     // Fixes: targets themselves backported
-    double fixes_age_days = -1;   // age of the oldest target when this commit was made; -1: none
+    int fixes_in_stable = 0;     // Fixes: targets in a release with a stable branch, or backported
+    int fixes_backported = 0;    // Fixes: targets themselves backported
+    double fixes_age_days = -1;  // age of the oldest target when this commit was made; -1: none
 };
 
 struct EvidenceOptions {
-    size_t k = 10;              // precedents kept
+    size_t k = 10;  // precedents kept
 };
 
 // What may serve as a precedent: corpus commits with their embedding (unit vectors).
@@ -48,7 +48,8 @@ struct PrecedentPool {
 // Precedents are pool commits made before both the query and `known_at`, labelled as known
 // at `known_at`. Uses all cores.
 std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool& pool,
-                                      std::span<const size_t> queries, std::span<const int64_t> known_at,
+                                      std::span<const size_t> queries,
+                                      std::span<const int64_t> known_at,
                                       const std::vector<std::vector<float>>& query_vectors,
                                       const EvidenceOptions& options = {});
 

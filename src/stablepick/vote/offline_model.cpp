@@ -14,14 +14,17 @@ constexpr int64_t kDay = 86400;
 std::vector<float> no_vector;
 
 std::span<const float> vector_of(const CorpusVectors& vectors, size_t i) {
-    return i < vectors.size() ? std::span<const float>(vectors[i]) : std::span<const float>(no_vector);
+    return i < vectors.size() ? std::span<const float>(vectors[i])
+                              : std::span<const float>(no_vector);
 }
 
-std::vector<Candidate> candidates_of(const Corpus& corpus, const CorpusVectors& vectors, std::span<const size_t> queries,
+std::vector<Candidate> candidates_of(const Corpus& corpus, const CorpusVectors& vectors,
+                                     std::span<const size_t> queries,
                                      const std::vector<Evidence>& evidence) {
     std::vector<Candidate> out;
     for (size_t q = 0; q < queries.size(); ++q)
-        out.push_back({&corpus.commits()[queries[q]], &evidence[q], vector_of(vectors, queries[q]), &corpus});
+        out.push_back(
+            {&corpus.commits()[queries[q]], &evidence[q], vector_of(vectors, queries[q]), &corpus});
     return out;
 }
 
@@ -32,16 +35,19 @@ Result<CalibratedScore> calibrate(std::span<const double> raw, std::span<const i
 }
 
 std::vector<std::vector<float>> features_of(const Corpus& corpus, const CorpusVectors& vectors,
-                                            std::span<const size_t> rows, const std::vector<Evidence>& evidence) {
+                                            std::span<const size_t> rows,
+                                            const std::vector<Evidence>& evidence) {
     std::vector<std::vector<float>> x;
     x.reserve(rows.size());
     for (size_t r = 0; r < rows.size(); ++r)
-        x.push_back(commit_features(corpus.commits()[rows[r]], evidence[r], vector_of(vectors, rows[r])));
+        x.push_back(
+            commit_features(corpus.commits()[rows[r]], evidence[r], vector_of(vectors, rows[r])));
     return x;
 }
 
 nlohmann::json calibrated_json(const CalibratedScore& c) {
-    return {{"threshold", c.threshold}, {"calibrator", c.calibrator ? c.calibrator->to_json() : nlohmann::json()}};
+    return {{"threshold", c.threshold},
+            {"calibrator", c.calibrator ? c.calibrator->to_json() : nlohmann::json()}};
 }
 
 Result<CalibratedScore> calibrated_from_json(const nlohmann::json& j) {
@@ -61,7 +67,8 @@ int64_t backport_delay(const Corpus& corpus, int64_t known_at) {
     std::vector<int64_t> delays;
     for (size_t i = 0; i < corpus.commits().size(); ++i) {
         int64_t fb = corpus.first_backport(i);
-        if (fb < known_at && fb != kNever) delays.push_back(std::max<int64_t>(0, fb - corpus.commits()[i].time));
+        if (fb < known_at && fb != kNever)
+            delays.push_back(std::max<int64_t>(0, fb - corpus.commits()[i].time));
     }
     if (delays.empty()) return 90 * kDay;
     auto nth = delays.begin() + static_cast<std::ptrdiff_t>(delays.size() * 9 / 10);
@@ -69,27 +76,33 @@ int64_t backport_delay(const Corpus& corpus, int64_t known_at) {
     return std::clamp<int64_t>(*nth, 14 * kDay, 365 * kDay);
 }
 
-std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& vectors, std::span<const size_t> queries,
-                                   std::span<const int64_t> known_at, const EvidenceOptions& options) {
+std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& vectors,
+                                   std::span<const size_t> queries,
+                                   std::span<const int64_t> known_at,
+                                   const EvidenceOptions& options) {
     PrecedentPool pool;
     int64_t latest = known_at.empty() ? 0 : *std::ranges::max_element(known_at);
     for (size_t i = 0; i < corpus.commits().size(); ++i) {
-        if (i >= vectors.size() || vectors[i].empty() || corpus.commits()[i].time >= latest) continue;
+        if (i >= vectors.size() || vectors[i].empty() || corpus.commits()[i].time >= latest)
+            continue;
         pool.indexes.push_back(i);
         pool.vectors.push_back(vectors[i]);
     }
     std::vector<std::vector<float>> query_vectors;
     bool have_vectors = !pool.indexes.empty();
     for (size_t q : queries) {
-        if (q < vectors.size() && !vectors[q].empty()) query_vectors.push_back(vectors[q]);
-        else have_vectors = false;
+        if (q < vectors.size() && !vectors[q].empty())
+            query_vectors.push_back(vectors[q]);
+        else
+            have_vectors = false;
     }
     if (!have_vectors) query_vectors.clear();
     return gather_evidence(corpus, pool, queries, known_at, query_vectors, options);
 }
 
-std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters, const Corpus& corpus,
-                                          const CorpusVectors& vectors, std::span<const size_t> queries,
+std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters,
+                                          const Corpus& corpus, const CorpusVectors& vectors,
+                                          std::span<const size_t> queries,
                                           const std::vector<Evidence>& evidence) {
     auto candidates = candidates_of(corpus, vectors, queries, evidence);
     std::vector<std::vector<Vote>> out(queries.size());
@@ -101,27 +114,36 @@ std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Vote
 }
 
 const std::vector<std::string>& OfflineModel::voter_names() {
-    static const std::vector<std::string> names{"cc-stable", "fixes-tag", "keywords", "knn", "model"};
+    static const std::vector<std::string> names{"cc-stable", "fixes-tag", "keywords", "knn",
+                                                "model"};
     return names;
 }
 
-Result<std::vector<std::unique_ptr<Voter>>> OfflineModel::voters(const std::vector<std::string>& names) const {
+Result<std::vector<std::unique_ptr<Voter>>> OfflineModel::voters(
+    const std::vector<std::string>& names) const {
     std::vector<std::unique_ptr<Voter>> out;
     for (auto& name : names) {
-        if (name == "cc-stable") out.push_back(make_cc_stable_voter());
-        else if (name == "fixes-tag") out.push_back(make_fixes_tag_voter());
-        else if (name == "keywords") out.push_back(make_keywords_voter(words_, keywords_cal_));
-        else if (name == "knn") out.push_back(make_knn_voter(knn_cal_));
-        else if (name == "model") out.push_back(make_model_voter(trees_, feature_names_, model_cal_));
+        if (name == "cc-stable")
+            out.push_back(make_cc_stable_voter());
+        else if (name == "fixes-tag")
+            out.push_back(make_fixes_tag_voter());
+        else if (name == "keywords")
+            out.push_back(make_keywords_voter(words_, keywords_cal_));
+        else if (name == "knn")
+            out.push_back(make_knn_voter(knn_cal_));
+        else if (name == "model")
+            out.push_back(make_model_voter(trees_, feature_names_, model_cal_));
         else
-            return fail(ErrorCode::kInvalidInput, fmt::format("unknown voter '{}': the offline voters are {}", name,
-                                                              fmt::join(voter_names(), ", ")));
+            return fail(ErrorCode::kInvalidInput,
+                        fmt::format("unknown voter '{}': the offline voters are {}", name,
+                                    fmt::join(voter_names(), ", ")));
     }
     return out;
 }
 
 Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVectors& vectors,
-                                         const std::string& embedding_model, const TrainOptions& options) {
+                                         const std::string& embedding_model,
+                                         const TrainOptions& options) {
     auto say = [&](const std::string& line) {
         if (options.progress) options.progress(line);
     };
@@ -130,7 +152,8 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     m.evidence_options_ = options.evidence;
     m.default_policy_ = options.ballot.policy;
     int64_t delay = backport_delay(corpus, options.known_at);
-    int64_t settled = options.settled_before.value_or(options.known_at == kNever ? kNever : options.known_at - delay);
+    int64_t settled = options.settled_before.value_or(
+        options.known_at == kNever ? kNever : options.known_at - delay);
     m.summary_.settled_before = settled;
     m.summary_.backport_delay_days = double(delay) / kDay;
     m.summary_.embedding_model = embedding_model;
@@ -143,11 +166,14 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     m.summary_.commits = rows.size();
     m.summary_.backported = std::ranges::count(y, 1);
     if (rows.size() < 50 || m.summary_.backported < 5 || m.summary_.backported == rows.size())
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("too little settled history to learn from: {} commits, {} backported, before {} "
-                                "(labels need about {:.0f} days to settle)",
-                                rows.size(), m.summary_.backported,
-                                settled == kNever ? std::string("now") : fmt::format("{}", settled / kDay), double(delay) / kDay));
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format(
+                "too little settled history to learn from: {} commits, {} backported, before {} "
+                "(labels need about {:.0f} days to settle)",
+                rows.size(), m.summary_.backported,
+                settled == kNever ? std::string("now") : fmt::format("{}", settled / kDay),
+                double(delay) / kDay));
     for (size_t i : rows)
         if (i < vectors.size() && !vectors[i].empty()) {
             m.summary_.embedding_dimension = static_cast<int>(vectors[i].size());
@@ -161,13 +187,17 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     for (size_t i : rows) when.push_back(corpus.commits()[i].time);
     auto evidence = evidence_for(corpus, vectors, rows, when, options.evidence);
     for (auto& e : evidence)  // labels as known at known_at, never later
-        for (auto& p : e.precedents) p.backported = p.backported && corpus.backported_at(p.index, options.known_at);
+        for (auto& p : e.precedents)
+            p.backported = p.backported && corpus.backported_at(p.index, options.known_at);
 
     // Older part to learn, newest part held out to calibrate and weigh.
-    size_t cut = rows.size() - std::max<size_t>(20, static_cast<size_t>(rows.size() * options.holdout_fraction));
-    std::span<const size_t> learn_rows(rows.data(), cut), hold_rows(rows.data() + cut, rows.size() - cut);
+    size_t cut = rows.size() -
+                 std::max<size_t>(20, static_cast<size_t>(rows.size() * options.holdout_fraction));
+    std::span<const size_t> learn_rows(rows.data(), cut),
+        hold_rows(rows.data() + cut, rows.size() - cut);
     std::span<const int> learn_y(y.data(), cut), hold_y(y.data() + cut, y.size() - cut);
-    std::vector<Evidence> learn_ev(evidence.begin(), evidence.begin() + cut), hold_ev(evidence.begin() + cut, evidence.end());
+    std::vector<Evidence> learn_ev(evidence.begin(), evidence.begin() + cut),
+        hold_ev(evidence.begin() + cut, evidence.end());
     m.summary_.holdout = hold_rows.size();
 
     auto fit_learners = [&](std::span<const size_t> r, std::span<const int> labels,
@@ -175,13 +205,16 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
         std::vector<const CommitFacts*> facts;
         for (size_t i : r) facts.push_back(&corpus.commits()[i]);
         m.words_ = std::make_shared<WordStatistics>(WordStatistics::fit(facts, labels));
-        say(fmt::format("training boosted trees on {} commits, {} features", r.size(), m.feature_names_.size()));
-        auto trees = BoostedTrees::train(features_of(corpus, vectors, r, ev), labels, options.trees);
+        say(fmt::format("training boosted trees on {} commits, {} features", r.size(),
+                        m.feature_names_.size()));
+        auto trees =
+            BoostedTrees::train(features_of(corpus, vectors, r, ev), labels, options.trees);
         if (!trees) return std::unexpected(trees.error());
         m.trees_ = std::make_shared<BoostedTrees>(std::move(*trees));
         return {};
     };
-    if (auto st = fit_learners(learn_rows, learn_y, learn_ev); !st) return std::unexpected(st.error());
+    if (auto st = fit_learners(learn_rows, learn_y, learn_ev); !st)
+        return std::unexpected(st.error());
 
     // Calibrate each learned voter on the held-out commits.
     say(fmt::format("calibrating on {} held-out commits", hold_rows.size()));
@@ -205,8 +238,9 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
         m.model_cal_ = std::move(*mc);
         if (nc) m.knn_cal_ = std::move(*nc);  // no precedents at all: the raw share stands
     }
-    if (auto st = m.fit_ballots(corpus, vectors, std::vector<size_t>(hold_rows.begin(), hold_rows.end()), hold_ev,
-                                hold_y, options);
+    if (auto st =
+            m.fit_ballots(corpus, vectors, std::vector<size_t>(hold_rows.begin(), hold_rows.end()),
+                          hold_ev, hold_y, options);
         !st)
         return std::unexpected(st.error());
 
@@ -215,7 +249,8 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     return m;
 }
 
-Status OfflineModel::fit_ballots(const Corpus& corpus, const CorpusVectors& vectors, const std::vector<size_t>& holdout,
+Status OfflineModel::fit_ballots(const Corpus& corpus, const CorpusVectors& vectors,
+                                 const std::vector<size_t>& holdout,
                                  const std::vector<Evidence>& evidence, std::span<const int> labels,
                                  const TrainOptions& options) {
     auto voters = this->voters(options.ballot_voters);
@@ -260,16 +295,21 @@ Result<OfflineModel> OfflineModel::from_json(const nlohmann::json& j, const std:
     const std::string retrain = "run 'stablepick train' to learn a new one";
     try {
         if (j.at("format").get<int>() != kOfflineModelFormat)
-            return fail(ErrorCode::kInvalidInput, fmt::format("the saved voters' model has format {}, this stablepick reads {}: {}",
-                                                              j.at("format").get<int>(), kOfflineModelFormat, retrain));
+            return fail(
+                ErrorCode::kInvalidInput,
+                fmt::format("the saved voters' model has format {}, this stablepick reads {}: {}",
+                            j.at("format").get<int>(), kOfflineModelFormat, retrain));
         if (j.at("feature_version").get<int>() != kFeatureVersion)
             return fail(ErrorCode::kInvalidInput,
-                        fmt::format("the saved voters' model uses feature version {}, this stablepick computes version {}: {}",
+                        fmt::format("the saved voters' model uses feature version {}, this "
+                                    "stablepick computes version {}: {}",
                                     j.at("feature_version").get<int>(), kFeatureVersion, retrain));
         if (j.at("store_id").get<std::string>() != store_id)
-            return fail(ErrorCode::kInvalidInput,
-                        fmt::format("the saved voters' model was trained on another store ({}, this one is {}): {}",
-                                    j.at("store_id").get<std::string>(), store_id, retrain));
+            return fail(
+                ErrorCode::kInvalidInput,
+                fmt::format(
+                    "the saved voters' model was trained on another store ({}, this one is {}): {}",
+                    j.at("store_id").get<std::string>(), store_id, retrain));
         OfflineModel m;
         m.known_at_ = j.at("known_at").get<int64_t>();
         m.feature_names_ = j.at("features").get<std::vector<std::string>>();
@@ -288,22 +328,28 @@ Result<OfflineModel> OfflineModel::from_json(const nlohmann::json& j, const std:
         auto trees = BoostedTrees::load(j.at("trees").dump());
         if (!trees) return std::unexpected(trees.error());
         m.trees_ = std::make_shared<BoostedTrees>(std::move(*trees));
-        for (auto [name, slot] : {std::pair{"keywords", &m.keywords_cal_}, {"knn", &m.knn_cal_}, {"model", &m.model_cal_}}) {
+        for (auto [name, slot] : {std::pair{"keywords", &m.keywords_cal_},
+                                  {"knn", &m.knn_cal_},
+                                  {"model", &m.model_cal_}}) {
             auto c = calibrated_from_json(j.at(name));
             if (!c) return std::unexpected(c.error());
             *slot = std::move(*c);
         }
-        for (auto [name, slot] : {std::pair{"majority", &m.majority_}, {"weighted", &m.weighted_}}) {
+        for (auto [name, slot] :
+             {std::pair{"majority", &m.majority_}, {"weighted", &m.weighted_}}) {
             auto b = Ballot::from_json(j.at("ballots").at(name));
             if (!b) return std::unexpected(b.error());
             *slot = std::move(*b);
         }
         auto policy = parse_ballot_policy(j.at("default_policy").get<std::string>());
-        if (!policy) return fail(ErrorCode::kCorrupt, "the saved voters' model names an unknown ballot policy");
+        if (!policy)
+            return fail(ErrorCode::kCorrupt,
+                        "the saved voters' model names an unknown ballot policy");
         m.default_policy_ = *policy;
         return m;
     } catch (const nlohmann::json::exception& e) {
-        return fail(ErrorCode::kCorrupt, fmt::format("the saved voters' model is damaged ({}): {}", e.what(), retrain));
+        return fail(ErrorCode::kCorrupt,
+                    fmt::format("the saved voters' model is damaged ({}): {}", e.what(), retrain));
     }
 }
 

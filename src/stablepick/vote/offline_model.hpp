@@ -27,21 +27,22 @@ namespace stablepick {
 inline constexpr int kOfflineModelFormat = 1;
 
 struct TrainOptions {
-    int64_t known_at = kNever;                 // labels and commits as known then
-    std::optional<int64_t> settled_before;     // default: known_at minus the 90th-percentile backport delay
+    int64_t known_at = kNever;  // labels and commits as known then
+    std::optional<int64_t>
+        settled_before;  // default: known_at minus the 90th-percentile backport delay
     double holdout_fraction = 0.2;
     EvidenceOptions evidence;
     BoostedTreesOptions trees;
     std::vector<std::string> ballot_voters{"knn", "model"};
-    BallotOptions ballot;                      // the policy decide() uses by default
+    BallotOptions ballot;                              // the policy decide() uses by default
     std::function<void(const std::string&)> progress;  // one line per stage
 };
 
 struct TrainSummary {
-    size_t commits = 0, backported = 0;        // training commits and how many were backported
-    size_t holdout = 0;                        // of which held out for calibration
+    size_t commits = 0, backported = 0;  // training commits and how many were backported
+    size_t holdout = 0;                  // of which held out for calibration
     int64_t settled_before = 0;
-    double backport_delay_days = 0;            // 90th percentile, as known at known_at
+    double backport_delay_days = 0;  // 90th percentile, as known at known_at
     std::string embedding_model;
     int embedding_dimension = 0;
 };
@@ -50,16 +51,19 @@ struct TrainSummary {
 using CorpusVectors = std::vector<std::vector<float>>;
 
 class OfflineModel {
-public:
+  public:
     static Result<OfflineModel> train(const Corpus& corpus, const CorpusVectors& vectors,
-                                      const std::string& embedding_model, const TrainOptions& options);
+                                      const std::string& embedding_model,
+                                      const TrainOptions& options);
 
     // Every voter this model can field, by name: cc-stable, fixes-tag, keywords, knn, model.
     static const std::vector<std::string>& voter_names();
     // The named voters; kInvalidInput naming an unknown one.
     Result<std::vector<std::unique_ptr<Voter>>> voters(const std::vector<std::string>& names) const;
 
-    const Ballot& ballot(BallotPolicy policy) const { return policy == BallotPolicy::kMajority ? majority_ : weighted_; }
+    const Ballot& ballot(BallotPolicy policy) const {
+        return policy == BallotPolicy::kMajority ? majority_ : weighted_;
+    }
     BallotPolicy default_policy() const { return default_policy_; }
     const TrainSummary& summary() const { return summary_; }
     int64_t known_at() const { return known_at_; }
@@ -70,10 +74,11 @@ public:
     nlohmann::json to_json(const std::string& store_id) const;
     static Result<OfflineModel> from_json(const nlohmann::json& j, const std::string& store_id);
 
-private:
+  private:
     OfflineModel() = default;
-    Status fit_ballots(const Corpus& corpus, const CorpusVectors& vectors, const std::vector<size_t>& holdout,
-                       const std::vector<Evidence>& evidence, std::span<const int> labels, const TrainOptions& options);
+    Status fit_ballots(const Corpus& corpus, const CorpusVectors& vectors,
+                       const std::vector<size_t>& holdout, const std::vector<Evidence>& evidence,
+                       std::span<const int> labels, const TrainOptions& options);
     std::shared_ptr<const WordStatistics> words_;
     std::shared_ptr<const BoostedTrees> trees_;
     std::vector<std::string> feature_names_;
@@ -87,12 +92,15 @@ private:
 
 // Evidence for corpus commits `queries`, each as known at known_at[q], with precedents from
 // every corpus commit that has a vector.
-std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& vectors, std::span<const size_t> queries,
-                                   std::span<const int64_t> known_at, const EvidenceOptions& options);
+std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& vectors,
+                                   std::span<const size_t> queries,
+                                   std::span<const int64_t> known_at,
+                                   const EvidenceOptions& options);
 
 // Votes of `voters` on corpus commits: votes[q][v].
-std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters, const Corpus& corpus,
-                                          const CorpusVectors& vectors, std::span<const size_t> queries,
+std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters,
+                                          const Corpus& corpus, const CorpusVectors& vectors,
+                                          std::span<const size_t> queries,
                                           const std::vector<Evidence>& evidence);
 
 // The 90th percentile of how long backported commits waited for their first backport, among

@@ -13,12 +13,18 @@
 namespace stablepick {
 namespace {
 
-Result<OfflineModel> parse_model(std::string_view compressed, Store& store, const std::string& where) {
+Result<OfflineModel> parse_model(std::string_view compressed, Store& store,
+                                 const std::string& where) {
     auto text = util::zstd_decompress(compressed);
-    if (!text) return fail(ErrorCode::kCorrupt, fmt::format("the voters' model in {} is damaged: run 'stablepick train'", where));
+    if (!text)
+        return fail(
+            ErrorCode::kCorrupt,
+            fmt::format("the voters' model in {} is damaged: run 'stablepick train'", where));
     auto j = nlohmann::json::parse(*text, nullptr, false);
     if (j.is_discarded())
-        return fail(ErrorCode::kCorrupt, fmt::format("the voters' model in {} is damaged: run 'stablepick train'", where));
+        return fail(
+            ErrorCode::kCorrupt,
+            fmt::format("the voters' model in {} is damaged: run 'stablepick train'", where));
     auto id = store.meta("store_id");
     if (!id) return std::unexpected(id.error());
     return OfflineModel::from_json(j, *id);
@@ -41,15 +47,20 @@ Status save_offline_model(Store& store, const OfflineModel& model) {
     std::string blob = util::zstd_compress(model.to_json(*id).dump());
     std::string model_id = fmt::format("voters-{:016x}", XXH3_64bits(blob.data(), blob.size()));
     auto q = store.db().prepare(
-        "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, 'offline-voters', ?, ?, ?)");
+        "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, "
+        "'offline-voters', ?, ?, ?)");
     if (!q) return std::unexpected(Store::error(q.error(), "save the voters' model"));
-    q->bind(1, model_id).bind(2, static_cast<int64_t>(model.summary().commits)).bind(3, model.summary().embedding_dimension);
+    q->bind(1, model_id)
+        .bind(2, static_cast<int64_t>(model.summary().commits))
+        .bind(3, model.summary().embedding_dimension);
     q->bind_blob(4, blob);
-    if (auto r = q->step(); !r) return std::unexpected(Store::error(r.error(), "save the voters' model"));
+    if (auto r = q->step(); !r)
+        return std::unexpected(Store::error(r.error(), "save the voters' model"));
     return store.set_meta("voters_model", model_id);
 }
 
-Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model, const std::string& store_id) {
+Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model,
+                           const std::string& store_id) {
     std::ofstream out(path, std::ios::binary);
     if (!(out << util::zstd_compress(model.to_json(store_id).dump())))
         return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", path.string()));
@@ -60,13 +71,16 @@ Result<OfflineModel> load_offline_model(Store& store) {
     auto id = store.meta("voters_model");
     if (!id) return std::unexpected(id.error());
     if (id->empty())
-        return fail(ErrorCode::kNotFound, "no trained voters in this store: run 'stablepick train'");
+        return fail(ErrorCode::kNotFound,
+                    "no trained voters in this store: run 'stablepick train'");
     auto q = store.db().prepare("SELECT blob FROM models WHERE id = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read the voters' model"));
     q->bind(1, *id);
     auto r = q->step();
     if (!r) return std::unexpected(Store::error(r.error(), "read the voters' model"));
-    if (!*r) return fail(ErrorCode::kCorrupt, fmt::format("the voters' model '{}' is missing: run 'stablepick train'", *id));
+    if (!*r)
+        return fail(ErrorCode::kCorrupt,
+                    fmt::format("the voters' model '{}' is missing: run 'stablepick train'", *id));
     return parse_model(q->blob(0), store, "the store");
 }
 

@@ -14,7 +14,8 @@ namespace stablepick {
 Result<std::string> store_identity(Store& store);
 
 Status save_offline_model(Store& store, const OfflineModel& model);
-Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model, const std::string& store_id);
+Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model,
+                           const std::string& store_id);
 // kNotFound (saying to run `stablepick train`) when none was saved.
 Result<OfflineModel> load_offline_model(Store& store);
 Result<OfflineModel> read_offline_model(const std::filesystem::path& path, Store& store);

@@ -17,7 +17,7 @@ Verdict verdict_of(double probability, double threshold) {
 }
 
 class TagVoter : public Voter {
-public:
+  public:
     TagVoter(std::string name, Trailer::Kind kind, std::string yes, std::string no)
         : name_(std::move(name)), kind_(kind), yes_(std::move(yes)), no_(std::move(no)) {}
     std::string name() const override { return name_; }
@@ -25,7 +25,8 @@ public:
         std::vector<Vote> out;
         for (auto& c : candidates) {
             Vote v{name_};
-            auto it = std::ranges::find_if(c.facts->trailers, [&](auto& t) { return t.kind == kind_; });
+            auto it =
+                std::ranges::find_if(c.facts->trailers, [&](auto& t) { return t.kind == kind_; });
             bool found = it != c.facts->trailers.end();
             v.verdict = found ? Verdict::kYes : Verdict::kNo;
             v.probability = found ? 1 : 0;
@@ -36,16 +37,18 @@ public:
         return out;
     }
 
-private:
+  private:
     std::string name_;
     Trailer::Kind kind_;
     std::string yes_, no_;
 };
 
-double sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+double sigmoid(double x) {
+    return 1 / (1 + std::exp(-x));
+}
 
 class KeywordsVoter : public Voter {
-public:
+  public:
     KeywordsVoter(std::shared_ptr<const WordStatistics> words, CalibratedScore calibration)
         : words_(std::move(words)), calibration_(std::move(calibration)) {}
     std::string name() const override { return "keywords"; }
@@ -57,21 +60,24 @@ public:
             v.verdict = verdict_of(v.probability, calibration_.threshold);
             auto top = words_->top_words(*c.facts, 4);
             v.evidence = top;
-            v.reason = top.empty() ? "no telling words in the message"
-                                   : fmt::format("the message's words ({}) {} backported commits' words", fmt::join(top, ", "),
-                                                 v.verdict == Verdict::kYes ? "are typical of" : "are weak signs of");
+            v.reason = top.empty()
+                           ? "no telling words in the message"
+                           : fmt::format("the message's words ({}) {} backported commits' words",
+                                         fmt::join(top, ", "),
+                                         v.verdict == Verdict::kYes ? "are typical of"
+                                                                    : "are weak signs of");
             out.push_back(std::move(v));
         }
         return out;
     }
 
-private:
+  private:
     std::shared_ptr<const WordStatistics> words_;
     CalibratedScore calibration_;
 };
 
 class KnnVoter : public Voter {
-public:
+  public:
     explicit KnnVoter(CalibratedScore calibration) : calibration_(std::move(calibration)) {}
     std::string name() const override { return "knn"; }
     std::vector<Vote> vote(std::span<const Candidate> candidates) const override {
@@ -90,8 +96,9 @@ public:
             for (auto& p : c.evidence->precedents) {
                 yes += p.backported;
                 if (c.corpus && v.evidence.size() < 5)
-                    v.evidence.push_back(fmt::format("{} ({:.2f}, {})", c.corpus->commits()[p.index].id.substr(0, 12),
-                                                     p.similarity, p.backported ? "backported" : "not backported"));
+                    v.evidence.push_back(fmt::format(
+                        "{} ({:.2f}, {})", c.corpus->commits()[p.index].id.substr(0, 12),
+                        p.similarity, p.backported ? "backported" : "not backported"));
             }
             v.reason = fmt::format("{} of the {} most similar earlier commits were backported", yes,
                                    c.evidence->precedents.size());
@@ -100,14 +107,17 @@ public:
         return out;
     }
 
-private:
+  private:
     CalibratedScore calibration_;
 };
 
 class ModelVoter : public Voter {
-public:
-    ModelVoter(std::shared_ptr<const BoostedTrees> trees, std::vector<std::string> names, CalibratedScore calibration)
-        : trees_(std::move(trees)), names_(std::move(names)), calibration_(std::move(calibration)) {}
+  public:
+    ModelVoter(std::shared_ptr<const BoostedTrees> trees, std::vector<std::string> names,
+               CalibratedScore calibration)
+        : trees_(std::move(trees)),
+          names_(std::move(names)),
+          calibration_(std::move(calibration)) {}
     std::string name() const override { return "model"; }
     std::vector<Vote> vote(std::span<const Candidate> candidates) const override {
         std::vector<std::vector<float>> x;
@@ -118,9 +128,10 @@ public:
             return out;
         };
         if (!x.empty() && x.front().size() != names_.size())
-            return failed(Error{ErrorCode::kInvalidInput, fmt::format("the model expects {} features, the commit has {}: "
-                                                                      "retrain with 'stablepick train'",
-                                                                      names_.size(), x.front().size())});
+            return failed(Error{ErrorCode::kInvalidInput,
+                                fmt::format("the model expects {} features, the commit has {}: "
+                                            "retrain with 'stablepick train'",
+                                            names_.size(), x.front().size())});
         auto p = trees_->predict(x);
         if (!p) return failed(p.error());
         auto contrib = trees_->contributions(x);
@@ -134,22 +145,25 @@ public:
             std::vector<size_t> order(names_.size());
             std::iota(order.begin(), order.end(), 0);
             bool yes = v.verdict == Verdict::kYes;
-            std::ranges::sort(order, [&](size_t a, size_t b) { return (yes ? c[a] > c[b] : c[a] < c[b]); });
+            std::ranges::sort(
+                order, [&](size_t a, size_t b) { return (yes ? c[a] > c[b] : c[a] < c[b]); });
             std::vector<std::string> said;
             for (size_t f : order) {
                 if ((yes && c[f] <= 0) || (!yes && c[f] >= 0) || said.size() == 3) break;
                 std::string phrase = describe_feature(names_[f], x[i][f], c[f] > 0);
                 if (!phrase.empty() && std::ranges::find(said, phrase) == said.end()) {
                     said.push_back(phrase);
-                    v.evidence.push_back(fmt::format("{}={:.3g} ({:+.2f})", names_[f], x[i][f], c[f]));
+                    v.evidence.push_back(
+                        fmt::format("{}={:.3g} ({:+.2f})", names_[f], x[i][f], c[f]));
                 }
             }
-            v.reason = said.empty() ? "learned from the project's history" : fmt::format("{}", fmt::join(said, "; "));
+            v.reason = said.empty() ? "learned from the project's history"
+                                    : fmt::format("{}", fmt::join(said, "; "));
         }
         return out;
     }
 
-private:
+  private:
     std::shared_ptr<const BoostedTrees> trees_;
     std::vector<std::string> names_;
     CalibratedScore calibration_;
@@ -164,27 +178,34 @@ std::vector<std::string> distinct_words(const CommitFacts& facts) {
 
 }  // namespace
 
-double CalibratedScore::probability(double raw) const { return calibrator ? calibrator->apply(raw) : raw; }
+double CalibratedScore::probability(double raw) const {
+    return calibrator ? calibrator->apply(raw) : raw;
+}
 
 std::unique_ptr<Voter> make_cc_stable_voter() {
-    return std::make_unique<TagVoter>("cc-stable", Trailer::Kind::kCcStable, "nominated with Cc: stable",
-                                      "no Cc: stable tag");
+    return std::make_unique<TagVoter>("cc-stable", Trailer::Kind::kCcStable,
+                                      "nominated with Cc: stable", "no Cc: stable tag");
 }
 std::unique_ptr<Voter> make_fixes_tag_voter() {
-    return std::make_unique<TagVoter>("fixes-tag", Trailer::Kind::kFixes, "has a Fixes: tag", "no Fixes: tag");
+    return std::make_unique<TagVoter>("fixes-tag", Trailer::Kind::kFixes, "has a Fixes: tag",
+                                      "no Fixes: tag");
 }
-std::unique_ptr<Voter> make_keywords_voter(std::shared_ptr<const WordStatistics> words, CalibratedScore calibration) {
+std::unique_ptr<Voter> make_keywords_voter(std::shared_ptr<const WordStatistics> words,
+                                           CalibratedScore calibration) {
     return std::make_unique<KeywordsVoter>(std::move(words), std::move(calibration));
 }
 std::unique_ptr<Voter> make_knn_voter(CalibratedScore calibration) {
     return std::make_unique<KnnVoter>(std::move(calibration));
 }
-std::unique_ptr<Voter> make_model_voter(std::shared_ptr<const BoostedTrees> trees, std::vector<std::string> feature_names,
+std::unique_ptr<Voter> make_model_voter(std::shared_ptr<const BoostedTrees> trees,
+                                        std::vector<std::string> feature_names,
                                         CalibratedScore calibration) {
-    return std::make_unique<ModelVoter>(std::move(trees), std::move(feature_names), std::move(calibration));
+    return std::make_unique<ModelVoter>(std::move(trees), std::move(feature_names),
+                                        std::move(calibration));
 }
 
-WordStatistics WordStatistics::fit(std::span<const CommitFacts* const> commits, std::span<const int> labels) {
+WordStatistics WordStatistics::fit(std::span<const CommitFacts* const> commits,
+                                   std::span<const int> labels) {
     std::unordered_map<std::string, std::pair<int, int>> df;  // word -> (in backported, in others)
     int pos = 0, neg = 0;
     for (size_t i = 0; i < commits.size(); ++i) {
@@ -195,7 +216,8 @@ WordStatistics WordStatistics::fit(std::span<const CommitFacts* const> commits, 
     s.prior_ = std::log((pos + 1.0) / (neg + 1.0));
     for (auto& [w, c] : df) {
         if (c.first + c.second < 3) continue;  // too rare to say anything
-        double weight = std::log((c.first + 0.5) / (pos + 1.0)) - std::log((c.second + 0.5) / (neg + 1.0));
+        double weight =
+            std::log((c.first + 0.5) / (pos + 1.0)) - std::log((c.second + 0.5) / (neg + 1.0));
         s.weight_[w] = static_cast<float>(weight);
     }
     return s;
@@ -211,7 +233,8 @@ double WordStatistics::score(const CommitFacts& facts) const {
 std::vector<std::string> WordStatistics::top_words(const CommitFacts& facts, size_t n) const {
     std::vector<std::pair<float, std::string>> scored;
     for (auto& w : distinct_words(facts))
-        if (auto it = weight_.find(w); it != weight_.end() && it->second > 0.5f) scored.emplace_back(it->second, w);
+        if (auto it = weight_.find(w); it != weight_.end() && it->second > 0.5f)
+            scored.emplace_back(it->second, w);
     std::ranges::sort(scored, std::greater<>());
     std::vector<std::string> out;
     for (size_t i = 0; i < std::min(n, scored.size()); ++i) out.push_back(scored[i].second);
@@ -231,7 +254,8 @@ Result<WordStatistics> WordStatistics::from_json(const nlohmann::json& j) {
         for (auto& [w, x] : j.at("words").items()) s.weight_[w] = x.get<float>();
         return s;
     } catch (const nlohmann::json::exception& e) {
-        return fail(ErrorCode::kCorrupt, fmt::format("saved word statistics are damaged: {}", e.what()));
+        return fail(ErrorCode::kCorrupt,
+                    fmt::format("saved word statistics are damaged: {}", e.what()));
     }
 }
 

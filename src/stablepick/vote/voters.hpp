@@ -32,7 +32,7 @@ struct Candidate {
 };
 
 class Voter {
-public:
+  public:
     virtual ~Voter() = default;
     virtual std::string name() const = 0;
     // One vote per candidate, in order.
@@ -47,15 +47,16 @@ std::unique_ptr<Voter> make_fixes_tag_voter();
 // Word statistics of commit messages (the approach of the first AUTOSEL): each word's
 // log-odds of appearing in a backported commit's message, learned from history.
 class WordStatistics {
-public:
-    static WordStatistics fit(std::span<const CommitFacts* const> commits, std::span<const int> labels);
+  public:
+    static WordStatistics fit(std::span<const CommitFacts* const> commits,
+                              std::span<const int> labels);
     double score(const CommitFacts& facts) const;  // probability before calibration
     // The words of `facts` that most raise its score, strongest first.
     std::vector<std::string> top_words(const CommitFacts& facts, size_t n) const;
     nlohmann::json to_json() const;
     static Result<WordStatistics> from_json(const nlohmann::json& j);
 
-private:
+  private:
     double prior_ = 0;
     std::unordered_map<std::string, float> weight_;
 };
@@ -67,12 +68,14 @@ struct CalibratedScore {
     double probability(double raw) const;
 };
 
-std::unique_ptr<Voter> make_keywords_voter(std::shared_ptr<const WordStatistics> words, CalibratedScore calibration);
+std::unique_ptr<Voter> make_keywords_voter(std::shared_ptr<const WordStatistics> words,
+                                           CalibratedScore calibration);
 // The similarity-weighted vote of the nearest earlier commits' decisions; abstains when it
 // has no precedent.
 std::unique_ptr<Voter> make_knn_voter(CalibratedScore calibration);
 // Gradient-boosted trees over features.hpp's features; reasons are the largest contributions.
-std::unique_ptr<Voter> make_model_voter(std::shared_ptr<const BoostedTrees> trees, std::vector<std::string> feature_names,
+std::unique_ptr<Voter> make_model_voter(std::shared_ptr<const BoostedTrees> trees,
+                                        std::vector<std::string> feature_names,
                                         CalibratedScore calibration);
 
 }  // namespace stablepick
