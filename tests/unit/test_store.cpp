@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "stablepick/store/store.hpp"
@@ -15,12 +16,17 @@ TEST(Store, ReadingAnOlderStoreUpgradesIt) {
         auto store = Store::open(path, Store::Mode::kWrite);
         ASSERT_TRUE(store.has_value());
         // Make it look like a store written before migration 2.
-        ASSERT_TRUE(store->db().exec("DROP TABLE embeddings; DROP TABLE models; PRAGMA user_version = 1").has_value());
+        ASSERT_TRUE(store->db()
+                        .exec("DROP TABLE embeddings; DROP TABLE models; DROP TABLE llm_cache; "
+                              "PRAGMA user_version = 1")
+                        .has_value());
     }
     auto read = Store::open(path, Store::Mode::kRead);
     ASSERT_TRUE(read.has_value()) << read.error().message;
-    auto q = read->db().prepare("SELECT COUNT(*) FROM embeddings");
-    EXPECT_TRUE(q.has_value());
+    for (auto* table : {"embeddings", "llm_cache"}) {
+        auto q = read->db().prepare(fmt::format("SELECT COUNT(*) FROM {}", table));
+        EXPECT_TRUE(q.has_value()) << table;
+    }
 }
 
 TEST(Store, NewerSchemaIsRefused) {

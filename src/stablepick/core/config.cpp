@@ -45,6 +45,46 @@ Result<Config> load_config(const std::filesystem::path& file) {
         return fail(ErrorCode::kInvalidInput,
                     fmt::format("config '{}': index.diff_reader must be \"git\" or \"libgit2\", not '{}'",
                                 file.string(), config.index.diff_reader));
+    auto bad = [&](const std::string& why) {
+        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}': {}", file.string(), why));
+    };
+    auto llm = tv["llm"];
+    config.llm.policy_text = llm["policy_text"].value_or(config.llm.policy_text);
+    config.llm.precedents = llm["precedents"].value_or(config.llm.precedents);
+    config.llm.max_diff_bytes = llm["max_diff_bytes"].value_or(config.llm.max_diff_bytes);
+    config.llm.max_turns = llm["max_turns"].value_or(config.llm.max_turns);
+    config.llm.tool_output_bytes = llm["tool_output_bytes"].value_or(config.llm.tool_output_bytes);
+    config.llm.wall_time_ms = llm["wall_time_ms"].value_or(config.llm.wall_time_ms);
+    if (auto* providers = llm["providers"].as_array()) {
+        for (auto& node : *providers) {
+            auto* t = node.as_table();
+            if (!t) return bad("each [[llm.providers]] must be a table");
+            auto pv = toml::node_view<const toml::node>(*t);
+            ProviderConfig p;
+            p.url = pv["url"].value_or(std::string());
+            if (p.url.empty()) return bad("an [[llm.providers]] entry has no url");
+            p.name = pv["name"].value_or(p.name);
+            p.api_key_env = pv["api_key_env"].value_or(p.api_key_env);
+            p.temperature = pv["temperature"].value_or(p.temperature);
+            p.max_tokens = pv["max_tokens"].value_or(p.max_tokens);
+            p.timeout_ms = pv["timeout_ms"].value_or(p.timeout_ms);
+            p.concurrency = pv["concurrency"].value_or(p.concurrency);
+            p.max_attempts = pv["max_attempts"].value_or(p.max_attempts);
+            p.backoff_ms = pv["backoff_ms"].value_or(p.backoff_ms);
+            p.input_price = pv["input_price"].value_or(p.input_price);
+            p.output_price = pv["output_price"].value_or(p.output_price);
+            p.tools = pv["tools"].value_or(p.tools);
+            if (pv["api_key"])
+                return bad(fmt::format("provider '{}': API keys are not read from files; name "
+                                       "the environment variable that holds it with api_key_env",
+                                       p.url));
+            if (p.max_tokens <= 0 || p.timeout_ms <= 0 || p.concurrency <= 0 || p.max_attempts <= 0)
+                return bad(fmt::format("provider '{}': max_tokens, timeout_ms, concurrency and "
+                                       "max_attempts must be positive",
+                                       p.url));
+            config.llm.providers.push_back(std::move(p));
+        }
+    }
     config.loaded_from = file;
     return config;
 }

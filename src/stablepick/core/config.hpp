@@ -37,10 +37,40 @@ struct IndexConfig {
     std::string diff_reader = "git";
 };
 
+// One LLM voter. The URL chooses the wire protocol (llm/provider.hpp):
+// openai://host[:port]/model, anthropic://model, ollama://host[:port]/model, exec:/program args.
+struct ProviderConfig {
+    std::string url;
+    std::string name;         // the voter's name in ballots; default derived from the URL
+    std::string api_key_env;  // environment variable holding the API key (never stored)
+    double temperature = 0;
+    int max_tokens = 2048;      // per answer
+    int timeout_ms = 120'000;   // per HTTP request or exec run
+    int concurrency = 4;        // requests in flight at once
+    int max_attempts = 4;       // 429, 5xx, timeouts and dropped connections are retried
+    int backoff_ms = 1000;      // first retry delay, doubled each time; Retry-After wins if longer
+    double input_price = 0;     // US dollars per million input tokens
+    double output_price = 0;    // US dollars per million output tokens
+    bool tools = true;          // offer the read-only git tools when the protocol has them
+};
+
+struct LlmConfig {
+    std::vector<ProviderConfig> providers;
+    // Stable rules given to the models when the repository has no
+    // Documentation/process/stable-kernel-rules.rst. Empty: a generic text.
+    std::string policy_text;
+    int precedents = 5;                  // similar past commits shown in the prompt
+    int64_t max_diff_bytes = 24 * 1024;  // of each diff in the prompt, cut with a marker
+    int max_turns = 8;                   // model turns when it calls tools
+    int64_t tool_output_bytes = 16 * 1024;
+    int wall_time_ms = 300'000;          // per commit and provider, tools included
+};
+
 struct Config {
     BranchConfig branches;
     TrailerConfig trailers;
     IndexConfig index;
+    LlmConfig llm;
     std::optional<std::filesystem::path> loaded_from;
 };
 

@@ -19,6 +19,13 @@ inline const char* verdict_name(Verdict v) {
     return "abstain";
 }
 
+// A read-only tool an LLM voter called while deciding, and what it read.
+struct ToolCallRecord {
+    std::string tool;
+    std::string arguments;  // JSON
+    std::string output;     // as the model saw it (bounded)
+};
+
 struct Vote {
     std::string voter;
     Verdict verdict = Verdict::kAbstain;
@@ -26,6 +33,16 @@ struct Vote {
     std::string reason;                 // one short line a maintainer reads
     std::vector<std::string> evidence;  // what the voter looked at (precedent ids, features)
     std::string error;                  // non-empty when the voter failed (it then abstains)
+    std::string explanation;            // an LLM's reasons and risks, for the review and the mail
+    std::vector<ToolCallRecord> tool_calls;
+    bool cached = false;                // the answer came from the request cache
+};
+
+// The grounded prompt an LLM voter sends for one commit (llm/prompt.hpp builds it).
+struct Prompt {
+    std::string system;
+    std::string user;
+    std::string hash;  // of system + user
 };
 
 struct BallotResult {

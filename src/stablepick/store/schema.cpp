@@ -72,6 +72,13 @@ CREATE TABLE embeddings(
   model TEXT NOT NULL, commit_id INTEGER NOT NULL, vector BLOB NOT NULL,
   PRIMARY KEY(model, commit_id)) WITHOUT ROWID;
 )sql",
+    // 3: the LLM request cache. Answers only: requests carry no key, and none is stored.
+    R"sql(
+CREATE TABLE llm_cache(
+  provider TEXT NOT NULL, model TEXT NOT NULL, prompt_hash TEXT NOT NULL,
+  answer TEXT NOT NULL, created INTEGER NOT NULL,
+  PRIMARY KEY(provider, model, prompt_hash)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

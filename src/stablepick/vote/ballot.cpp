@@ -67,7 +67,7 @@ double Ballot::raw_score(const std::vector<Vote>& votes, int& yes, int& n, int& 
         if (!answered(votes[v])) continue;
         ++n;
         yes += votes[v].verdict == Verdict::kYes;
-        score += weights_[v] * vote_log_odds(votes[v]);
+        score += weight(v) * vote_log_odds(votes[v]);
     }
     if (options_.policy == BallotPolicy::kMajority) return n ? double(yes) / n : 0;
     return score;
@@ -119,7 +119,7 @@ BallotResult Ballot::decide(std::vector<Vote> votes) const {
     std::vector<std::pair<double, size_t>> pushes;
     for (size_t v = 0; v < votes.size(); ++v) {
         if (!answered(votes[v]) || votes[v].reason.empty()) continue;
-        double push = weights_[v] * vote_log_odds(votes[v]);
+        double push = weight(v) * vote_log_odds(votes[v]);
         if (options_.policy == BallotPolicy::kMajority)
             push = (votes[v].verdict == Verdict::kYes) ? 1 : -1;
         if ((push > 0) == r.selected) pushes.emplace_back(std::abs(push), v);

@@ -40,8 +40,11 @@ class Ballot {
                               const std::vector<std::vector<Vote>>& votes,
                               std::span<const int> labels, const BallotOptions& options);
 
-    // REQUIRES: votes in the order of voters().
+    // REQUIRES: votes in the order of voters(), then the votes of voters the ballot was not
+    // fitted with (LLM voters): each counts in n for the majority, and weighs
+    // kUnfittedWeight on its log-odds in the weighted score.
     BallotResult decide(std::vector<Vote> votes) const;
+    static constexpr double kUnfittedWeight = 1.0;
 
     const std::vector<std::string>& voters() const { return voters_; }
     const std::vector<double>& weights() const { return weights_; }
@@ -52,6 +55,7 @@ class Ballot {
 
   private:
     double raw_score(const std::vector<Vote>& votes, int& yes, int& answered, int& failed) const;
+    double weight(size_t v) const { return v < weights_.size() ? weights_[v] : kUnfittedWeight; }
     std::vector<std::string> voters_;
     std::vector<double> weights_;  // weighted: per voter; majority: all 1
     double bias_ = 0;

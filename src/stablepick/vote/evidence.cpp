@@ -92,7 +92,13 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
                             Eigen::Map<const Eigen::VectorXf>(query_vectors[by_before[i]].data(),
                                                               dim);
                     Eigen::MatrixXf scores = data.topRows(static_cast<Eigen::Index>(limit)) * qm;
-                    std::vector<std::pair<float, size_t>> best;
+                    // A commit's precedents must not depend on which other queries share its
+                    // block: the matrix product's rounding does. So candidates are kept by
+                    // similarity quantised to 1e-4 (ties: the newer commit), with a margin, and
+                    // then ranked by an exact dot product computed the same way every time.
+                    const size_t keep = options.k + 8;
+                    auto quantised = [](float x) { return std::lround(double(x) * 1e4); };
+                    std::vector<std::pair<long, size_t>> best;
                     for (size_t i = b; i < e; ++i) {
                         size_t q = by_before[i];
                         size_t own_limit = static_cast<size_t>(
@@ -101,17 +107,26 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
                         best.clear();
                         for (size_t p = 0; p < own_limit; ++p) {
                             if (pool.indexes[p] == queries[q]) continue;
-                            if (best.size() < options.k) {
-                                best.emplace_back(col[p], p);
+                            std::pair<long, size_t> item{quantised(col[p]), p};
+                            if (best.size() < keep) {
+                                best.push_back(item);
                                 std::ranges::push_heap(best, std::greater<>());
-                            } else if (col[p] > best.front().first) {
+                            } else if (item > best.front()) {
                                 std::ranges::pop_heap(best, std::greater<>());
-                                best.back() = {col[p], p};
+                                best.back() = item;
                                 std::ranges::push_heap(best, std::greater<>());
                             }
                         }
-                        std::ranges::sort(best, std::greater<>());
-                        for (auto& [sim, p] : best)
+                        const auto& qv = query_vectors[q];
+                        std::vector<std::tuple<long, size_t, float>> exact;
+                        for (auto& [rough, p] : best) {
+                            double dot = 0;
+                            for (int d = 0; d < dim; ++d) dot += double(qv[d]) * pool.vectors[p][d];
+                            exact.emplace_back(std::lround(dot * 1e4), p, static_cast<float>(dot));
+                        }
+                        std::ranges::sort(exact, std::greater<>());
+                        if (exact.size() > options.k) exact.resize(options.k);
+                        for (auto& [rank, p, sim] : exact)
                             out[q].precedents.push_back(
                                 {pool.indexes[p], sim,
                                  corpus.backported_at(pool.indexes[p], known_at[q])});

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "stablepick/vote/features.hpp"
 
@@ -103,13 +104,22 @@ std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& ve
 std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters,
                                           const Corpus& corpus, const CorpusVectors& vectors,
                                           std::span<const size_t> queries,
-                                          const std::vector<Evidence>& evidence) {
+                                          const std::vector<Evidence>& evidence,
+                                          std::span<const Prompt> prompts) {
     auto candidates = candidates_of(corpus, vectors, queries, evidence);
-    std::vector<std::vector<Vote>> out(queries.size());
-    for (auto& voter : voters) {
-        auto votes = voter->vote(candidates);
-        for (size_t q = 0; q < queries.size(); ++q) out[q].push_back(std::move(votes[q]));
+    if (!prompts.empty())
+        for (size_t q = 0; q < queries.size(); ++q) candidates[q].prompt = &prompts[q];
+    // Voters run side by side: with LLM voters the run takes as long as the slowest one.
+    std::vector<std::vector<Vote>> by_voter(voters.size());
+    {
+        std::vector<std::jthread> running;
+        for (size_t v = 1; v < voters.size(); ++v)
+            running.emplace_back([&, v] { by_voter[v] = voters[v]->vote(candidates); });
+        if (!voters.empty()) by_voter[0] = voters[0]->vote(candidates);
     }
+    std::vector<std::vector<Vote>> out(queries.size());
+    for (auto& votes : by_voter)
+        for (size_t q = 0; q < queries.size(); ++q) out[q].push_back(std::move(votes[q]));
     return out;
 }
 

@@ -97,11 +97,13 @@ std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& ve
                                    std::span<const int64_t> known_at,
                                    const EvidenceOptions& options);
 
-// Votes of `voters` on corpus commits: votes[q][v].
+// Votes of `voters` on corpus commits: votes[q][v]. `prompts` (one per query, or none) are
+// what LLM voters read. The voters vote concurrently.
 std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters,
                                           const Corpus& corpus, const CorpusVectors& vectors,
                                           std::span<const size_t> queries,
-                                          const std::vector<Evidence>& evidence);
+                                          const std::vector<Evidence>& evidence,
+                                          std::span<const Prompt> prompts = {});
 
 // The 90th percentile of how long backported commits waited for their first backport, among
 // those backported before `known_at`, in seconds (between 14 and 365 days).

@@ -29,6 +29,7 @@ struct Candidate {
     const Evidence* evidence = nullptr;
     std::span<const float> embedding;
     const Corpus* corpus = nullptr;  // to name precedents
+    const Prompt* prompt = nullptr;  // for LLM voters; they abstain without one
 };
 
 class Voter {

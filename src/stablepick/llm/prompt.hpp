@@ -1,0 +1,71 @@
+#pragma once
+// The prompt an LLM voter reads, built from evidence so the model reasons about real history
+// instead of inventing it: the candidate's message and diff, the most similar past commits and
+// what was decided for them, the Fixes: targets, the stable rules and the per-tree facts.
+//
+// Commit text is data, not instructions: every piece of repository text is fenced between
+// "<<<DATA kind id>>>" and "<<<END DATA>>>" lines, "<<<" inside it is neutralised so it can't
+// close its fence, the system prompt says that fenced text never instructs, and the question
+// comes after the data.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stablepick/core/error.hpp"
+#include "stablepick/core/vote.hpp"
+#include "stablepick/git/repository.hpp"
+#include "stablepick/store/store.hpp"
+#include "stablepick/vote/corpus.hpp"
+#include "stablepick/vote/evidence.hpp"
+
+namespace stablepick::llm {
+
+struct PromptCommit {
+    std::string id;
+    std::string subject;
+    std::string author;
+    std::string date;     // YYYY-MM-DD
+    std::string message;  // the whole message, trailers included
+    std::string diff;
+};
+
+struct PromptPrecedent {
+    PromptCommit commit;  // message only; no diff
+    double similarity = 0;
+    bool backported = false;
+    std::vector<std::string> branches;  // where it went
+};
+
+// Everything the prompt says about one candidate.
+struct PromptInputs {
+    PromptCommit candidate;
+    std::vector<PromptPrecedent> precedents;
+    std::vector<PromptCommit> fixes_targets;
+    std::vector<std::string> tree_facts;  // one sentence each
+};
+
+struct PromptOptions {
+    size_t max_diff_bytes = 24 * 1024;
+    size_t max_message_bytes = 8 * 1024;
+    std::string rules;  // the stable rules text
+};
+
+Prompt build_prompt(const PromptInputs& inputs, const PromptOptions& options);
+
+// Repository text fenced for a prompt (see above), cut at `max_bytes` with a visible marker.
+std::string fence(const std::string& kind, const std::string& id, const std::string& text,
+                  size_t max_bytes);
+
+// The repository's Documentation/process/stable-kernel-rules.rst on its main branch when it has
+// one; else `policy_text`; else a generic statement of the usual stable rules.
+std::string stable_rules(const git::Repository* repo, const std::string& main_ref,
+                         const std::string& policy_text);
+
+// Reads, for each query, the candidate's text, its `k` precedents (from the evidence), its
+// Fixes: targets and the tree facts from the store.
+Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpus& corpus,
+                                                       std::span<const size_t> queries,
+                                                       const std::vector<Evidence>& evidence,
+                                                       size_t k);
+
+}  // namespace stablepick::llm
