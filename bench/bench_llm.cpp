@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
     std::vector<Prompt> few_prompts(prompts.begin(), prompts.begin() + few.size());
     auto voters_for = [&](std::vector<std::string> urls) {
         std::vector<std::unique_ptr<Voter>> voters;
-        auto cache = std::make_shared<llm::LlmCache>(std::nullopt);  // nothing cached between runs
+        auto cache = std::make_shared<llm::LlmCache>(nullptr);  // nothing cached between runs
         for (auto& url : urls)
             voters.push_back(
                 llm::make_llm_voter(llm::make_provider(check(llm::parse_provider({.url = url}))),

@@ -26,7 +26,7 @@ constexpr const char* kNo =
 
 struct Harness {
     testing::FixtureRepo repo;
-    std::shared_ptr<LlmCache> cache = std::make_shared<LlmCache>(std::nullopt);
+    std::shared_ptr<LlmCache> cache = std::make_shared<LlmCache>(nullptr);
     std::shared_ptr<UsageLedger> ledger = std::make_shared<UsageLedger>();
     std::shared_ptr<const GitTools> tools;
     std::vector<Prompt> prompts;
@@ -248,10 +248,11 @@ TEST(LlmVoter, AToolLoopThatNeverEndsIsBoundedAndToolOutputIsCut) {
 
 TEST(LlmVoter, SecondRunComesFromTheCache) {
     testing::TempDir dir;
-    auto store = Store::open(dir.path() / "store.sqlite", Store::Mode::kWrite);
-    ASSERT_TRUE(store);
+    auto opened = Store::open(dir.path() / "store.sqlite", Store::Mode::kWrite);
+    ASSERT_TRUE(opened);
+    std::optional<Store> store(std::move(*opened));
     Harness h(3);
-    h.cache = std::make_shared<LlmCache>(std::move(*store));
+    h.cache = std::make_shared<LlmCache>(&*store);
     LlmServer server(LlmServer::Kind::kOpenAi, always(kYes));
     ::setenv("STABLEPICK_TEST_KEY", "sk-cache-secret", 1);
     auto first = h.run(*h.voter(server.url(), {.api_key_env = "STABLEPICK_TEST_KEY"}));
@@ -267,6 +268,7 @@ TEST(LlmVoter, SecondRunComesFromTheCache) {
     h.run(*h.voter(server.url("other-model")));
     EXPECT_EQ(server.requests(), 6);
     h.cache.reset();
+    store.reset();  // closed: everything is in the file
     std::ifstream in(dir.path() / "store.sqlite", std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();

@@ -17,7 +17,8 @@ TEST(Store, ReadingAnOlderStoreUpgradesIt) {
         ASSERT_TRUE(store.has_value());
         // Make it look like a store written before migration 2.
         ASSERT_TRUE(store->db()
-                        .exec("DROP TABLE embeddings; DROP TABLE models; DROP TABLE llm_cache; "
+                        .exec("DROP TABLE embeddings; DROP TABLE models; DROP TABLE llm_cache; DROP TABLE reviews; "
+                              "DROP TABLE decisions; "
                               "PRAGMA user_version = 1")
                         .has_value());
     }

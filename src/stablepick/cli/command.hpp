@@ -62,6 +62,7 @@ Command make_similar_command();
 Command make_eval_command();
 Command make_train_command();
 Command make_review_command();
+Command make_decide_command();
 
 // The table: every subcommand, in the order `stablepick --help` lists them.
 std::vector<Command> all_commands();

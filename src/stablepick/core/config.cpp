@@ -48,6 +48,14 @@ Result<Config> load_config(const std::filesystem::path& file) {
     auto bad = [&](const std::string& why) {
         return fail(ErrorCode::kInvalidInput, fmt::format("config '{}': {}", file.string(), why));
     };
+    auto review = tv["review"];
+    config.review.sender = review["sender"].value_or(config.review.sender);
+    config.review.to = string_array(review["to"], config.review.to);
+    config.review.cc = string_array(review["cc"], config.review.cc);
+    config.review.cc_author = review["cc_author"].value_or(config.review.cc_author);
+    config.review.cc_fixes_author = review["cc_fixes_author"].value_or(config.review.cc_fixes_author);
+    config.review.cc_maintainers = review["cc_maintainers"].value_or(config.review.cc_maintainers);
+    config.review.opt_out_paths = string_array(review["opt_out_paths"], config.review.opt_out_paths);
     auto llm = tv["llm"];
     config.llm.policy_text = llm["policy_text"].value_or(config.llm.policy_text);
     config.llm.precedents = llm["precedents"].value_or(config.llm.precedents);

@@ -66,8 +66,20 @@ struct LlmConfig {
     int wall_time_ms = 300'000;          // per commit and provider, tools included
 };
 
+// Review mails and per-tree checks (review --target).
+struct ReviewConfig {
+    std::string sender = "stablepick <stablepick@localhost>";  // From: of the mails
+    std::vector<std::string> to;  // e.g. the stable list; empty: the commit's author
+    std::vector<std::string> cc;  // always copied
+    bool cc_author = true, cc_fixes_author = true, cc_maintainers = true;
+    // Paths (fnmatch patterns) whose changes are never selected automatically, e.g. a
+    // subsystem that asked not to be.
+    std::vector<std::string> opt_out_paths;
+};
+
 struct Config {
     BranchConfig branches;
+    ReviewConfig review;
     TrailerConfig trailers;
     IndexConfig index;
     LlmConfig llm;

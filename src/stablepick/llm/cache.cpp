@@ -11,7 +11,7 @@ std::string memory_key(const CacheKey& k) {
 }
 }  // namespace
 
-LlmCache::LlmCache(std::optional<Store> store) : store_(std::move(store)) {}
+LlmCache::LlmCache(Store* store) : store_(store) {}
 
 std::optional<std::string> LlmCache::get(const CacheKey& key) {
     std::lock_guard lock(mutex_);

@@ -22,17 +22,18 @@ struct CacheKey {
 
 class LlmCache {
   public:
-    // Caches in `store` (opened for writing); without one, in memory for this run only.
-    explicit LlmCache(std::optional<Store> store);
+    // Caches in `store` (opened for writing, outliving the cache; used only under the
+    // cache's lock while voters run); without one, in memory for this run only.
+    explicit LlmCache(Store* store);
     std::optional<std::string> get(const CacheKey& key);
     // Failures to write are reported once on stderr and otherwise ignored: a lost cache
     // entry costs a request later, not the run.
     void put(const CacheKey& key, const std::string& answer);
-    bool persistent() const { return store_.has_value(); }
+    bool persistent() const { return store_ != nullptr; }
 
   private:
     std::mutex mutex_;
-    std::optional<Store> store_;
+    Store* store_;
     std::unordered_map<std::string, std::string> memory_;
     bool warned_ = false;
 };

@@ -235,12 +235,18 @@ Result<GitRun> spawn_git(const std::filesystem::path& git_dir, const std::vector
     return run;
 }
 
-// Where a text of more than `max_bytes` is cut: not inside a UTF-8 sequence.
+// Where a text of more than `max_bytes` is cut: before a UTF-8 sequence the cut would split.
+// The text may already end at max_bytes, so the tail is checked, not the byte after it.
 size_t cut_point(std::string_view text, size_t max_bytes) {
     size_t end = std::min(max_bytes, text.size());
-    while (end > 0 && end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-        --end;
-    return end;
+    size_t lead = end;
+    while (lead > 0 && end - lead < 4 &&
+           (static_cast<unsigned char>(text[lead - 1]) & 0xC0) == 0x80)
+        --lead;
+    if (lead == 0) return end;
+    auto c = static_cast<unsigned char>(text[lead - 1]);
+    size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    return lead - 1 + len > end ? lead - 1 : end;
 }
 
 std::string with_cut_marker(std::string text, size_t max_bytes) {

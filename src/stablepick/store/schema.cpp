@@ -79,6 +79,17 @@ CREATE TABLE llm_cache(
   answer TEXT NOT NULL, created INTEGER NOT NULL,
   PRIMARY KEY(provider, model, prompt_hash)) WITHOUT ROWID;
 )sql",
+    // 4: reviews as they were shown, and maintainers' decisions.
+    R"sql(
+CREATE TABLE reviews(
+  id INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, time INTEGER NOT NULL, version TEXT NOT NULL,
+  probability REAL NOT NULL, selected INTEGER NOT NULL, result TEXT NOT NULL);
+CREATE INDEX reviews_commit ON reviews(commit_sha, time);
+CREATE TABLE decisions(
+  commit_sha TEXT NOT NULL, branch TEXT NOT NULL, decision TEXT NOT NULL, reason TEXT NOT NULL,
+  reviewer TEXT NOT NULL, time INTEGER NOT NULL,
+  PRIMARY KEY(commit_sha, branch)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

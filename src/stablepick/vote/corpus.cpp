@@ -167,6 +167,15 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
                 c.first_backport_[*i] = std::min(c.first_backport_[*i], t);
         });
     if (!st) return std::unexpected(st.error());
+    // A maintainer's recorded "take" counts as a backport from the moment it was decided, so
+    // the voters learn from decisions before the stable commit exists.
+    st = each_row(store, "SELECT commit_sha, MIN(time) FROM decisions WHERE decision = 'take' GROUP BY commit_sha",
+                  [&](util::Statement& q) {
+                      auto i = c.index_of_id(q.text(0));
+                      if (i && c.commits_[*i].id == q.text(0))
+                          c.first_backport_[*i] = std::min(c.first_backport_[*i], q.int64(1));
+                  });
+    if (!st) return std::unexpected(st.error());
     for (auto& [branch, start] : branch_start) c.stable_starts_.push_back(start);
     std::ranges::sort(c.stable_starts_);
     return c;
