@@ -36,6 +36,7 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
                                           const std::optional<git::Repository>& repo) {
     std::vector<size_t> out;
     std::vector<std::string> missing;
+    size_t merges = 0;
     for (auto& spec : specs) {
         if (auto dots = spec.find(".."); dots != std::string::npos) {
             if (!repo)
@@ -52,7 +53,11 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
             git_oid oid;
             while (git_revwalk_next(&oid, walk.get()) == 0) {
                 auto commit = repo->lookup_commit(oid);
-                if (!commit || git_commit_parentcount(commit->get()) > 1) continue;
+                if (!commit) continue;
+                if (git_commit_parentcount(commit->get()) > 1) {
+                    ++merges;
+                    continue;
+                }
                 std::string id = git::to_hex(oid);
                 if (auto i = corpus.index_of_id(id); i && corpus.commits()[*i].id == id)
                     out.push_back(*i);
@@ -78,6 +83,11 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
                         fmt::join(missing.begin(),
                                   missing.begin() + std::min<size_t>(5, missing.size()), ", "),
                         missing.size() > 5 ? ", …" : ""));
+    if (merges)
+        warn(
+            fmt::format("{} merge commit(s) left out: a merge is not cherry-picked as it is; its "
+                        "commits are reviewed one by one",
+                        merges));
     std::set<size_t> seen;
     std::erase_if(out, [&](size_t i) { return !seen.insert(i).second; });
     return out;

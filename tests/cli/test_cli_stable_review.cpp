@@ -1,0 +1,371 @@
+// review --target on a history built to exercise each per-tree check: already there, not
+// affected, conflict, prerequisite, follow-up fix, revert, opt-out; the AUTOSEL mails checked
+// with git mailinfo and git am; decisions recorded and shown; bad input refused cleanly.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "stablepick/core/version.hpp"
+#include "stablepick/store/store.hpp"
+#include "support/known_history.hpp"
+
+namespace stablepick {
+namespace {
+
+using testing::FixesAndFeatures;
+using testing::kDay;
+using testing::kStart;
+using testing::run_program;
+using testing::run_stablepick;
+
+std::string lines(int from, int to, const std::string& tag) {
+    std::string s;
+    for (int i = from; i <= to; ++i) s += fmt::format("line {} {}\n", i, tag);
+    return s;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The known-answer history, then a stable branch v2-stable and, on main, one commit per check.
+struct StableHistory {
+    FixesAndFeatures h{120};
+    std::map<std::string, std::string> id;  // scenario -> main commit
+    int day = 121;
+    int64_t when() { return kStart + (day++) * kDay; }
+
+    StableHistory() {
+        auto& r = h.repo;
+        r.commit("src/core.c", lines(1, 40, "core"), "core: add the core\n", when());
+        r.commit("src/conf.c", lines(1, 40, "conf"), "conf: add the configuration parser\n",
+                 when());
+        r.commit("src/pre.c", lines(1, 40, "pre"), "pre: add the parser\n", when());
+        id["old-feature"] = r.head();
+        r.git({"branch", "v2-stable"});
+
+        // Already there: fixed on main, cherry-picked with -x.
+        std::string core = lines(1, 40, "core");
+        core.replace(core.find("line 5 core"), 11, "line 5 core fixed");
+        id["there"] = r.commit("src/core.c", core,
+                               "core: fix a NULL pointer dereference in the core\n\nSigned-off-by: "
+                               "Dev <dev@example.org>\n",
+                               when());
+        r.checkout("v2-stable");
+        r.cherry_pick_x(id["there"]);
+        // A stable-only change that the conflict scenario collides with.
+        std::string conf_stable = lines(1, 40, "conf");
+        conf_stable.replace(conf_stable.find("line 20 conf"), 12, "line 20 conf (stable tweak)");
+        r.commit("src/conf.c", conf_stable, "conf: stable-only tweak\n", when());
+        r.checkout("main");
+
+        // Not affected: fixes a feature that came after the branch point.
+        id["new-feature"] =
+            r.commit("src/newfeat.c", lines(1, 10, "new"), "newfeat: add a new feature\n", when());
+        std::string nf = lines(1, 10, "new");
+        nf.replace(nf.find("line 3 new"), 10, "line 3 new fixed");
+        id["not-affected"] = r.commit(
+            "src/newfeat.c", nf,
+            fmt::format(
+                "newfeat: fix a memory leak\n\nFixes: {} (\"newfeat: add a new feature\")\n",
+                id["new-feature"].substr(0, 12)),
+            when());
+
+        // Conflict: main changes the line the stable branch changed.
+        std::string conf = lines(1, 40, "conf");
+        conf.replace(conf.find("line 20 conf"), 12, "line 20 conf (main fix)");
+        id["conflict"] = r.commit("src/conf.c", conf, "conf: fix a parse error\n", when());
+
+        // Prerequisite: P rewrites lines 10-12 after the branch point; D then changes lines 9-12,
+        // one of them older than the branch.
+        std::string pre = lines(1, 40, "pre");
+        for (int i = 10; i <= 12; ++i) {
+            auto from = fmt::format("line {} pre\n", i);
+            pre.replace(pre.find(from), from.size(), fmt::format("line {} pre reworked\n", i));
+        }
+        id["prerequisite"] = r.commit("src/pre.c", pre, "pre: rework the parser\n", when());
+        std::string pre2 = pre;
+        for (int i = 9; i <= 12; ++i) {
+            auto from =
+                i == 9 ? std::string("line 9 pre\n") : fmt::format("line {} pre reworked\n", i);
+            pre2.replace(pre2.find(from), from.size(), fmt::format("line {} pre fixed\n", i));
+        }
+        id["needs-prerequisite"] =
+            r.commit("src/pre.c", pre2, "pre: fix an overflow in the parser\n", when());
+
+        // Follow-up: a fix that was fixed again.
+        std::string core2 = core;
+        core2.replace(core2.find("line 30 core"), 12, "line 30 core fixed");
+        id["fixed-again"] = r.commit("src/core.c", core2, "core: fix a race in the core\n", when());
+        std::string core3 = core2;
+        core3.replace(core3.find("line 31 core"), 12, "line 31 core fixed");
+        id["follow-up"] = r.commit(
+            "src/core.c", core3,
+            fmt::format("core: fix the race fix\n\nFixes: {} (\"core: fix a race in the core\")\n",
+                        id["fixed-again"].substr(0, 12)),
+            when());
+
+        // Revert.
+        id["reverted"] = r.commit("src/other.c", "int other = 1;\n", "other: add a knob\n", when());
+        r.git({"rm", "-q", "src/other.c"});
+        id["revert"] =
+            r.commit_all(fmt::format("Revert \"other: add a knob\"\n\nThis reverts commit {}.\n",
+                                     id["reverted"]),
+                         when());
+
+        // Opt-out.
+        std::string core4 = core3;
+        core4.replace(core4.find("line 35 core"), 12, "line 35 core fixed");
+        id["opt-out"] = r.commit(
+            "src/core.c", core4,
+            "core: fix a hang\n\nCc: <stable+noautosel@kernel.org> # needs more testing\n", when());
+
+        // A fix like the history's backported ones, to a file the branch has: selected, mailed.
+        id["mailed"] = r.commit("drivers/net/fix_5.c", "int rx_5_null_check = 2;\n",
+                                fmt::format("net: fix NULL pointer dereference in rx path "
+                                            "500\n\nThe rx path crashes when the ring "
+                                            "is empty.\n\nFixes: {} (\"tools: add option 4 to the "
+                                            "builder\")\nSigned-off-by: Dev "
+                                            "<dev@example.org>\n",
+                                            h.features[3].substr(0, 12)),
+                                when());
+    }
+    std::string dir() const { return h.dir(); }
+};
+
+nlohmann::json target_of(const nlohmann::json& review, const std::string& commit) {
+    for (auto& r : review)
+        if (r["id"] == commit) return r;
+    ADD_FAILURE() << "no review of " << commit;
+    return {};
+}
+
+TEST(CliStableReview, EachCheckOnAHistoryBuiltForIt) {
+    StableHistory s;
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "train"}).exit_code, 0);
+    std::vector<std::string> args{"-q",           "-C",
+                                  s.dir(),        "review",
+                                  "--target",     "v2-stable",
+                                  "--all-checks", "--format",
+                                  "json",         fmt::format("{}..main", s.id["old-feature"])};
+    auto r = run_stablepick(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    auto tree = [&](const std::string& scenario) {
+        return target_of(j, s.id[scenario])["targets"][0];
+    };
+
+    EXPECT_NE(tree("there")["already_there"].get<std::string>().find("marker"), std::string::npos);
+    EXPECT_FALSE(tree("there")["applicable"].get<bool>());
+
+    EXPECT_FALSE(tree("not-affected")["affected"].get<bool>());
+    EXPECT_NE(tree("not-affected")["affected_reason"].get<std::string>().find(
+                  s.id["new-feature"].substr(0, 12)),
+              std::string::npos);
+    EXPECT_TRUE(tree("new-feature")["affected"].get<bool>());  // no Fixes:, adds a file: applies
+
+    EXPECT_EQ(tree("conflict")["applies"], "conflict");
+    EXPECT_EQ(tree("conflict")["conflicts"], nlohmann::json::array({"src/conf.c"}));
+    EXPECT_FALSE(tree("conflict")["applicable"].get<bool>());
+
+    auto pre = tree("needs-prerequisite");
+    EXPECT_TRUE(pre["affected"].get<bool>()) << pre.dump();
+    ASSERT_EQ(pre["prerequisites"].size(), 1u) << pre.dump();
+    EXPECT_EQ(pre["prerequisites"][0]["id"], s.id["prerequisite"]);
+    EXPECT_EQ(tree("prerequisite")["applies"], "clean");
+    EXPECT_TRUE(tree("prerequisite")["prerequisites"].empty());
+
+    auto fixed_again = target_of(j, s.id["fixed-again"]);
+    ASSERT_EQ(fixed_again["follow_ups"].size(), 1u);
+    EXPECT_EQ(fixed_again["follow_ups"][0]["id"], s.id["follow-up"]);
+    EXPECT_EQ(tree("fixed-again")["applies"], "clean");
+
+    auto reverted = target_of(j, s.id["reverted"]);
+    ASSERT_EQ(reverted["reverts"].size(), 1u);
+    EXPECT_EQ(reverted["reverts"][0]["id"], s.id["revert"]);
+    EXPECT_FALSE(reverted["mail"].get<bool>());
+
+    auto opted = target_of(j, s.id["opt-out"]);
+    EXPECT_NE(opted["opt_out"].get<std::string>().find("needs more testing"), std::string::npos);
+    EXPECT_FALSE(opted["mail"].get<bool>());
+
+    auto mailed = target_of(j, s.id["mailed"]);
+    EXPECT_TRUE(mailed["selected"].get<bool>()) << mailed.dump();
+    EXPECT_TRUE(mailed["mail"].get<bool>());
+    EXPECT_EQ(mailed["autosel_range"], "2");
+
+    // The table says the same.
+    auto table =
+        run_stablepick({"-q", "-C", s.dir(), "review", "--target", "v2-stable", "--all-checks",
+                        s.id["conflict"], s.id["not-affected"], s.id["fixed-again"]});
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_NE(table.out.find("v2-stable: conflicts in src/conf.c"), std::string::npos) << table.out;
+    EXPECT_NE(table.out.find("v2-stable: not affected: the commit it fixes"), std::string::npos)
+        << table.out;
+    EXPECT_NE(
+        table.out.find("fixed again upstream (take together): " + s.id["follow-up"].substr(0, 12)),
+        std::string::npos)
+        << table.out;
+
+    // Opt-out paths from the config.
+    auto config = s.h.repo.path() / "optout.toml";
+    std::ofstream(config) << "[review]\nopt_out_paths = [\"src/newfeat*\"]\n";
+    auto cfg = run_stablepick({"-q", "-C", s.dir(), "--config", config.string(), "review",
+                               "--target", "v2-stable", "--format", "json", s.id["new-feature"]});
+    ASSERT_EQ(cfg.exit_code, 0) << cfg.err;
+    EXPECT_NE(nlohmann::json::parse(cfg.out)[0]["opt_out"].get<std::string>().find("src/newfeat*"),
+              std::string::npos);
+}
+
+TEST(CliStableReview, MailsPassMailinfoAndApplyWithGitAm) {
+    StableHistory s;
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "train"}).exit_code, 0);
+    auto out = s.h.repo.path() / "mails";
+    auto r = run_stablepick({"-q", "-C", s.dir(), "review", "--target", "v2-stable", "--format",
+                             "mbox", "--out", out.string(), "--from",
+                             "Stable Bot <bot@example.org>", s.id["mailed"], s.id["reverted"]});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::filesystem::path> mails;
+    for (auto& e : std::filesystem::directory_iterator(out)) mails.push_back(e.path());
+    ASSERT_EQ(mails.size(), 1u);  // the reverted commit is not mailed
+    auto text = slurp(mails[0]);
+    EXPECT_NE(
+        text.find("Subject: [PATCH AUTOSEL 2] net: fix NULL pointer dereference in rx path 500"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(text.find("From: Stable Bot <bot@example.org>"), std::string::npos);
+    EXPECT_NE(text.find("X-stable: review"), std::string::npos);
+    EXPECT_NE(text.find("X-Patchwork-Hint: Ignore"), std::string::npos);
+    EXPECT_NE(text.find("X-stable-base: "), std::string::npos);
+    EXPECT_NE(text.find("Explanation from stablepick's offline voters"), std::string::npos);
+    EXPECT_NE(text.find("v2-stable: applies cleanly"), std::string::npos);
+
+    auto info_dir = s.h.repo.path();
+    auto info =
+        run_program({"git", "mailinfo", (info_dir / "msg").string(), (info_dir / "patch").string()},
+                    info_dir, text);
+    ASSERT_EQ(info.exit_code, 0) << info.err;
+    EXPECT_NE(info.out.find("Author: Test Author"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("Subject: net: fix NULL pointer dereference in rx path 500"),
+              std::string::npos)
+        << info.out;
+    auto msg = slurp(info_dir / "msg");
+    EXPECT_NE(msg.find("[ Upstream commit " + s.id["mailed"] + " ]"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("Fixes: "), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("votes "), std::string::npos) << msg;  // the explanation is below "---"
+    EXPECT_NE(slurp(info_dir / "patch").find("+int rx_5_null_check = 2;"), std::string::npos);
+
+    s.h.repo.checkout("v2-stable");
+    auto am = run_program({"git", "am", mails[0].string()}, s.h.repo.path());
+    ASSERT_EQ(am.exit_code, 0) << am.err << am.out;
+    EXPECT_EQ(s.h.repo.git({"log", "-1", "--format=%an|%s"}),
+              "Test Author|net: fix NULL pointer dereference in rx path 500");
+}
+
+TEST(CliStableReview, DecisionsAreRecordedShownAndConfirmed) {
+    StableHistory s;
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "train"}).exit_code, 0);
+    auto take =
+        run_stablepick({"-C", s.dir(), "decide", s.id["there"].substr(0, 10), "--take", "--branch",
+                        "v2-stable", "--reason", "crash fix", "--reviewer", "greg"});
+    ASSERT_EQ(take.exit_code, 0) << take.err;
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "decide", s.id["conflict"], "--drop", "--branch",
+                              "v2-stable", "--reviewer", "sasha"})
+                  .exit_code,
+              0);
+    auto r = run_stablepick({"-q", "-C", s.dir(), "review", s.id["there"], s.id["conflict"]});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(fmt::format("earlier decision: take for v2-stable by greg on")),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find(": crash fix (confirmed by stable commit "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("earlier decision: drop for v2-stable by sasha"), std::string::npos)
+        << r.out;
+    // Every review is recorded, with the version that made it.
+    {
+        auto store =
+            Store::open(s.h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
+        ASSERT_TRUE(store) << store.error().message;
+        auto q = store->db().prepare("SELECT COUNT(*), MIN(version), MIN(result) FROM reviews");
+        ASSERT_TRUE(q && *q->step());
+        EXPECT_EQ(q->int64(0), 2);
+        EXPECT_EQ(q->text(1), kVersion);
+        EXPECT_NE(q->text(2).find("\"votes\""), std::string::npos);
+    }
+    // Train learns from them (a take counts as a backport) and still runs.
+    EXPECT_EQ(run_stablepick({"-q", "-C", s.dir(), "train"}).exit_code, 0);
+
+    EXPECT_EQ(
+        run_stablepick({"-C", s.dir(), "decide", "deadbeef", "--take", "--branch", "v2-stable"})
+            .exit_code,
+        3);
+    EXPECT_EQ(run_stablepick({"-C", s.dir(), "decide", s.id["there"], "--take", "--branch", "nope"})
+                  .exit_code,
+              3);
+    EXPECT_EQ(
+        run_stablepick({"-C", s.dir(), "decide", s.id["there"], "--branch", "v2-stable"}).exit_code,
+        8);
+    EXPECT_EQ(run_stablepick({"-C", s.dir(), "decide", s.id["there"], "--take", "--drop",
+                              "--branch", "v2-stable"})
+                  .exit_code,
+              2);
+}
+
+TEST(CliStableReview, BadInput) {
+    StableHistory s;
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "train"}).exit_code, 0);
+    auto missing =
+        run_stablepick({"-C", s.dir(), "review", "--target", "v9-stable", s.id["mailed"]});
+    EXPECT_EQ(missing.exit_code, 3);
+    EXPECT_NE(missing.err.find("target branch 'v9-stable' does not exist"), std::string::npos)
+        << missing.err;
+    s.h.repo.git({"branch", "topic"});
+    auto not_stable =
+        run_stablepick({"-C", s.dir(), "review", "--target", "topic", s.id["mailed"]});
+    EXPECT_EQ(not_stable.exit_code, 8);
+    EXPECT_NE(not_stable.err.find("not a stable branch"), std::string::npos) << not_stable.err;
+    auto stable_commit = s.h.repo.git({"rev-parse", "v2-stable"});
+    stable_commit.pop_back();
+    auto off_main =
+        run_stablepick({"-C", s.dir(), "review", "--target", "v2-stable", stable_commit});
+    EXPECT_EQ(off_main.exit_code, 3);
+    EXPECT_NE(off_main.err.find("not in the store as main-branch commits"), std::string::npos)
+        << off_main.err;
+    auto no_target = run_stablepick({"-C", s.dir(), "review", "--format", "mbox", s.id["mailed"]});
+    EXPECT_EQ(no_target.exit_code, 8);
+
+    // An output directory that can't be made (its parent is a file): nothing is left behind.
+    auto file = s.h.repo.path() / "a-file";
+    std::ofstream(file) << "keep\n";
+    auto bad_out = run_stablepick({"-C", s.dir(), "review", "--target", "v2-stable", "--format",
+                                   "mbox", "--out", (file / "mails").string(), s.id["mailed"]});
+    EXPECT_EQ(bad_out.exit_code, 7) << bad_out.err;
+    EXPECT_EQ(slurp(file), "keep\n");
+    for (auto& e : std::filesystem::directory_iterator(s.h.repo.path()))
+        EXPECT_EQ(e.path().filename().string().find(".stablepick-"), std::string::npos) << e.path();
+
+    // A range with merges: the merges are left out, and said so.
+    s.h.repo.checkout("side", true, "main");
+    s.h.repo.commit("side.c", "int side;\n", "side: add\n", kStart + 400 * kDay);
+    s.h.repo.checkout("main");
+    s.h.repo.git({"merge", "--no-ff", "-q", "-m", "Merge side", "side"});
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "index"}).exit_code, 0);
+    auto merged =
+        run_stablepick({"-C", s.dir(), "review", "--target", "v2-stable", "main~1..main"});
+    EXPECT_EQ(merged.exit_code, 0) << merged.err;
+    EXPECT_NE(merged.err.find("1 merge commit(s) left out"), std::string::npos) << merged.err;
+}
+
+}  // namespace
+}  // namespace stablepick
