@@ -647,10 +647,13 @@ Command make_review_command() {
                                           {ctx.config.review.opt_out_paths});
             // Blame (for prerequisites, and "affected" without a Fixes: tag where the patch
             // conflicts) is most of the time: it is done for the commits the ballot selects.
-            std::vector<size_t> deep;
-            for (size_t q : order)
-                if (results[q].selected || opts->all_checks) deep.push_back((*queries)[q]);
-            checker.prepare(deep);
+            std::vector<size_t> checked;
+            std::vector<bool> deep;
+            for (size_t q : order) {
+                checked.push_back((*queries)[q]);
+                deep.push_back(results[q].selected || opts->all_checks);
+            }
+            checker.prepare(checked, deep);
             std::optional<util::Progress> bar;
             if (!ctx.global.quiet)
                 bar.emplace("checking target branches", static_cast<int64_t>(order.size()));

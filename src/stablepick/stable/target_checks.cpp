@@ -365,45 +365,54 @@ TargetChecker::Applied TargetChecker::apply_to(const git::Repository& repo,
     return out;
 }
 
-std::set<std::string> TargetChecker::conflicting_files(const git::Repository& repo,
-                                                       const git_oid& oid) const {
-    std::set<std::string> out;
+std::vector<TargetChecker::Applied> TargetChecker::apply_everywhere(const git::Repository& repo,
+                                                                    const git_oid& oid) const {
+    std::vector<Applied> out;
     auto commit = repo.lookup_commit(oid);
-    if (!commit || git_commit_parentcount(commit->get()) == 0) return out;
-    git_commit* parent_raw = nullptr;
-    if (git_commit_parent(&parent_raw, commit->get(), 0) != 0) return out;
-    Owned<git_commit, git_commit_free> parent(parent_raw);
-    git_tree *old_raw = nullptr, *new_raw = nullptr;
-    git_commit_tree(&old_raw, parent.get());
-    git_commit_tree(&new_raw, commit->get());
-    Owned<git_tree, git_tree_free> old_tree(old_raw), new_tree(new_raw);
+    if (!commit) return out;
+    Owned<git_tree, git_tree_free> old_tree(nullptr), new_tree(nullptr);
+    git_tree* raw = nullptr;
+    if (git_commit_parentcount(commit->get()) > 0) {
+        git_commit* parent = nullptr;
+        if (git_commit_parent(&parent, commit->get(), 0) != 0) return out;
+        git_commit_tree(&raw, parent);
+        git_commit_free(parent);
+        old_tree.reset(raw);
+    }
+    git_commit_tree(&raw, commit->get());
+    new_tree.reset(raw);
     git_diff* diff_raw = nullptr;
     if (git_diff_tree_to_tree(&diff_raw, repo.get(), old_tree.get(), new_tree.get(), nullptr) != 0)
         return out;
     Owned<git_diff, git_diff_free> diff(diff_raw);
     for (auto& t : targets_) {
         git_commit* tip_raw = nullptr;
-        if (git_commit_lookup(&tip_raw, repo.get(), &t.tip) != 0) continue;
+        if (git_commit_lookup(&tip_raw, repo.get(), &t.tip) != 0) return {};
         Owned<git_commit, git_commit_free> tip(tip_raw);
-        auto applied = apply_to(repo, *commit, diff.get(), tip.get());
-        if (applied.status == "conflict")
-            out.insert(applied.conflicts.begin(), applied.conflicts.end());
+        out.push_back(apply_to(repo, *commit, diff.get(), tip.get()));
     }
     return out;
 }
 
-void TargetChecker::prepare(const std::vector<size_t>& indexes) {
+void TargetChecker::prepare(const std::vector<size_t>& indexes, const std::vector<bool>& deep) {
     std::vector<std::optional<Result<Origins>>> found(indexes.size());
     std::atomic<size_t> next = 0;
     auto work = [&] {
         auto repo = repo_.reopen();  // libgit2 objects are not shared between threads
         for (size_t i; (i = next++) < indexes.size();) {
             auto oid = git::from_hex(corpus_.commits()[indexes[i]].id);
-            if (!repo)
+            if (!repo) {
                 found[i] = std::unexpected(repo.error());
-            else if (oid)
-                found[i] =
-                    line_origins(*repo, *oid, oldest_branch_point_, conflicting_files(*repo, *oid));
+            } else if (oid) {
+                auto applied = apply_everywhere(*repo, *oid);
+                std::set<std::string> conflicting;
+                if (deep[i])
+                    for (auto& a : applied)
+                        if (a.status == "conflict")
+                            conflicting.insert(a.conflicts.begin(), a.conflicts.end());
+                found[i] = line_origins(*repo, *oid, oldest_branch_point_, conflicting);
+                if (*found[i]) (*found[i])->applied = std::move(applied);
+            }
         }
     };
     {
@@ -531,7 +540,9 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
                 tc.missing_functions.push_back(fn);
         }
         // Applies: a plain apply to the branch's tree (what git am does), else a 3-way merge.
-        auto applied = apply_to(repo_, *commit, diff.get(), tip.get());
+        auto applied = found->applied.size() == targets_.size()
+                           ? found->applied[ti]
+                           : apply_to(repo_, *commit, diff.get(), tip.get());
         tc.applies = applied.status;
         tc.conflicts = applied.conflicts;
         out.trees.push_back(std::move(tc));

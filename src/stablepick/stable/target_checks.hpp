@@ -84,10 +84,10 @@ class TargetChecker {
   public:
     TargetChecker(const git::Repository& repo, Store& store, const Corpus& corpus,
                   std::vector<TargetBranch> targets, CheckOptions options);
-    // Finds where the touched lines of these commits came from, on every core (blame runs
-    // `git`, and is most of a check's time). Optional: a deep check() does it for commits it
-    // lacks.
-    void prepare(const std::vector<size_t>& corpus_indexes);
+    // Does the costly part of check() for these commits on every core: tries each on every
+    // target (in-memory apply and merge) and, where `deep[i]`, blames the lines that conflict
+    // (blame runs `git`). Optional: check() does what was not prepared itself.
+    void prepare(const std::vector<size_t>& corpus_indexes, const std::vector<bool>& deep);
     // `deep`: where the patch conflicts, blame the conflicting lines to tell "not affected"
     // from "needs prerequisites"; otherwise those two are left undecided for such targets
     // (affected by default, no prerequisites listed).
@@ -97,11 +97,16 @@ class TargetChecker {
   private:
     Result<bool> in_target(const std::string& id, size_t target);
     std::string backported_to(const std::string& id, const std::string& branch);
+    struct Applied {
+        std::string status;  // as TreeCheck::applies
+        std::vector<std::string> conflicts;
+    };
     struct Origins {
         std::vector<std::string>
             commits;  // that last changed the touched lines, after the oldest branch point
         bool older_lines = false;            // some touched lines are older than every branch point
         std::set<std::string> blamed;        // the files whose lines were looked up
+        std::vector<Applied> applied;        // per target, when prepared
         std::vector<std::string> functions;  // "path:function" of each hunk
         std::vector<std::string> paths;      // old paths the commit changes
     };
@@ -110,15 +115,10 @@ class TargetChecker {
     static Result<Origins> line_origins(const git::Repository& repo, const git_oid& commit,
                                         const std::string& oldest_branch_point,
                                         const std::set<std::string>& blame);
-    struct Applied {
-        std::string status;  // as TreeCheck::applies
-        std::vector<std::string> conflicts;
-    };
     static Applied apply_to(const git::Repository& repo, const git::CommitPtr& commit,
                             git_diff* diff, git_commit* tip);
-    // The files of the commit that conflict in some target: only their lines need blame.
-    std::set<std::string> conflicting_files(const git::Repository& repo,
-                                            const git_oid& commit) const;
+    // How the commit applies to each target, in target order (empty when it can't be read).
+    std::vector<Applied> apply_everywhere(const git::Repository& repo, const git_oid& commit) const;
     std::map<size_t, Result<Origins>> prepared_;
 
     const git::Repository& repo_;
