@@ -475,7 +475,7 @@ TEST(RunGit, ReportsAMissingGit) {
     ::setenv("PATH", old_path.c_str(), 1);
     ASSERT_FALSE(out.has_value());
     EXPECT_EQ(out.error().code, ErrorCode::kUnavailable);
-    EXPECT_TRUE(starts_with(out.error().message, "cannot run git: ")) << out.error().message;
+    EXPECT_TRUE(starts_with(out.error().message, "cannot run 'git': ")) << out.error().message;
 }
 
 }  // namespace

@@ -1,31 +1,21 @@
 #include "stablepick/llm/git_tools.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <exception>
 #include <limits>
 #include <optional>
 #include <string_view>
 #include <thread>
 
-extern char** environ;
+#include "stablepick/util/process.hpp"
 
 namespace stablepick::llm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // What a git run gave, before run_git or a tool decides what it means.
 struct GitRun {
@@ -35,39 +25,12 @@ struct GitRun {
     bool cut = false;  // stdout passed the cap; git was then killed
 };
 
-constexpr size_t kMaxStderrBytes = 64 * 1024;
 // read_file must see the lines before start_line, so it reads more than it returns.
 constexpr size_t kMaxFileBytes = 32 * 1024 * 1024;
 constexpr size_t kMaxRefLength = 200;
 constexpr size_t kMaxPathLength = 4096;
 constexpr int64_t kMaxLineNumber = 100'000'000;
 constexpr int64_t kReadFileDefaultLines = 200;
-
-// Closes the descriptors it holds, so that no early return leaks one.
-struct Fd {
-    int fd = -1;
-    Fd() = default;
-    explicit Fd(int f) : fd(f) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() { reset(); }
-    void reset() {
-        if (fd >= 0) ::close(fd);
-        fd = -1;
-    }
-};
-
-// Kills the whole process group: git may have started helpers of its own that hold the pipes.
-void kill_group(pid_t pid) {
-    if (::kill(-pid, SIGKILL) != 0) ::kill(pid, SIGKILL);
-}
-
-int wait_for(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return status;
-}
 
 std::string first_line(std::string_view text) {
     auto line = text.substr(0, text.find('\n'));
@@ -78,33 +41,6 @@ std::string first_line(std::string_view text) {
 
 std::string subcommand(const std::vector<std::string>& args) {
     return args.empty() ? "" : args.front();
-}
-
-// The environment of this process, with git's prompts, system config and optional locks off,
-// and nothing inherited that could point git at another repository, pager or diff program.
-std::vector<std::string> git_environment() {
-    static constexpr std::array<std::string_view, 11> kDropped{"GIT_TERMINAL_PROMPT",
-                                                               "GIT_CONFIG_NOSYSTEM",
-                                                               "GIT_OPTIONAL_LOCKS",
-                                                               "GIT_DIR",
-                                                               "GIT_WORK_TREE",
-                                                               "GIT_INDEX_FILE",
-                                                               "GIT_PAGER",
-                                                               "PAGER",
-                                                               "GIT_EXTERNAL_DIFF",
-                                                               "GIT_ASKPASS",
-                                                               "LC_ALL"};
-    std::vector<std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string_view entry(*e);
-        auto name = entry.substr(0, entry.find('='));
-        if (std::ranges::find(kDropped, name) == kDropped.end()) env.emplace_back(entry);
-    }
-    // LC_ALL=C: git's messages, which errors quote, are then the same everywhere.
-    for (const char* e :
-         {"GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C"})
-        env.emplace_back(e);
-    return env;
 }
 
 // Runs git and collects what it prints. Errors only when git cannot start or runs too long;
@@ -121,118 +57,24 @@ Result<GitRun> spawn_git(const std::filesystem::path& git_dir, const std::vector
                                   "core.fsmonitor=false",
                                   "--git-dir=" + git_dir.string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    for (auto& a : argv)
-        if (a.find('\0') != std::string::npos)
-            return fail(ErrorCode::kInvalidInput, "a git argument contains a NUL byte");
-    std::vector<char*> arg_ptrs;
-    for (auto& a : argv) arg_ptrs.push_back(a.data());
-    arg_ptrs.push_back(nullptr);
-    auto env = git_environment();
-    std::vector<char*> env_ptrs;
-    for (auto& e : env) env_ptrs.push_back(e.data());
-    env_ptrs.push_back(nullptr);
-
-    // O_CLOEXEC: a git started by another thread at the same moment must not inherit our ends.
-    int out_fds[2], err_fds[2];
-    if (::pipe2(out_fds, O_CLOEXEC) != 0)
-        return fail(ErrorCode::kIo, fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-    Fd out_read(out_fds[0]), out_write(out_fds[1]);
-    if (::pipe2(err_fds, O_CLOEXEC) != 0)
-        return fail(ErrorCode::kIo, fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-    Fd err_read(err_fds[0]), err_write(err_fds[1]);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_write.fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, err_write.fd, 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t no_signals, default_signals;
-    sigemptyset(&no_signals);
-    sigemptyset(&default_signals);
-    sigaddset(&default_signals, SIGPIPE);  // this process may ignore it; git should die of it
-    posix_spawnattr_setsigmask(&attr, &no_signals);
-    posix_spawnattr_setsigdefault(&attr, &default_signals);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(
-        &attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-    pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, "git", &actions, &attr, arg_ptrs.data(), env_ptrs.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0)
-        return fail(ErrorCode::kUnavailable, fmt::format("cannot run git: {}", std::strerror(rc)));
-    out_write.reset();
-    err_write.reset();
-
-    GitRun run;
-    const auto deadline = Clock::now() + timeout;
-    bool timed_out = false;
-    std::array<char, 65536> buffer;
-    auto left_ms = [&] {
-        return std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    };
-    while (out_read.fd >= 0 || err_read.fd >= 0) {
-        auto left = left_ms();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        std::array<pollfd, 2> fds{};
-        nfds_t n = 0;
-        for (int fd : {out_read.fd, err_read.fd})
-            if (fd >= 0) fds[n++] = {fd, POLLIN, 0};
-        int ready = ::poll(fds.data(), n, static_cast<int>(std::min<int64_t>(left, 1000)));
-        if (ready < 0 && errno != EINTR) {
-            kill_group(pid);
-            wait_for(pid);
-            return fail(ErrorCode::kIo,
-                        fmt::format("cannot wait for git: {}", std::strerror(errno)));
-        }
-        if (ready <= 0) continue;
-        for (nfds_t i = 0; i < n; ++i) {
-            if (!fds[i].revents) continue;
-            bool is_out = fds[i].fd == out_read.fd;
-            ssize_t got = ::read(fds[i].fd, buffer.data(), buffer.size());
-            if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-            if (got <= 0) {
-                (is_out ? out_read : err_read).reset();
-                continue;
-            }
-            auto size = static_cast<size_t>(got);
-            std::string& into = is_out ? run.out : run.err;
-            size_t cap = is_out ? max_output_bytes : kMaxStderrBytes;
-            size_t keep = std::min(size, cap - std::min(cap, into.size()));
-            into.append(buffer.data(), keep);
-            if (is_out && keep < size) run.cut = true;
-        }
-        if (run.cut) break;
+    util::ProcessOptions options;
+    options.max_output_bytes = max_output_bytes;
+    options.timeout = timeout;
+    // Nothing inherited may point git at another repository, pager or diff program; its
+    // prompts, system config and optional locks are off; LC_ALL=C keeps its messages stable.
+    options.drop_env = {"GIT_DIR", "GIT_WORK_TREE",     "GIT_INDEX_FILE", "GIT_PAGER",
+                        "PAGER",   "GIT_EXTERNAL_DIFF", "GIT_ASKPASS"};
+    options.extra_env = {"GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1", "GIT_OPTIONAL_LOCKS=0",
+                         "LC_ALL=C"};
+    options.own_group = true;
+    auto run = util::run_process(argv, options);
+    if (!run) {
+        if (run.error().message.find("timed out") != std::string::npos)
+            return fail(ErrorCode::kUnavailable, fmt::format("git {} timed out after {} ms",
+                                                             subcommand(args), timeout.count()));
+        return std::unexpected(run.error());
     }
-    if (run.cut || timed_out) {
-        kill_group(pid);
-        wait_for(pid);
-    } else {
-        // Both pipes are closed, so git is exiting; still, it must not outlive the deadline.
-        int status = 0;
-        while (true) {
-            pid_t r = ::waitpid(pid, &status, WNOHANG);
-            if (r == pid || (r < 0 && errno != EINTR)) break;
-            if (left_ms() <= 0) {
-                timed_out = true;
-                kill_group(pid);
-                wait_for(pid);
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-        if (!timed_out)
-            run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    if (timed_out)
-        return fail(ErrorCode::kUnavailable,
-                    fmt::format("git {} timed out after {} ms", subcommand(args), timeout.count()));
-    return run;
+    return GitRun{run->exit_code, std::move(run->out), std::move(run->err), run->output_cut};
 }
 
 // Where a text of more than `max_bytes` is cut: before a UTF-8 sequence the cut would split.

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <mutex>
 #include <string_view>
+#include <thread>
 
 extern char** environ;
 
@@ -35,13 +36,20 @@ struct Pipe {
 Result<ProcessResult> run_process(const std::vector<std::string>& argv,
                                   const ProcessOptions& options) {
     if (argv.empty()) return fail(ErrorCode::kInternal, "run_process: no program");
+    for (auto& a : argv)
+        if (a.find('\0') != std::string::npos)
+            return fail(ErrorCode::kInvalidInput,
+                        fmt::format("an argument of '{}' contains a NUL byte", argv[0]));
     Pipe in, out, err;
     if (::pipe2(in.fd, O_CLOEXEC) != 0 || ::pipe2(out.fd, O_CLOEXEC) != 0 ||
         ::pipe2(err.fd, O_CLOEXEC) != 0)
         return fail(ErrorCode::kIo, fmt::format("cannot create pipes: {}", std::strerror(errno)));
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
+    if (options.input.empty())  // nothing to say: stdin is /dev/null, as for a daemon
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    else
+        posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
     posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
     std::vector<char*> args;
@@ -70,7 +78,15 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGPIPE);
     posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+    sigset_t unblocked;  // threads of this process may block signals; the program starts clean
+    sigemptyset(&unblocked);
+    posix_spawnattr_setsigmask(&attr, &unblocked);
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    if (options.own_group) {
+        posix_spawnattr_setpgroup(&attr, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    posix_spawnattr_setflags(&attr, flags);
     pid_t pid = 0;
     int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), env.data());
     posix_spawn_file_actions_destroy(&actions);
@@ -131,7 +147,31 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
         if (result.output_cut) break;  // enough: stop the program
     }
     int status = 0;
-    if (timed_out || result.output_cut) ::kill(pid, SIGKILL);
+    auto kill_it = [&] {
+        if (!options.own_group || ::kill(-pid, SIGKILL) != 0) ::kill(pid, SIGKILL);
+    };
+    if (timed_out || result.output_cut) {
+        kill_it();
+    } else {
+        // Its pipes are closed, so it is exiting; still, it must not outlive the deadline.
+        while (true) {
+            pid_t r = ::waitpid(pid, &status, WNOHANG);
+            if (r == pid) break;
+            if (r < 0 && errno != EINTR) break;
+            if (std::chrono::steady_clock::now() >= deadline) {
+                timed_out = true;
+                kill_it();
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        if (!timed_out) {
+            result.exit_code = WIFEXITED(status)
+                                   ? WEXITSTATUS(status)
+                                   : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+            return result;
+        }
+    }
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (timed_out)
