@@ -176,6 +176,15 @@ TEST(CliLlm, MakePromptWritesPromptsAndCallsNothing) {
     ASSERT_EQ(both.exit_code, 0) << both.err;
     EXPECT_EQ(slurp(dir2 / (h.fixes.back() + ".prompt.md")), text);
 
+    // With target branches, the models read what the checks found on each tree.
+    auto dir3 = h.repo.path() / "prompts3";
+    auto targeted = run_stablepick({"-q", "-C", h.dir(), "review", "--target", "v1-stable",
+                                    "--make-prompt", dir3.string(), h.fixes.back()});
+    ASSERT_EQ(targeted.exit_code, 0) << targeted.err;
+    EXPECT_NE(
+        slurp(dir3 / (h.fixes.back() + ".prompt.md")).find("- v1-stable: already there (marker "),
+        std::string::npos);
+
     auto bad = run_stablepick({"-C", h.dir(), "review", "--llm", "gopher://x/y", h.fixes.back()});
     EXPECT_EQ(bad.exit_code, 8);
     EXPECT_NE(bad.err.find("unknown scheme"), std::string::npos) << bad.err;

@@ -211,6 +211,25 @@ std::string target_line(const nlohmann::json& t) {
     return line;
 }
 
+nlohmann::json refs_json(const std::vector<stable::CommitRef>& list) {
+    nlohmann::json a = nlohmann::json::array();
+    for (auto& x : list) a.push_back({{"id", x.id}, {"subject", x.subject}});
+    return a;
+}
+
+nlohmann::json tree_json(const stable::TreeCheck& tc) {
+    return {{"branch", tc.branch},
+            {"already_there", tc.already_there},
+            {"affected", tc.affected},
+            {"affected_reason", tc.affected_reason},
+            {"missing_files", tc.missing_files},
+            {"missing_functions", tc.missing_functions},
+            {"applies", tc.applies},
+            {"conflicts", tc.conflicts},
+            {"prerequisites", refs_json(tc.prerequisites)},
+            {"applicable", tc.applicable()}};
+}
+
 // The review of one commit as text lines (the table and the mails show the same).
 std::vector<std::string> review_lines(const nlohmann::json& j, size_t offline_voters, bool verbose,
                                       bool for_mail) {
@@ -575,6 +594,28 @@ Command make_review_command() {
                 warn(fmt::format("this review is not recorded: {}", w.error().message));
         }
 
+        // Per-tree checks come first, so the LLM voters read them too. Blame (for
+        // prerequisites, and "affected" without a Fixes: tag where the patch conflicts) is most
+        // of their time: it is left for the commits the ballot selects (--all-checks: all).
+        std::vector<std::optional<stable::CommitChecks>> checks(queries->size());
+        std::optional<stable::TargetChecker> checker;
+        if (!targets.empty()) {
+            checker.emplace(*ctx.repo, store, *corpus, targets,
+                            stable::CheckOptions{ctx.config.review.opt_out_paths});
+            std::vector<size_t> indexes(queries->begin(), queries->end());
+            checker->prepare(indexes, std::vector<bool>(indexes.size(), opts->all_checks));
+            std::optional<util::Progress> bar;
+            if (!ctx.global.quiet)
+                bar.emplace("checking target branches", static_cast<int64_t>(queries->size()));
+            for (size_t q = 0; q < queries->size(); ++q) {
+                auto c = checker->check((*queries)[q], opts->all_checks);
+                if (!c) return report(c.error());
+                checks[q] = std::move(*c);
+                if (bar) bar->advance();
+            }
+            if (bar) bar->finish();
+        }
+
         // LLM voters: the config's providers and --llm ones, each reading a grounded prompt.
         std::vector<ProviderConfig> providers;
         if (!opts->no_llm) providers = ctx.config.llm.providers;
@@ -592,7 +633,20 @@ Command make_review_command() {
             prompt_options.max_diff_bytes = static_cast<size_t>(ctx.config.llm.max_diff_bytes);
             prompt_options.rules = llm::stable_rules(
                 ctx.repo ? &*ctx.repo : nullptr, main_branch_of(store), ctx.config.llm.policy_text);
-            for (auto& in : *inputs) prompts.push_back(llm::build_prompt(in, prompt_options));
+            for (size_t q = 0; q < inputs->size(); ++q) {
+                auto& in = (*inputs)[q];
+                if (checks[q]) {  // what the checks found on each target tree
+                    for (auto& tc : checks[q]->trees)
+                        in.tree_facts.push_back(target_line(tree_json(tc)));
+                    if (!checks[q]->follow_ups.empty())
+                        in.tree_facts.push_back("Fixed again upstream by " +
+                                                short_refs(refs_json(checks[q]->follow_ups)));
+                    if (!checks[q]->reverts.empty())
+                        in.tree_facts.push_back("Reverted upstream by " +
+                                                short_refs(refs_json(checks[q]->reverts)));
+                }
+                prompts.push_back(llm::build_prompt(in, prompt_options));
+            }
             if (!opts->make_prompt.empty()) {
                 if (auto w = write_prompts(opts->make_prompt, *queries, *corpus, prompts); !w)
                     return report(w.error());
@@ -641,29 +695,19 @@ Command make_review_command() {
         const auto& commits = corpus->commits();
         // Per-tree checks, then what each commit's review says, as JSON: every output form
         // (table, json, mbox) and the record of reviews carry the same facts.
-        std::vector<std::optional<stable::CommitChecks>> checks(queries->size());
-        if (!targets.empty()) {
-            stable::TargetChecker checker(*ctx.repo, store, *corpus, targets,
-                                          {ctx.config.review.opt_out_paths});
-            // Blame (for prerequisites, and "affected" without a Fixes: tag where the patch
-            // conflicts) is most of the time: it is done for the commits the ballot selects.
-            std::vector<size_t> checked;
-            std::vector<bool> deep;
-            for (size_t q : order) {
-                checked.push_back((*queries)[q]);
-                deep.push_back(results[q].selected || opts->all_checks);
-            }
-            checker.prepare(checked, deep);
-            std::optional<util::Progress> bar;
-            if (!ctx.global.quiet)
-                bar.emplace("checking target branches", static_cast<int64_t>(order.size()));
-            for (size_t q : order) {
-                auto c = checker.check((*queries)[q], results[q].selected || opts->all_checks);
+        // The selected commits get the deep checks (blame where the patch conflicts).
+        if (checker && !opts->all_checks) {
+            std::vector<size_t> selected;
+            for (size_t q : order)
+                if (results[q].selected) selected.push_back(q);
+            std::vector<size_t> indexes;
+            for (size_t q : selected) indexes.push_back((*queries)[q]);
+            checker->prepare(indexes, std::vector<bool>(indexes.size(), true));
+            for (size_t q : selected) {
+                auto c = checker->check((*queries)[q], true);
                 if (!c) return report(c.error());
                 checks[q] = std::move(*c);
-                if (bar) bar->advance();
             }
-            if (bar) bar->finish();
         }
         std::vector<nlohmann::json> reviews(queries->size());
         std::vector<bool> mail(queries->size(), false);
@@ -701,29 +745,15 @@ Command make_review_command() {
                                                {"backported", p.backported}});
             if (checks[q]) {
                 auto& c = *checks[q];
-                auto refs = [](const std::vector<stable::CommitRef>& list) {
-                    nlohmann::json a = nlohmann::json::array();
-                    for (auto& x : list) a.push_back({{"id", x.id}, {"subject", x.subject}});
-                    return a;
-                };
-                j["follow_ups"] = refs(c.follow_ups);
-                j["reverts"] = refs(c.reverts);
-                j["series"] = refs(c.series);
+                j["follow_ups"] = refs_json(c.follow_ups);
+                j["reverts"] = refs_json(c.reverts);
+                j["series"] = refs_json(c.series);
                 j["opt_out"] = c.opt_out;
                 j["targets"] = nlohmann::json::array();
                 std::vector<std::string> applicable;
                 for (size_t t = 0; t < c.trees.size(); ++t) {
                     auto& tc = c.trees[t];
-                    j["targets"].push_back({{"branch", tc.branch},
-                                            {"already_there", tc.already_there},
-                                            {"affected", tc.affected},
-                                            {"affected_reason", tc.affected_reason},
-                                            {"missing_files", tc.missing_files},
-                                            {"missing_functions", tc.missing_functions},
-                                            {"applies", tc.applies},
-                                            {"conflicts", tc.conflicts},
-                                            {"prerequisites", refs(tc.prerequisites)},
-                                            {"applicable", tc.applicable()}});
+                    j["targets"].push_back(tree_json(tc));
                     if (tc.applicable()) applicable.push_back(targets[t].version);
                 }
                 if (!applicable.empty())
