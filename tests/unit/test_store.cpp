@@ -18,7 +18,8 @@ TEST(Store, ReadingAnOlderStoreUpgradesIt) {
         // Make it look like a store written before migration 2.
         ASSERT_TRUE(store->db()
                         .exec("DROP TABLE embeddings; DROP TABLE models; DROP TABLE llm_cache; DROP TABLE reviews; "
-                              "DROP TABLE decisions; "
+                              "DROP TABLE decisions; DROP TABLE cves; DROP TABLE cve_status; DROP TABLE cve_ranges; "
+                              "DROP TABLE cve_vulnerable; "
                               "PRAGMA user_version = 1")
                         .has_value());
     }

@@ -1,6 +1,7 @@
 // stablepick import: history that is not a git repository — commit-notification mails
 // (public-inbox archives, mbox files) and kernel.org stable ChangeLogs.
 #include <fmt/format.h>
+#include <git2.h>
 
 #include <fstream>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/cve/cve_sources.hpp"
 #include "stablepick/sources/changelog.hpp"
 #include "stablepick/sources/mail.hpp"
 #include "stablepick/sources/public_inbox.hpp"
@@ -35,8 +37,9 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 
 // Stores the commits of `mails` (fed one by one) in batches.
 class MailImporter {
-public:
-    MailImporter(Store& store, int64_t branch_row, const TrailerConfig& trailers, ImportCounts& counts)
+  public:
+    MailImporter(Store& store, int64_t branch_row, const TrailerConfig& trailers,
+                 ImportCounts& counts)
         : store_(store), branch_row_(branch_row), trailers_(trailers), counts_(counts) {}
 
     Status add(std::string_view raw) {
@@ -70,7 +73,7 @@ public:
         return store_.commit();
     }
 
-private:
+  private:
     Status abort(const Error& e) {
         store_.rollback();
         pending_ = 0;
@@ -97,19 +100,22 @@ int import_mbox(Context& ctx, const std::vector<std::string>& paths, const std::
     for (auto& p : paths) {
         std::error_code ec;
         if (!std::filesystem::exists(p, ec))
-            return report(Error{ErrorCode::kNotFound, fmt::format("cannot read '{}': no such file or directory", p)});
+            return report(Error{ErrorCode::kNotFound,
+                                fmt::format("cannot read '{}': no such file or directory", p)});
         ++counts.files;
         if (std::filesystem::is_directory(p, ec)) {
             auto archive = git::Repository::open(p);
             if (!archive)
-                return report(Error{ErrorCode::kInvalidInput,
-                                    fmt::format("'{}' is a directory but not a public-inbox git archive", p)});
+                return report(Error{
+                    ErrorCode::kInvalidInput,
+                    fmt::format("'{}' is a directory but not a public-inbox git archive", p)});
             std::unique_ptr<util::Progress> progress;
             Status failed;
             auto walked = for_each_public_inbox_mail(
                 *archive,
                 [&](int64_t total) {
-                    progress = std::make_unique<util::Progress>(fmt::format("import {}", p), total, ctx.global.quiet);
+                    progress = std::make_unique<util::Progress>(fmt::format("import {}", p), total,
+                                                                ctx.global.quiet);
                 },
                 [&](std::string_view mail) {
                     failed = importer.add(mail);
@@ -124,8 +130,10 @@ int import_mbox(Context& ctx, const std::vector<std::string>& paths, const std::
             if (!text) return report(text.error());
             auto messages = split_mbox(*text);
             if (messages.empty() || messages[0].find(':') == std::string::npos)
-                return report(Error{ErrorCode::kInvalidInput, fmt::format("'{}' is not an mbox file", p)});
-            util::Progress progress(fmt::format("import {}", p), static_cast<int64_t>(messages.size()), ctx.global.quiet);
+                return report(
+                    Error{ErrorCode::kInvalidInput, fmt::format("'{}' is not an mbox file", p)});
+            util::Progress progress(fmt::format("import {}", p),
+                                    static_cast<int64_t>(messages.size()), ctx.global.quiet);
             for (auto& m : messages) {
                 if (auto r = importer.add(m); !r) return report(r.error());
                 progress.advance();
@@ -140,12 +148,14 @@ std::vector<std::filesystem::path> changelog_files(const std::string& path, Erro
     std::vector<std::filesystem::path> out;
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-        error = {ErrorCode::kNotFound, fmt::format("cannot read '{}': no such file or directory", path)};
+        error = {ErrorCode::kNotFound,
+                 fmt::format("cannot read '{}': no such file or directory", path)};
         return out;
     }
     if (!std::filesystem::is_directory(path, ec)) return {path};
     for (auto& e : std::filesystem::recursive_directory_iterator(path, ec))
-        if (e.is_regular_file() && e.path().filename().string().starts_with("ChangeLog-")) out.push_back(e.path());
+        if (e.is_regular_file() && e.path().filename().string().starts_with("ChangeLog-"))
+            out.push_back(e.path());
     std::ranges::sort(out);
     return out;
 }
@@ -155,7 +165,9 @@ int import_changelogs(Context& ctx, const std::vector<std::string>& paths, const
     int64_t default_time = 0;
     if (!date.empty()) {
         auto d = util::parse_date(date);
-        if (!d) return report(Error{ErrorCode::kInvalidInput, fmt::format("invalid date '{}': use YYYY-MM-DD", date)});
+        if (!d)
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("invalid date '{}': use YYYY-MM-DD", date)});
         default_time = *d;
     }
     std::vector<std::filesystem::path> files;
@@ -179,10 +191,14 @@ int import_changelogs(Context& ctx, const std::vector<std::string>& paths, const
     }
     std::ranges::stable_sort(parsed, {}, [](auto& p) { return p.second.id_list; });
     Store& store = *ctx.store;
-    util::Progress progress("import changelogs", static_cast<int64_t>(parsed.size()), ctx.global.quiet);
-    auto exists = store.db().prepare("SELECT 1 FROM backports WHERE main_sha = ? AND branch = ? LIMIT 1");
-    auto expand = store.db().prepare("SELECT sha FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT 2");
-    if (!exists || !expand) return report(Store::error(!exists ? exists.error() : expand.error(), "read labels"));
+    util::Progress progress("import changelogs", static_cast<int64_t>(parsed.size()),
+                            ctx.global.quiet);
+    auto exists =
+        store.db().prepare("SELECT 1 FROM backports WHERE main_sha = ? AND branch = ? LIMIT 1");
+    auto expand =
+        store.db().prepare("SELECT sha FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT 2");
+    if (!exists || !expand)
+        return report(Store::error(!exists ? exists.error() : expand.error(), "read labels"));
     if (auto r = store.begin(); !r) return report(r.error());
     for (auto& [file, p] : parsed) {
         ++counts.files;
@@ -210,8 +226,10 @@ int import_changelogs(Context& ctx, const std::vector<std::string>& paths, const
                 store.rollback();
                 return report(r.error());
             }
-            if (store.db().changes() > 0) ++counts.labels;
-            else ++counts.labels_already;
+            if (store.db().changes() > 0)
+                ++counts.labels;
+            else
+                ++counts.labels_already;
         }
         progress.advance();
     }
@@ -220,11 +238,115 @@ int import_changelogs(Context& ctx, const std::vector<std::string>& paths, const
     return exit_code::kOk;
 }
 
+// The CVE sources: reads them, reports malformed lines (file:line) and stores what is good.
+int import_cves(Context& ctx, const std::string& kind, const std::vector<std::string>& paths,
+                bool json) {
+    std::vector<cve::SourceProblem> problems;
+    std::vector<cve::CveRecord> records;
+    std::string source = kind;
+    if (kind == "vulns") {
+        auto r = cve::read_vulns_repository(paths.front(), problems);
+        if (!r) return report(r.error());
+        records = std::move(*r);
+    } else if (kind == "cve-list") {
+        for (auto& path : paths) {
+            std::ifstream in(path, std::ios::binary);
+            if (!in)
+                return report(Error{ErrorCode::kNotFound, fmt::format("cannot read '{}'", path)});
+            std::stringstream text;
+            text << in.rdbuf();
+            auto more = cve::read_cve_list(text.str(), path, problems);
+            records.insert(records.end(), more.begin(), more.end());
+        }
+    } else {  // advisories: glibc's advisories/GLIBC-SA-* on the main branch, or files given
+        std::vector<std::pair<std::string, std::string>> files;  // name, text
+        if (!paths.empty()) {
+            for (auto& path : paths) {
+                std::vector<std::filesystem::path> found;
+                if (std::filesystem::is_directory(path))
+                    for (auto& e : std::filesystem::directory_iterator(path))
+                        found.push_back(e.path());
+                else
+                    found.push_back(path);
+                for (auto& f : found) {
+                    if (!f.filename().string().starts_with("GLIBC-SA-")) continue;
+                    std::ifstream in(f, std::ios::binary);
+                    std::stringstream text;
+                    text << in.rdbuf();
+                    files.emplace_back(f.string(), text.str());
+                }
+            }
+        } else {
+            if (!ctx.repo)
+                return report(
+                    Error{ErrorCode::kNotFound, "advisories are read from the repository: use -C"});
+            auto q =
+                ctx.store->db().prepare("SELECT name FROM branches WHERE kind = 'main' LIMIT 1");
+            std::string main = "HEAD";
+            if (q)
+                if (auto row = q->step(); row && *row) main = q->text(0);
+            git_object* raw = nullptr;
+            std::string spec = main + ":advisories";
+            if (git_revparse_single(&raw, ctx.repo->get(), spec.c_str()) != 0 ||
+                git_object_type(raw) != GIT_OBJECT_TREE) {
+                if (raw) git_object_free(raw);
+                return report(Error{ErrorCode::kNotFound,
+                                    fmt::format("no advisories/ directory on '{}'", main)});
+            }
+            auto* tree = reinterpret_cast<git_tree*>(raw);
+            for (size_t i = 0; i < git_tree_entrycount(tree); ++i) {
+                const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+                std::string name = git_tree_entry_name(e);
+                if (!name.starts_with("GLIBC-SA-") || git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+                    continue;
+                git_blob* blob = nullptr;
+                if (git_blob_lookup(&blob, ctx.repo->get(), git_tree_entry_id(e)) != 0) {
+                    problems.push_back(
+                        {"advisories/" + name, 0, "cannot read the file (missing blob?)"});
+                    continue;
+                }
+                files.emplace_back("advisories/" + name,
+                                   std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                                               static_cast<size_t>(git_blob_rawsize(blob))));
+                git_blob_free(blob);
+            }
+            git_object_free(raw);
+        }
+        for (auto& [name, text] : files)
+            if (auto r = cve::read_glibc_advisory(text, name, problems))
+                records.push_back(std::move(*r));
+    }
+    for (size_t i = 0; i < problems.size() && i < 20; ++i)
+        warn(problems[i].line
+                 ? fmt::format("{}:{}: {}", problems[i].file, problems[i].line, problems[i].message)
+                 : fmt::format("{}: {}", problems[i].file, problems[i].message));
+    if (problems.size() > 20) warn(fmt::format("… and {} more problems", problems.size() - 20));
+    auto counts = cve::store_cves(*ctx.store, records, source);
+    if (!counts) return report(counts.error());
+    if (json)
+        fmt::print("{}\n", nlohmann::json{{"published", counts->published},
+                                          {"rejected", counts->rejected},
+                                          {"fix_commits", counts->fix_commits},
+                                          {"fix_commits_in_store", counts->fixes_in_store},
+                                          {"ranges", counts->ranges},
+                                          {"problems", problems.size()}}
+                               .dump(2));
+    else
+        fmt::print(
+            "{} CVEs imported ({} rejected ids): {} fix commits, {} of them in the store; {} "
+            "vulnerable:fixed "
+            "ranges; {} lines or files skipped (named above)\n",
+            counts->published, counts->rejected, counts->fix_commits, counts->fixes_in_store,
+            counts->ranges, problems.size());
+    return exit_code::kOk;
+}
+
 }  // namespace
 
 Command make_import_command() {
     struct Options {
-        std::vector<std::string> mbox_paths, changelog_paths;
+        std::vector<std::string> mbox_paths, changelog_paths, cve_paths;
+        std::string cve_kind;
         std::string branch = "main";
         std::string date;
         bool json = false;
@@ -232,35 +354,68 @@ Command make_import_command() {
     auto opts = std::make_shared<Options>();
     Command c;
     c.name = "import";
-    c.summary = "import commits from mail archives, or backport labels from stable ChangeLogs";
+    c.summary =
+        "import commits from mail archives, backport labels from stable ChangeLogs, or CVEs";
     c.needs = kWantsRepo | kNeedsStoreWrite;
     c.setup = [opts](CLI::App& app) {
         app.require_subcommand(1);
-        auto* mbox = app.add_subcommand("mbox", "commits from a public-inbox git archive or an mbox file");
+        auto* mbox =
+            app.add_subcommand("mbox", "commits from a public-inbox git archive or an mbox file");
         mbox->add_option("paths", opts->mbox_paths, "archives or mbox files")->required();
-        mbox->add_option("--branch", opts->branch, "main branch the commits belong to")->capture_default_str();
+        mbox->add_option("--branch", opts->branch, "main branch the commits belong to")
+            ->capture_default_str();
         mbox->add_flag("--json", opts->json, "print the summary as JSON");
-        auto* changelog = app.add_subcommand("changelog", "backport labels from ChangeLog-X.Y.Z files");
-        changelog->add_option("paths", opts->changelog_paths, "ChangeLog files or directories")->required();
-        changelog->add_option("--date", opts->date, "date of plain id lists, which carry none (YYYY-MM-DD)");
+        auto* changelog =
+            app.add_subcommand("changelog", "backport labels from ChangeLog-X.Y.Z files");
+        changelog->add_option("paths", opts->changelog_paths, "ChangeLog files or directories")
+            ->required();
+        changelog->add_option("--date", opts->date,
+                              "date of plain id lists, which carry none (YYYY-MM-DD)");
         changelog->add_flag("--json", opts->json, "print the summary as JSON");
+        auto* vulns =
+            app.add_subcommand("vulns",
+                               "CVE fix commits, vulnerable:fixed ranges and rejected ids from a "
+                               "clone of the kernel CNA vulns repository");
+        vulns->add_option("path", opts->cve_paths, "the clone (a work tree of its master branch)")
+            ->required()
+            ->expected(1);
+        vulns->add_flag("--json", opts->json, "print the summary as JSON");
+        vulns->callback([opts] { opts->cve_kind = "vulns"; });
+        auto* list =
+            app.add_subcommand("cve-list", "CVE fix commits from 'CVE-id <TAB> fix-commit' lines");
+        list->add_option("files", opts->cve_paths, "list files")->required();
+        list->add_flag("--json", opts->json, "print the summary as JSON");
+        list->callback([opts] { opts->cve_kind = "cve-list"; });
+        auto* advisories = app.add_subcommand("advisories",
+                                              "CVEs from glibc's advisories/GLIBC-SA-* files (on "
+                                              "the main branch, or the files given)");
+        advisories->add_option("paths", opts->cve_paths,
+                               "advisory files or directories (default: the repository's)");
+        advisories->add_flag("--json", opts->json, "print the summary as JSON");
+        advisories->callback([opts] { opts->cve_kind = "advisories"; });
     };
     c.run = [opts](Context& ctx) -> int {
+        if (!opts->cve_kind.empty())
+            return import_cves(ctx, opts->cve_kind, opts->cve_paths, opts->json);
         ImportCounts counts;
-        int rc = !opts->mbox_paths.empty() ? import_mbox(ctx, opts->mbox_paths, opts->branch, counts)
-                                           : import_changelogs(ctx, opts->changelog_paths, opts->date, counts);
+        int rc = !opts->mbox_paths.empty()
+                     ? import_mbox(ctx, opts->mbox_paths, opts->branch, counts)
+                     : import_changelogs(ctx, opts->changelog_paths, opts->date, counts);
         if (rc != exit_code::kOk) return rc;
         if (opts->json) {
             nlohmann::json j{{"files", counts.files}};
             if (!opts->mbox_paths.empty())
-                j.update({{"mails", counts.mails}, {"imported", counts.imported},
-                          {"already_present", counts.already}, {"without_commit", counts.no_commit}});
+                j.update({{"mails", counts.mails},
+                          {"imported", counts.imported},
+                          {"already_present", counts.already},
+                          {"without_commit", counts.no_commit}});
             else
                 j.update({{"labels", counts.labels}, {"already_present", counts.labels_already}});
             fmt::print("{}\n", j.dump(2));
         } else if (!opts->mbox_paths.empty()) {
-            fmt::print("{} mails read: {} commits imported, {} already present, {} carried no commit\n",
-                       counts.mails, counts.imported, counts.already, counts.no_commit);
+            fmt::print(
+                "{} mails read: {} commits imported, {} already present, {} carried no commit\n",
+                counts.mails, counts.imported, counts.already, counts.no_commit);
         } else {
             fmt::print("{} ChangeLogs read: {} labels imported, {} already present\n", counts.files,
                        counts.labels, counts.labels_already);

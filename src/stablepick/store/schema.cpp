@@ -90,6 +90,21 @@ CREATE TABLE decisions(
   reviewer TEXT NOT NULL, time INTEGER NOT NULL,
   PRIMARY KEY(commit_sha, branch)) WITHOUT ROWID;
 )sql",
+    // 5: CVEs: fix commits, status, vulnerable:fixed ranges, the commits that brought bugs in.
+    R"sql(
+CREATE TABLE cves(
+  cve TEXT NOT NULL, fix_sha TEXT NOT NULL, source TEXT NOT NULL,
+  PRIMARY KEY(cve, fix_sha)) WITHOUT ROWID;
+CREATE INDEX cves_fix ON cves(fix_sha);
+CREATE TABLE cve_status(cve TEXT PRIMARY KEY, status TEXT NOT NULL, source TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE cve_ranges(
+  cve TEXT NOT NULL, vulnerable_version TEXT NOT NULL, vulnerable_sha TEXT NOT NULL,
+  fixed_version TEXT NOT NULL, fixed_sha TEXT NOT NULL, source TEXT NOT NULL);
+CREATE INDEX cve_ranges_cve ON cve_ranges(cve);
+CREATE TABLE cve_vulnerable(
+  cve TEXT NOT NULL, sha TEXT NOT NULL, source TEXT NOT NULL,
+  PRIMARY KEY(cve, sha)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

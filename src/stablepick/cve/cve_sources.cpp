@@ -1,0 +1,269 @@
+#include "stablepick/cve/cve_sources.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace stablepick::cve {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
+bool is_sha(const std::string& s) {
+    static const RE2 re("[0-9a-f]{7,40}");
+    return RE2::FullMatch(s, re);
+}
+
+const RE2& cve_id() {
+    static const RE2 re(R"(CVE-\d{4}-\d{4,})");
+    return re;
+}
+
+}  // namespace
+
+Result<std::vector<CveRecord>> read_vulns_repository(const fs::path& root,
+                                                     std::vector<SourceProblem>& problems) {
+    std::error_code ec;
+    if (!fs::is_directory(root / "cve" / "published", ec))
+        return fail(
+            ErrorCode::kNotFound,
+            fmt::format(
+                "'{}' is not a clone of the kernel CNA vulns repository (no cve/published; the "
+                "mirror's default branch is a stub: check out master)",
+                root.string()));
+    std::map<std::string, CveRecord> by_id;
+    for (auto& entry : fs::recursive_directory_iterator(root / "cve" / "published", ec)) {
+        if (!entry.is_regular_file()) continue;
+        auto path = entry.path();
+        std::string name = path.stem().string(), ext = path.extension().string();
+        if (!RE2::FullMatch(name, cve_id())) continue;
+        auto file = fs::relative(path, root).string();
+        if (ext == ".sha1") {
+            auto& r = by_id[name];
+            r.id = name;
+            int n = 0;
+            for (auto& line : lines_of(slurp(path))) {
+                ++n;
+                if (line.empty()) continue;
+                if (!is_sha(line)) {
+                    problems.push_back(
+                        {file, n, fmt::format("not a commit id: '{}'", line.substr(0, 60))});
+                    continue;
+                }
+                r.fixes.push_back(line);
+            }
+        } else if (ext == ".dyad") {
+            auto& r = by_id[name];
+            r.id = name;
+            int n = 0;
+            static const RE2 pair(R"(([^:\s]+):([0-9a-f]+):([^:\s]+):([0-9a-f]+))");
+            for (auto& line : lines_of(slurp(path))) {
+                ++n;
+                if (line.empty() || line.starts_with("#")) continue;
+                CveRange range;
+                if (!RE2::FullMatch(line, pair, &range.vulnerable_version, &range.vulnerable_sha,
+                                    &range.fixed_version, &range.fixed_sha)) {
+                    problems.push_back({file, n,
+                                        fmt::format("not vuln_ver:vuln_sha:fix_ver:fix_sha: '{}'",
+                                                    line.substr(0, 80))});
+                    continue;
+                }
+                r.ranges.push_back(std::move(range));
+            }
+        } else if (ext == ".vulnerable") {
+            auto& r = by_id[name];
+            r.id = name;
+            int n = 0;
+            for (auto& line : lines_of(slurp(path))) {
+                ++n;
+                if (line.empty()) continue;
+                if (!is_sha(line)) {
+                    problems.push_back(
+                        {file, n, fmt::format("not a commit id: '{}'", line.substr(0, 60))});
+                    continue;
+                }
+                r.vulnerable.push_back(line);
+            }
+        }
+    }
+    if (ec)
+        return fail(ErrorCode::kIo,
+                    fmt::format("cannot read '{}': {}", root.string(), ec.message()));
+    std::vector<CveRecord> out;
+    for (auto& [id, r] : by_id) {
+        if (r.fixes.empty()) {
+            problems.push_back(
+                {id, 0, "no .sha1 file (no fix commit): not a published CVE, skipped"});
+            continue;
+        }
+        out.push_back(std::move(r));
+    }
+    std::set<std::string> rejected;
+    if (fs::is_directory(root / "cve" / "rejected", ec))
+        for (auto& entry : fs::recursive_directory_iterator(root / "cve" / "rejected", ec))
+            if (entry.is_regular_file() && RE2::FullMatch(entry.path().stem().string(), cve_id()))
+                rejected.insert(entry.path().stem().string());
+    for (auto& id : rejected) {
+        CveRecord r;
+        r.id = id;
+        r.status = "rejected";
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<CveRecord> read_cve_list(const std::string& text, const std::string& file,
+                                     std::vector<SourceProblem>& problems) {
+    std::map<std::string, CveRecord> by_id;
+    static const RE2 line_re(R"((CVE-\d{4}-\d{4,})\s+([0-9a-fA-F]{7,40})\s*)");
+    int n = 0;
+    for (auto& line : lines_of(text)) {
+        ++n;
+        auto body = line.substr(0, line.find('#'));
+        if (body.find_first_not_of(" \t") == std::string::npos) continue;
+        std::string id, sha;
+        if (!RE2::FullMatch(body, line_re, &id, &sha)) {
+            problems.push_back(
+                {file, n, fmt::format("not 'CVE-id <TAB> fix-commit': '{}'", line.substr(0, 80))});
+            continue;
+        }
+        std::ranges::transform(sha, sha.begin(), [](unsigned char c) { return std::tolower(c); });
+        auto& r = by_id[id];
+        r.id = id;
+        r.fixes.push_back(sha);
+    }
+    std::vector<CveRecord> out;
+    for (auto& [id, r] : by_id) out.push_back(std::move(r));
+    return out;
+}
+
+std::optional<CveRecord> read_glibc_advisory(const std::string& text, const std::string& file,
+                                             std::vector<SourceProblem>& problems) {
+    CveRecord r;
+    static const RE2 commit_line(R"(([0-9a-f]{7,40})\s*(?:\(([^)]*)\))?\s*)");
+    std::vector<std::pair<std::string, std::string>> fixes, vulnerable;  // sha, version
+    int n = 0;
+    for (auto& line : lines_of(text)) {
+        ++n;
+        auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string key = line.substr(0, colon), value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(" \t"));
+        if (key == "CVE-Id") {
+            if (!RE2::FullMatch(value, cve_id()))
+                problems.push_back({file, n, fmt::format("not a CVE id: '{}'", value)});
+            else
+                r.id = value;
+        } else if (key == "Fix-Commit" || key == "Vulnerable-Commit") {
+            std::string sha, version;
+            if (!RE2::FullMatch(value, commit_line, &sha, &version)) {
+                problems.push_back(
+                    {file, n,
+                     fmt::format("not '<commit> (<version>)': '{}'", value.substr(0, 80))});
+                continue;
+            }
+            (key == "Fix-Commit" ? fixes : vulnerable).emplace_back(sha, version);
+        }
+    }
+    if (r.id.empty()) {
+        problems.push_back({file, 0, "no CVE-Id: line: the advisory is skipped"});
+        return std::nullopt;
+    }
+    // One range per fixed line of development, each starting at the commit that brought the bug.
+    auto [vsha, vver] =
+        vulnerable.empty() ? std::pair<std::string, std::string>{"0", "0"} : vulnerable.front();
+    for (auto& [sha, version] : vulnerable) r.vulnerable.push_back(sha);
+    for (auto& [sha, version] : fixes) {
+        r.fixes.push_back(sha);
+        r.ranges.push_back({vver, vsha, version, sha});
+    }
+    return r;
+}
+
+Result<CveImportCounts> store_cves(Store& store, const std::vector<CveRecord>& records,
+                                   const std::string& source) {
+    auto& db = store.db();
+    CveImportCounts counts;
+    if (auto b = store.begin(); !b) return std::unexpected(b.error());
+    auto failed = [&](const util::SqliteError& e) {
+        store.rollback();
+        return std::unexpected(Store::error(e, "store CVEs"));
+    };
+    for (auto* table : {"cves", "cve_status", "cve_ranges", "cve_vulnerable"}) {
+        auto del = db.prepare(fmt::format("DELETE FROM {} WHERE source = ?", table));
+        if (!del) return failed(del.error());
+        del->bind(1, source);
+        if (auto r = del->run(); !r) return failed(r.error());
+    }
+    auto status =
+        db.prepare("INSERT OR REPLACE INTO cve_status(cve, status, source) VALUES(?, ?, ?)");
+    auto fix = db.prepare("INSERT OR IGNORE INTO cves(cve, fix_sha, source) VALUES(?, ?, ?)");
+    auto range = db.prepare(
+        "INSERT INTO cve_ranges(cve, vulnerable_version, vulnerable_sha, fixed_version, fixed_sha, "
+        "source) "
+        "VALUES(?, ?, ?, ?, ?, ?)");
+    auto vuln =
+        db.prepare("INSERT OR IGNORE INTO cve_vulnerable(cve, sha, source) VALUES(?, ?, ?)");
+    auto known = db.prepare("SELECT 1 FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT 1");
+    for (auto* q : {&status, &fix, &range, &vuln, &known})
+        if (!*q) return failed(q->error());
+    for (auto& r : records) {
+        (r.status == "rejected" ? counts.rejected : counts.published)++;
+        status->reset();
+        status->bind(1, r.id).bind(2, r.status).bind(3, source);
+        if (auto x = status->run(); !x) return failed(x.error());
+        for (auto& sha : r.fixes) {
+            ++counts.fix_commits;
+            fix->reset();
+            fix->bind(1, r.id).bind(2, sha).bind(3, source);
+            if (auto x = fix->run(); !x) return failed(x.error());
+            known->reset();
+            known->bind(1, sha);
+            auto row = known->step();
+            if (!row) return failed(row.error());
+            counts.fixes_in_store += *row;
+        }
+        for (auto& x : r.ranges) {
+            ++counts.ranges;
+            range->reset();
+            range->bind(1, r.id)
+                .bind(2, x.vulnerable_version)
+                .bind(3, x.vulnerable_sha)
+                .bind(4, x.fixed_version)
+                .bind(5, x.fixed_sha)
+                .bind(6, source);
+            if (auto y = range->run(); !y) return failed(y.error());
+        }
+        for (auto& sha : r.vulnerable) {
+            vuln->reset();
+            vuln->bind(1, r.id).bind(2, sha).bind(3, source);
+            if (auto y = vuln->run(); !y) return failed(y.error());
+        }
+    }
+    if (auto c = store.commit(); !c) return std::unexpected(c.error());
+    return counts;
+}
+
+}  // namespace stablepick::cve
