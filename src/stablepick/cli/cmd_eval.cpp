@@ -47,10 +47,11 @@ Command make_eval_command() {
     struct Options {
         std::string split, until, out, strip_tag;
         std::string voters = "knn,model";
-        double threshold = 0.5;
+        double threshold = -1;  // default: 0.5, or 0.1 for the rare CVE label
         size_t k = 10;
         int dimension = 128;
         bool json = false;
+        std::string label = "backport";
     };
     auto opts = std::make_shared<Options>();
     Command c;
@@ -71,8 +72,8 @@ Command make_eval_command() {
                "voters in the ballot, comma separated (cc-stable, fixes-tag, keywords, knn, model)")
             ->capture_default_str();
         app.add_option("--threshold", opts->threshold,
-                       "the weighted ballot's probability that selects a commit")
-            ->capture_default_str()
+                       "the weighted ballot's probability that selects a commit (default 0.5; with "
+                       "--label cve 0.1)")
             ->check(CLI::Range(0.0, 1.0));
         app.add_option("-k", opts->k, "precedents per commit")
             ->capture_default_str()
@@ -81,6 +82,11 @@ Command make_eval_command() {
             ->capture_default_str();
         app.add_option("--out", opts->out, "write PREFIX.md, PREFIX.json and PREFIX.svg");
         app.add_flag("--json", opts->json, "print JSON instead of Markdown");
+        app.add_option("--label", opts->label,
+                       "what is predicted: backport, or cve (fixes a CVE, from the imported "
+                       "CVE lists; adds the security-keywords baseline)")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"backport", "cve"}));
     };
     c.run = [opts](Context& ctx) -> int {
         auto started = std::chrono::steady_clock::now();
@@ -107,7 +113,14 @@ Command make_eval_command() {
         Store& store = *ctx.store;
 
         say("reading the history");
-        auto corpus = Corpus::load(store, {opts->strip_tag});
+        Label label = *parse_label(opts->label);
+        double threshold = opts->threshold >= 0 ? opts->threshold
+                           : label == Label::kCve ? 0.1
+                                                  : 0.5;
+        bool cve = label == Label::kCve;
+        // The words the report uses for a positive commit.
+        const char* positive = cve ? "CVE fixes" : "backported";
+        auto corpus = Corpus::load(store, {opts->strip_tag, label});
         if (!corpus) return report(corpus.error());
         const auto& commits = corpus->commits();
         std::vector<size_t> test;
@@ -134,6 +147,12 @@ Command make_eval_command() {
         std::vector<int> y;
         for (size_t i : test) y.push_back(corpus->first_backport(i) != kNever);
         size_t positives = std::ranges::count(y, 1);
+        if (positives == 0 && cve)
+            return report(Error{
+                ErrorCode::kNotFound,
+                fmt::format("no CVE fix among the {} commits between {} and {}: import the CVE "
+                            "lists that cover them",
+                            test.size(), opts->split, opts->until.empty() ? "now" : opts->until)});
         if (positives == 0)
             return report(Error{
                 ErrorCode::kNotFound,
@@ -141,7 +160,7 @@ Command make_eval_command() {
                     "no backport labels for the {} commits between {} and {}: index the stable "
                     "branches or import the stable ChangeLogs that cover them",
                     test.size(), opts->split, opts->until.empty() ? "now" : opts->until)});
-        if (corpus->last_label_time() < std::min(*until, commits[test.back()].time))
+        if (!cve && corpus->last_label_time() < std::min(*until, commits[test.back()].time))
             warn(
                 fmt::format("the store knows no backport after {}: later commits in the test "
                             "window all count as "
@@ -169,7 +188,7 @@ Command make_eval_command() {
         train.known_at = *split;
         train.evidence.k = opts->k;
         train.ballot_voters = ballot_voters;
-        train.ballot.threshold = opts->threshold;
+        train.ballot.threshold = threshold;
         train.progress = say;
         auto model = OfflineModel::train(*corpus, vectors, embedding->id(), train);
         if (!model) return report(model.error());
@@ -179,6 +198,7 @@ Command make_eval_command() {
         auto evidence = evidence_for(*corpus, vectors, test, known, train.evidence);
         auto all_voters = model->voters(OfflineModel::voter_names());
         if (!all_voters) return report(all_voters.error());
+        if (cve) all_voters->push_back(make_security_keywords_voter());
         auto votes = cast_votes(*all_voters, *corpus, vectors, test, evidence);
 
         // Scorers: every voter alone, then both ballots over the chosen voters.
@@ -221,8 +241,8 @@ Command make_eval_command() {
         for (size_t i : test) untagged.push_back(!commits[i].nominated);
         size_t untagged_n = std::ranges::count(untagged, 1), untagged_pos = 0;
         for (size_t q = 0; q < test.size(); ++q) untagged_pos += untagged[q] && y[q];
-        auto all_rows_card = scorecard(scorers, y, {}, opts->threshold);
-        auto untagged_card = scorecard(scorers, y, untagged, opts->threshold);
+        auto all_rows_card = scorecard(scorers, y, {}, threshold);
+        auto untagged_card = scorecard(scorers, y, untagged, threshold);
         std::map<int, std::vector<char>> by_year;
         for (size_t q = 0; q < test.size(); ++q) {
             auto& mask = by_year[year_of(commits[test[q]].time)];
@@ -236,28 +256,32 @@ Command make_eval_command() {
         double base_rate = double(positives) / y.size();
         std::string until_text = opts->until.empty() ? "the end" : opts->until;
         std::string md = fmt::format(
-            "# Backtest: split {}, scored until {}\n\n"
-            "Trained on {} commits made before {} ({} backported as known on {}; the {} commits of "
+            "# Backtest{}: split {}, scored until {}\n\n"
+            "Trained on {} commits made before {} ({} {} as known on {}; the {} commits of "
             "the last {:.0f} days "
-            "before the split are left out: a backport usually takes up to that long, so their "
-            "labels were not settled). "
+            "before the split are left out: {}). "
             "The newest {} of the training commits were held out to calibrate the voters and weigh "
             "the ballot.{}\n\n"
-            "Scored {} commits from {} to {}: {} backported (base rate {:.1f} %). Without a stable "
+            "Scored {} commits from {} to {}: {} {} (base rate {:.1f} %). Without a stable "
             "nomination tag: {} "
-            "commits, {} backported (base rate {:.1f} %).\n\n"
+            "commits, {} {} (base rate {:.1f} %).\n\n"
             "Threshold: the weighted ballot and every voter select a commit at a calibrated "
             "probability of {:.2f} or more; "
             "the majority ballot selects by AUTOSEL's rule (yes-votes >= (n+1)/2 of the voters "
             "that answered).\n\n",
-            opts->split, until_text, sum.commits, util::format_date(sum.settled_before),
-            sum.backported, opts->split, train_rows.size() - sum.commits, sum.backport_delay_days,
+            cve ? " of the CVE classifier" : "", opts->split, until_text, sum.commits,
+            util::format_date(sum.settled_before), sum.backported, positive, opts->split, train_rows.size() - sum.commits,
+            sum.backport_delay_days,
+            cve ? "the CVE labels are read as the CNA has them now, so only the newest commits "
+                  "are held back"
+                : "a backport usually takes up to that long, so their labels were not settled",
             sum.holdout,
             opts->strip_tag.empty()
                 ? ""
                 : fmt::format(" Trailer lines matching `{}` were stripped first.", opts->strip_tag),
-            y.size(), opts->split, until_text, positives, 100 * base_rate, untagged_n, untagged_pos,
-            untagged_n ? 100.0 * untagged_pos / untagged_n : 0.0, opts->threshold);
+            y.size(), opts->split, until_text, positives, positive, 100 * base_rate, untagged_n,
+            untagged_pos, positive, untagged_n ? 100.0 * untagged_pos / untagged_n : 0.0,
+            threshold);
         md += "## All commits\n\n" + scorecard_markdown(all_rows_card);
         md += fmt::format(
             "| base rate (random order) | 0.500 | {:.3f} | – | – | – | – | 0.050 | 0.100 | 0.200 | "
@@ -265,18 +289,19 @@ Command make_eval_command() {
             base_rate, base_rate * (1 - base_rate));
         md += "## Commits without a nomination tag\n\n" + scorecard_markdown(untagged_card) + "\n";
         md +=
-            "## Per year (PR-AUC / recall in the top 20 %)\n\n| year | commits | backported | "
-            "untagged | ";
+            fmt::format("## Per year (PR-AUC / recall in the top 20 %)\n\n| year | commits | {} | "
+                        "untagged | ",
+                        positive);
         for (auto& s : scorers) md += s.name + " | ";
         md += "\n|---|---|---|---|";
         for (size_t s = 0; s < scorers.size(); ++s) md += "---|";
         md += "\n";
         nlohmann::json years = nlohmann::json::array();
         for (auto& [year, mask] : by_year) {
-            auto card = scorecard(scorers, y, mask, opts->threshold);
+            auto card = scorecard(scorers, y, mask, threshold);
             std::vector<char> untagged_year(mask.size());
             for (size_t q = 0; q < mask.size(); ++q) untagged_year[q] = mask[q] && untagged[q];
-            auto ucard = scorecard(scorers, y, untagged_year, opts->threshold);
+            auto ucard = scorecard(scorers, y, untagged_year, threshold);
             md += fmt::format("| {} | {} | {} | {} | ", year, card.front().commits,
                               card.front().backported, ucard.front().commits);
             for (auto& r : card) md += fmt::format("{:.3f} / {:.3f} | ", r.pr_auc, r.recall_top20);
@@ -286,9 +311,9 @@ Command make_eval_command() {
                              {"untagged", scorecard_json(ucard)}});
         }
         md += fmt::format(
-            "\n## Calibration of {}\n\n| predicted | commits | mean predicted | backported "
+            "\n## Calibration of {}\n\n| predicted | commits | mean predicted | {} "
             "|\n|---|---|---|---|\n",
-            weighted.name);
+            weighted.name, positive);
         nlohmann::json rel = nlohmann::json::array();
         for (auto& b : reliability_bins) {
             if (b.count == 0) continue;
@@ -311,10 +336,11 @@ Command make_eval_command() {
         nlohmann::json weights = nlohmann::json::object();
         for (size_t v = 0; v < wb.voters().size(); ++v) weights[wb.voters()[v]] = wb.weights()[v];
         nlohmann::json j{{"split", opts->split},
+                         {"label", opts->label},
                          {"until", opts->until.empty() ? "end" : opts->until},
                          {"strip_tag", opts->strip_tag},
                          {"voters", ballot_voters},
-                         {"threshold", opts->threshold},
+                         {"threshold", threshold},
                          {"train",
                           {{"commits", sum.commits},
                            {"backported", sum.backported},

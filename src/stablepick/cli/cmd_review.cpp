@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/cli/commit_voting.hpp"
 #include "stablepick/git/commit_patch.hpp"
 #include "stablepick/llm/llm_voter.hpp"
 #include "stablepick/llm/prompt.hpp"
@@ -28,145 +29,6 @@
 
 namespace stablepick::cli {
 namespace {
-
-// The corpus indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
-// single commits may be abbreviated. kNotFound names what is not in the store.
-Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
-                                          const Corpus& corpus,
-                                          const std::optional<git::Repository>& repo) {
-    std::vector<size_t> out;
-    std::vector<std::string> missing;
-    size_t merges = 0;
-    for (auto& spec : specs) {
-        if (auto dots = spec.find(".."); dots != std::string::npos) {
-            if (!repo)
-                return fail(ErrorCode::kNotFound,
-                            fmt::format("a range ('{}') needs a repository: use --repo", spec));
-            git_revwalk* raw = nullptr;
-            if (int rc = git_revwalk_new(&raw, repo->get()); rc != 0)
-                return std::unexpected(git::last_error(rc, "walk history"));
-            git::RevwalkPtr walk(raw);
-            git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-            if (int rc = git_revwalk_push_range(walk.get(), spec.c_str()); rc != 0)
-                return fail(ErrorCode::kNotFound, fmt::format("bad range '{}': {}", spec,
-                                                              git::last_error(rc, "walk").message));
-            git_oid oid;
-            while (git_revwalk_next(&oid, walk.get()) == 0) {
-                auto commit = repo->lookup_commit(oid);
-                if (!commit) continue;
-                if (git_commit_parentcount(commit->get()) > 1) {
-                    ++merges;
-                    continue;
-                }
-                std::string id = git::to_hex(oid);
-                if (auto i = corpus.index_of_id(id); i && corpus.commits()[*i].id == id)
-                    out.push_back(*i);
-                else
-                    missing.push_back(id.substr(0, 12));
-            }
-            continue;
-        }
-        auto i = corpus.index_of_id(spec);
-        if (!i && repo)
-            if (auto oid = repo->resolve_commit(spec)) i = corpus.index_of_id(git::to_hex(*oid));
-        if (i)
-            out.push_back(*i);
-        else
-            missing.push_back(spec);
-    }
-    if (!missing.empty())
-        return fail(
-            ErrorCode::kNotFound,
-            fmt::format("{} commit(s) not in the store as main-branch commits ({}{}): run "
-                        "'stablepick index' first",
-                        missing.size(),
-                        fmt::join(missing.begin(),
-                                  missing.begin() + std::min<size_t>(5, missing.size()), ", "),
-                        missing.size() > 5 ? ", …" : ""));
-    if (merges)
-        warn(
-            fmt::format("{} merge commit(s) left out: a merge is not cherry-picked as it is; its "
-                        "commits are reviewed one by one",
-                        merges));
-    std::set<size_t> seen;
-    std::erase_if(out, [&](size_t i) { return !seen.insert(i).second; });
-    return out;
-}
-
-nlohmann::json tool_calls_json(const Vote& v) {
-    nlohmann::json calls = nlohmann::json::array();
-    for (auto& c : v.tool_calls)
-        calls.push_back({{"tool", c.tool}, {"arguments", c.arguments}, {"output", c.output}});
-    return calls;
-}
-
-// The main branch's name as the store recorded it ("HEAD" when it has none).
-std::string main_branch_of(Store& store) {
-    auto q = store.db().prepare("SELECT name FROM branches WHERE kind = 'main' LIMIT 1");
-    if (q)
-        if (auto row = q->step(); row && *row) return q->text(0);
-    return "HEAD";
-}
-
-// The similar_commits tool: the k earlier commits most like one, by their vectors.
-llm::GitTools::SimilarCommits similar_commits_tool(const Corpus& corpus,
-                                                   const CorpusVectors& vectors) {
-    return [&corpus, &vectors](const std::string& spec, int k) -> Result<std::string> {
-        auto i = corpus.index_of_id(spec);
-        if (!i)
-            return fail(ErrorCode::kNotFound,
-                        fmt::format("no indexed main-branch commit '{}'", spec));
-        const auto& q = vectors[*i];
-        if (q.empty())
-            return fail(ErrorCode::kNotFound, fmt::format("commit '{}' has no vector yet", spec));
-        std::vector<std::pair<float, size_t>> best;
-        const auto& commits = corpus.commits();
-        for (size_t j = 0; j < commits.size(); ++j) {
-            if (j == *i || vectors[j].size() != q.size() || commits[j].time >= commits[*i].time)
-                continue;
-            float dot = 0;
-            for (size_t d = 0; d < q.size(); ++d) dot += q[d] * vectors[j][d];
-            best.emplace_back(dot, j);
-        }
-        size_t n = std::min<size_t>(static_cast<size_t>(k), best.size());
-        std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(n), best.end(),
-                          std::greater<>());
-        std::string out;
-        for (size_t r = 0; r < n; ++r) {
-            size_t j = best[r].second;
-            out += fmt::format("{} {:.2f} [Backported: {}] {}\n", commits[j].id.substr(0, 12),
-                               best[r].first, corpus.first_backport(j) != kNever ? "YES" : "NO",
-                               commits[j].subject);
-        }
-        return out.empty() ? std::string("no earlier commit has a vector\n") : out;
-    };
-}
-
-// Writes each prompt to DIR/<id>.prompt.md, each file complete or absent.
-Status write_prompts(const std::filesystem::path& dir, const std::vector<size_t>& queries,
-                     const Corpus& corpus, const std::vector<Prompt>& prompts) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-        return fail(ErrorCode::kIo,
-                    fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
-    for (size_t q = 0; q < queries.size(); ++q) {
-        auto path = dir / (corpus.commits()[queries[q]].id + ".prompt.md");
-        auto tmp = path;
-        tmp += ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary);
-            out << "# System\n\n" << prompts[q].system << "\n\n# User\n\n" << prompts[q].user;
-            if (!out.flush())
-                return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", tmp.string()));
-        }
-        std::filesystem::rename(tmp, path, ec);
-        if (ec)
-            return fail(ErrorCode::kIo,
-                        fmt::format("cannot write '{}': {}", path.string(), ec.message()));
-    }
-    return {};
-}
 
 // A file at a ref, empty when it is not there.
 std::string file_at(const git::Repository& repo, const std::string& ref, const std::string& path) {
@@ -655,31 +517,16 @@ Command make_review_command() {
                 return exit_code::kOk;
             }
             if (!writer) warn("LLM answers are not cached this run: the store can't be written");
-            auto cache = std::make_shared<llm::LlmCache>(writer ? &*writer : nullptr);
-            std::shared_ptr<const llm::GitTools> tools;
-            if (ctx.repo)
-                tools = std::make_shared<llm::GitTools>(
-                    ctx.repo->git_dir(),
-                    llm::ToolLimits{static_cast<size_t>(ctx.config.llm.tool_output_bytes),
-                                    std::chrono::seconds(10)},
-                    similar_commits_tool(*corpus, *vectors));
             if (!ctx.global.quiet)
                 progress.emplace("asking LLMs",
                                  static_cast<int64_t>(providers.size() * queries->size()));
-            llm::LlmVoterOptions voter_options;
-            voter_options.max_turns = ctx.config.llm.max_turns;
-            voter_options.wall_time = std::chrono::milliseconds(ctx.config.llm.wall_time_ms);
-            voter_options.refresh = opts->refresh;
-            voter_options.on_answer = [&] {
-                std::lock_guard lock(progress_mutex);
-                if (progress) progress->advance();
-            };
-            for (auto& p : providers) {
-                auto spec = llm::parse_provider(p);
-                if (!spec) return report(spec.error());
-                voters->push_back(llm::make_llm_voter(llm::make_provider(std::move(*spec)), cache,
-                                                      tools, ledger, voter_options));
-            }
+            auto added = add_llm_voters(ctx, writer ? &*writer : nullptr, *corpus, *vectors,
+                                        providers, ledger, opts->refresh, [&] {
+                                            std::lock_guard lock(progress_mutex);
+                                            if (progress) progress->advance();
+                                        });
+            if (!added) return report(added.error());
+            for (auto& v : *added) voters->push_back(std::move(v));
         }
         auto votes = cast_votes(*voters, *corpus, *vectors, *queries, evidence, prompts);
         if (progress) progress->finish();
@@ -806,32 +653,7 @@ Command make_review_command() {
             for (size_t q : order)
                 print_review(reviews[q], ballot.voters().size(), ctx.global.verbose);
         }
-        auto usage = ledger->usage();
-        if (!usage.empty() && opts->format != "table") {  // stdout stays machine-readable
-            nlohmann::json u;
-            for (auto& [name, x] : usage)
-                u[name] = {{"requests", x.requests},
-                           {"cached", x.cached},
-                           {"answered", x.answered},
-                           {"abstained", x.abstained},
-                           {"failed", x.failed},
-                           {"input_tokens", x.input_tokens},
-                           {"output_tokens", x.output_tokens},
-                           {"cost_usd", x.cost}};
-            fmt::print(stderr, "{}\n", nlohmann::json{{"llm_usage", u}}.dump());
-        } else if (!usage.empty() && !ctx.global.quiet) {
-            fmt::print("\nLLM usage:\n");
-            for (auto& [name, x] : usage)
-                fmt::print(
-                    "  {}: {} request(s), {} answer(s) from the cache, {} answered, {} abstained, "
-                    "{} "
-                    "failed; {} input and {} output tokens; ${:.4f}\n",
-                    name, x.requests, x.cached, x.answered, x.abstained, x.failed, x.input_tokens,
-                    x.output_tokens, x.cost);
-            if (opts->max_cost > 0)
-                fmt::print("  total ${:.4f} of the ${:.2f} budget\n", ledger->spent(),
-                           opts->max_cost);
-        }
+        print_llm_usage(*ledger, opts->format != "table", ctx.global.quiet, opts->max_cost);
         return exit_code::kOk;
     };
     return c;

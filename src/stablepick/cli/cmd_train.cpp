@@ -15,8 +15,9 @@ Command make_train_command() {
     struct Options {
         std::string voters = "knn,model";
         std::string policy = "weighted";
-        double threshold = 0.5;
+        double threshold = -1;  // default: 0.5, or 0.1 for the rare CVE label
         std::string output;
+        std::string label = "backport";
     };
     auto opts = std::make_shared<Options>();
     Command c;
@@ -33,10 +34,15 @@ Command make_train_command() {
             ->capture_default_str()
             ->check(CLI::IsMember({"weighted", "majority"}));
         app.add_option("--threshold", opts->threshold,
-                       "the weighted ballot's probability that selects a commit")
-            ->capture_default_str()
+                       "the weighted ballot's probability that selects a commit (default 0.5; with "
+                       "--label cve 0.1)")
             ->check(CLI::Range(0.0, 1.0));
         app.add_option("--output", opts->output, "also write the model to this file");
+        app.add_option("--label", opts->label,
+                       "what to learn: backport (for review) or cve (the CVE classifier, for "
+                       "'cve classify'; needs CVEs imported)")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"backport", "cve"}));
     };
     c.run = [opts](Context& ctx) -> int {
         auto started = std::chrono::steady_clock::now();
@@ -49,8 +55,16 @@ Command make_train_command() {
         auto embedding = load_current_model(store);
         if (!embedding) return report(embedding.error());
         say("reading the history");
-        auto corpus = Corpus::load(store);
+        Label label = *parse_label(opts->label);
+        double threshold = opts->threshold >= 0 ? opts->threshold
+                           : label == Label::kCve ? 0.1
+                                                  : 0.5;
+        auto corpus = Corpus::load(store, {.label = label});
         if (!corpus) return report(corpus.error());
+        if (label == Label::kCve && corpus->last_label_time() == 0)
+            return report(Error{ErrorCode::kNotFound,
+                                "no CVE fix among the store's main-branch commits: import CVEs "
+                                "first ('stablepick import vulns|cve-list|advisories')"});
         auto vectors = stored_vectors(store, *corpus, embedding->id());
         if (!vectors) return report(vectors.error());
 
@@ -68,12 +82,12 @@ Command make_train_command() {
         if (train.ballot_voters.empty())
             return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
         train.ballot.policy = *parse_ballot_policy(opts->policy);
-        train.ballot.threshold = opts->threshold;
+        train.ballot.threshold = threshold;
         train.progress = say;
         auto model = OfflineModel::train(*corpus, *vectors, embedding->id(), train);
         if (!model) return report(model.error());
         if (auto st = store.begin(); !st) return report(st.error());
-        if (auto st = save_offline_model(store, *model); !st) {
+        if (auto st = save_offline_model(store, *model, label); !st) {
             store.rollback();
             return report(st.error());
         }
@@ -90,9 +104,10 @@ Command make_train_command() {
         for (size_t v = 0; v < b.voters().size(); ++v)
             weights += fmt::format("{}{} {:.2f}", v ? ", " : "", b.voters()[v], b.weights()[v]);
         fmt::print(
-            "trained on {} commits before {} ({} backported, {} held out to calibrate) in {:.1f}s\n"
+            "trained on {} commits before {} ({} {}, {} held out to calibrate) in {:.1f}s\n"
             "ballot: {} of {} (weights {})\n",
-            s.commits, util::format_date(s.settled_before), s.backported, s.holdout,
+            s.commits, util::format_date(s.settled_before), s.backported,
+            label == Label::kCve ? "CVE fixes" : "backported", s.holdout,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
             opts->policy, fmt::join(b.voters(), ", "), weights);
         return exit_code::kOk;

@@ -93,6 +93,23 @@ Result<Config> load_config(const std::filesystem::path& file) {
             config.llm.providers.push_back(std::move(p));
         }
     }
+    auto cve = tv["cve"];
+    config.cve.versions = cve["versions"].value_or(config.cve.versions);
+    if (config.cve.versions != "auto" && config.cve.versions != "tags" &&
+        config.cve.versions != "describe")
+        return bad(fmt::format("cve.versions must be \"auto\", \"tags\" or \"describe\", not '{}'",
+                               config.cve.versions));
+    config.cve.tag_prefix = cve["tag_prefix"].value_or(config.cve.tag_prefix);
+    config.cve.vendor = cve["vendor"].value_or(config.cve.vendor);
+    config.cve.product = cve["product"].value_or(config.cve.product);
+    config.cve.repo_url = cve["repo_url"].value_or(config.cve.repo_url);
+    config.cve.commit_url = cve["commit_url"].value_or(config.cve.commit_url);
+    config.cve.org_id = cve["org_id"].value_or(config.cve.org_id);
+    config.cve.cna_name = cve["cna_name"].value_or(config.cve.cna_name);
+    config.cve.sender = cve["sender"].value_or(config.cve.sender);
+    config.cve.announce_to = string_array(cve["announce_to"], config.cve.announce_to);
+    config.cve.schema = cve["schema"].value_or(config.cve.schema);
+    config.cve.policy_text = cve["policy_text"].value_or(config.cve.policy_text);
     config.loaded_from = file;
     return config;
 }

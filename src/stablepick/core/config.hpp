@@ -77,8 +77,28 @@ struct ReviewConfig {
     std::vector<std::string> opt_out_paths;
 };
 
+// CVE work: how versions are named, and what records and announcements say.
+struct CveConfig {
+    std::string versions = "auto";  // "tags" (6.6.74), "describe" (2.39-31) or "auto"
+    // Tag names are turned into versions by removing this RE2 pattern's match at the start
+    // ("v6.6.74" -> "6.6.74", "glibc-2.39" -> "2.39"); only tags it matches name releases.
+    std::string tag_prefix = "(v|glibc-|release-)?";
+    std::string vendor;    // CVE record "vendor"; default: the product
+    std::string product;   // default: the repository's directory name
+    std::string repo_url;  // the record's "repo", e.g. https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git
+    // Reference URL of a fix commit; {sha} is replaced. Default: <repo_url>/commit/?id={sha}.
+    std::string commit_url;
+    std::string org_id = "00000000-0000-4000-8000-000000000000";  // the CNA's UUID
+    std::string cna_name;                                  // shortName in providerMetadata
+    std::string sender = "stablepick <stablepick@localhost>";  // From: of announcements
+    std::vector<std::string> announce_to;                    // e.g. linux-cve-announce@vger.kernel.org
+    std::string schema;       // CVE JSON 5.x schema that records are validated against
+    std::string policy_text;  // what counts as a vulnerability; empty: the kernel CNA's rules
+};
+
 struct Config {
     BranchConfig branches;
+    CveConfig cve;
     ReviewConfig review;
     TrailerConfig trailers;
     IndexConfig index;

@@ -1,5 +1,6 @@
 #include "stablepick/llm/answer.hpp"
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -58,9 +59,9 @@ std::optional<ModelAnswer> json_answer(const std::string& text) {
             a.yes = decision->get<bool>();
         } else if (decision->is_string()) {
             auto d = upper(decision->get<std::string>());
-            if (d == "YES" || d == "Y" || d == "TRUE" || d == "BACKPORT")
+            if (d == "YES" || d == "Y" || d == "TRUE" || d == "BACKPORT" || d == "ASSIGN CVE")
                 a.yes = true;
-            else if (d == "NO" || d == "N" || d == "FALSE")
+            else if (d == "NO" || d == "N" || d == "FALSE" || d == "NO CVE NEEDED")
                 a.yes = false;
             else
                 continue;
@@ -74,6 +75,14 @@ std::optional<ModelAnswer> json_answer(const std::string& text) {
         }
         a.reasons = strings(j, "reasons");
         if (a.reasons.empty()) a.reasons = strings(j, "reason");
+        // The security question's analysis, first: what the bug is and who can reach it.
+        std::vector<std::string> analysis;
+        for (auto [key, label] : {std::pair{"root_cause", "root cause"},
+                                  {"attack_vector", "attack vector"},
+                                  {"privileges", "privileges needed"},
+                                  {"impact", "impact"}})
+            for (auto& text : strings(j, key)) analysis.push_back(fmt::format("{}: {}", label, text));
+        a.reasons.insert(a.reasons.begin(), analysis.begin(), analysis.end());
         a.risks = strings(j, "risks");
         a.cited_commits = strings(j, "cited_commits");
         return a;
@@ -104,13 +113,15 @@ std::optional<ModelAnswer> parse_answer(const std::string& raw) {
         R"((?i)(?:answer|decision|verdict|final answer|backport)\s*[:=]\s*\**\s*(yes|no)\b)");
     static const RE2 bold(R"(\*\*\s*(YES|NO)\s*\**)");
     static const RE2 alone(R"((?m)^\s*\W{0,3}(YES|NO)\W{0,3}\s*$)");
+    static const RE2 cve(R"((ASSIGN CVE|NO CVE NEEDED))");  // the security question's verdicts
     std::optional<std::pair<size_t, bool>> found;
-    for (const RE2* re : {&labelled, &bold, &alone}) {
+    for (const RE2* re : {&labelled, &bold, &alone, &cve}) {
         re2::StringPiece input(text), word;
         while (RE2::FindAndConsume(&input, *re, &word)) {
             size_t at = static_cast<size_t>(word.data() - text.data());
             if (!found || at >= found->first)
-                found = std::pair{at, upper(std::string(word)) == "YES"};
+                found = std::pair{at, upper(std::string(word)) == "YES" ||
+                                          std::string(word) == "ASSIGN CVE"};
         }
     }
     if (!found) return std::nullopt;

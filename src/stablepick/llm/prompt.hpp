@@ -32,8 +32,9 @@ struct PromptCommit {
 struct PromptPrecedent {
     PromptCommit commit;  // message only; no diff
     double similarity = 0;
-    bool backported = false;
+    bool backported = false;            // with the CVE question: fixes a CVE
     std::vector<std::string> branches;  // where it went
+    std::vector<std::string> cves;      // the CVEs it fixes
 };
 
 // Everything the prompt says about one candidate.
@@ -47,7 +48,10 @@ struct PromptInputs {
 struct PromptOptions {
     size_t max_diff_bytes = 24 * 1024;
     size_t max_message_bytes = 8 * 1024;
-    std::string rules;  // the stable rules text
+    std::string rules;  // the stable rules text, or (security) the CVE policy
+    // The CVE question instead of the backport one: does this commit fix a vulnerability
+    // that should get a CVE? Precedents are marked [CVE Status: YES/NO].
+    bool security = false;
 };
 
 Prompt build_prompt(const PromptInputs& inputs, const PromptOptions& options);
@@ -61,8 +65,14 @@ std::string fence(const std::string& kind, const std::string& id, const std::str
 std::string stable_rules(const git::Repository* repo, const std::string& main_ref,
                          const std::string& policy_text);
 
+// The repository's Documentation/process/cve.rst on its main branch when it has one; else
+// `policy_text`; else the kernel CNA's published rules, summarised.
+std::string cve_policy(const git::Repository* repo, const std::string& main_ref,
+                       const std::string& policy_text);
+
 // Reads, for each query, the candidate's text, its `k` precedents (from the evidence), its
-// Fixes: targets and the tree facts from the store.
+// Fixes: targets and the tree facts from the store. With a CVE-labelled corpus, the
+// precedents also carry the CVEs they fix.
 Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpus& corpus,
                                                        std::span<const size_t> queries,
                                                        const std::vector<Evidence>& evidence,

@@ -167,6 +167,25 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
                 c.first_backport_[*i] = std::min(c.first_backport_[*i], t);
         });
     if (!st) return std::unexpected(st.error());
+    for (auto& [branch, start] : branch_start) c.stable_starts_.push_back(start);
+    std::ranges::sort(c.stable_starts_);
+    c.label_ = options.label;
+    if (options.label == Label::kCve) {
+        // Fix commits of published CVEs (an id whose status is "rejected" labels nothing).
+        std::ranges::fill(c.first_backport_, kNever);
+        c.last_label_time_ = 0;
+        st = each_row(store,
+                      "SELECT DISTINCT x.fix_sha FROM cves x LEFT JOIN cve_status s ON s.cve = "
+                      "x.cve WHERE COALESCE(s.status, 'published') <> 'rejected'",
+                      [&](util::Statement& q) {
+                          auto i = c.index_of_id(q.text(0));
+                          if (!i || c.commits_[*i].id != q.text(0)) return;
+                          c.first_backport_[*i] = c.commits_[*i].time;
+                          c.last_label_time_ = std::max(c.last_label_time_, c.commits_[*i].time);
+                      });
+        if (!st) return std::unexpected(st.error());
+        return c;
+    }
     // A maintainer's recorded "take" counts as a backport from the moment it was decided, so
     // the voters learn from decisions before the stable commit exists.
     st = each_row(store, "SELECT commit_sha, MIN(time) FROM decisions WHERE decision = 'take' GROUP BY commit_sha",
@@ -176,9 +195,15 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
                           c.first_backport_[*i] = std::min(c.first_backport_[*i], q.int64(1));
                   });
     if (!st) return std::unexpected(st.error());
-    for (auto& [branch, start] : branch_start) c.stable_starts_.push_back(start);
-    std::ranges::sort(c.stable_starts_);
     return c;
+}
+
+const char* label_name(Label label) { return label == Label::kCve ? "cve" : "backport"; }
+
+std::optional<Label> parse_label(std::string_view name) {
+    if (name == "backport") return Label::kBackport;
+    if (name == "cve") return Label::kCve;
+    return std::nullopt;
 }
 
 std::optional<size_t> Corpus::index_of_row(int64_t row) const {

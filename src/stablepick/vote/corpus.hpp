@@ -39,10 +39,19 @@ struct CommitFacts {
 
 inline constexpr int64_t kNever = INT64_MAX;
 
+// What the voters learn to predict. kBackport: the commit was backported to a stable branch
+// (or a maintainer decided to take it). kCve: the commit fixes a published CVE (the store's
+// cves table, from `stablepick import vulns|cve-list|advisories`); its label is known from
+// the moment the commit is made, since the CNA's assignments are read as they stand now.
+enum class Label { kBackport, kCve };
+const char* label_name(Label label);
+std::optional<Label> parse_label(std::string_view name);
+
 struct CorpusOptions {
     // Trailer lines ("Key: value") matching this RE2 pattern are dropped before anything reads
     // them, so a backtest can pretend a tag was never written. Empty: keep all.
     std::string strip_tag;
+    Label label = Label::kBackport;
 };
 
 class Corpus {
@@ -52,8 +61,9 @@ class Corpus {
 
     const std::vector<CommitFacts>& commits() const { return commits_; }
     // When commit i was first seen in a stable branch; kNever when it never was (as stored).
+    // With Label::kCve: when its label (fixes a CVE) became known; kNever when it has none.
     int64_t first_backport(size_t i) const { return first_backport_[i]; }
-    // Whether commit i was backported, as known at `when`.
+    // Whether commit i was backported (kCve: fixes a CVE), as known at `when`.
     bool backported_at(size_t i, int64_t when) const { return first_backport_[i] < when; }
     // Corpus index of a stored row; nullopt when it is not a main commit.
     std::optional<size_t> index_of_row(int64_t row) const;
@@ -63,6 +73,7 @@ class Corpus {
     int64_t newest_stable_start(int64_t when) const;
     // The last backport the store knows of (0 when none).
     int64_t last_label_time() const { return last_label_time_; }
+    Label label() const { return label_; }
 
   private:
     std::vector<CommitFacts> commits_;
@@ -71,6 +82,7 @@ class Corpus {
     std::vector<std::pair<std::string, size_t>> by_id_;  // sorted, for prefixes
     std::vector<int64_t> stable_starts_;                 // sorted
     int64_t last_label_time_ = 0;
+    Label label_ = Label::kBackport;
 };
 
 // The words of a commit message a word-statistics voter counts: lower case, 3+ letters.

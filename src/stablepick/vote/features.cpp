@@ -214,14 +214,20 @@ std::vector<float> commit_features(const CommitFacts& facts, const Evidence& evi
     return x;
 }
 
-std::string describe_feature(const std::string& name, float value, bool raises) {
+std::string describe_feature(const std::string& name, float value, bool raises, Label label) {
     auto pct = [](float v) { return fmt::format("{:.0f} %", 100 * v); };
+    bool cve = label == Label::kCve;
+    // "backported", or for the CVE classifier "fixed a CVE"
+    const char* were = cve ? "fixed CVEs" : "were backported";
+    const char* often = raises ? "often" : "rarely";
     if (name == "fixes_tags") return value > 0 ? "has a Fixes: tag" : "no Fixes: tag";
     if (name == "fixes_target_in_stable")
         return value > 0 ? "Fixes: a commit already in stable releases"
                          : "the commit it fixes is not in any stable release";
     if (name == "fixes_target_backported")
-        return value > 0 ? "fixes a commit that was itself backported" : "";
+        return value > 0 ? (cve ? "fixes a commit that itself fixed a CVE"
+                                : "fixes a commit that was itself backported")
+                         : "";
     if (name == "fixes_target_age")
         return value < 0 ? ""
                          : fmt::format("the bug it fixes is {:.0f} days old", std::expm1(value));
@@ -235,22 +241,23 @@ std::string describe_feature(const std::string& name, float value, bool raises) 
     if (name == "lines_added" || name == "lines_removed" || name == "files" || name == "hunks")
         return raises ? "a small, contained change" : "a large change";
     if (name == "file_rate_max" || name == "file_rate_mean")
-        return fmt::format("touches files {} backported ({})", raises ? "often" : "rarely",
-                           pct(value));
+        return cve ? fmt::format("touches files whose changes {} fixed CVEs ({})", often, pct(value))
+                   : fmt::format("touches files {} backported ({})", often, pct(value));
     if (name == "dir_rate_max" || name == "dir_rate_mean")
-        return fmt::format("in a directory whose changes are {} backported ({})",
-                           raises ? "often" : "rarely", pct(value));
+        return cve ? fmt::format("in a directory whose changes {} fixed CVEs ({})", often, pct(value))
+                   : fmt::format("in a directory whose changes are {} backported ({})", often,
+                                 pct(value));
     if (name == "author_rate")
-        return fmt::format("its author's commits are {} backported ({})",
-                           raises ? "often" : "rarely", pct(value));
+        return cve ? fmt::format("its author's commits {} fixed CVEs ({})", often, pct(value))
+                   : fmt::format("its author's commits are {} backported ({})", often, pct(value));
     if (name == "knn_vote" || name == "knn_share")
         return value < 0 ? ""
-                         : fmt::format("{} of the most similar earlier commits were backported",
-                                       pct(value));
+                         : fmt::format("{} of the most similar earlier commits {}", pct(value),
+                                       were);
     if (name == "knn_best_backported_similarity")
         return value > 0
-                   ? fmt::format("a very similar earlier commit was backported (similarity {:.2f})",
-                                 value)
+                   ? fmt::format("a very similar earlier commit {} (similarity {:.2f})",
+                                 cve ? "fixed a CVE" : "was backported", value)
                    : "";
     if (name == "subject_fix")
         return value > 0 ? "the subject says it fixes something" : "the subject does not say fix";
@@ -260,8 +267,10 @@ std::string describe_feature(const std::string& name, float value, bool raises) 
         return fmt::format("the message speaks of {}", what == "fix" ? "fixing" : what);
     }
     if (name.starts_with("embedding_"))
-        return raises ? "reads like commits that were backported"
-                      : "reads like commits that were not backported";
+        return cve ? (raises ? "reads like commits that fixed CVEs"
+                             : "reads like commits that fixed no CVE")
+                   : (raises ? "reads like commits that were backported"
+                             : "reads like commits that were not backported");
     return "";
 }
 

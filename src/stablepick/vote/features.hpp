@@ -22,7 +22,8 @@ std::vector<float> commit_features(const CommitFacts& facts, const Evidence& evi
 
 // A maintainer's phrase for a feature pushing the decision: "Fixes: a commit already in stable
 // releases", "touches files often backported (31 %)". Empty for features not worth saying.
-std::string describe_feature(const std::string& name, float value, bool raises);
+std::string describe_feature(const std::string& name, float value, bool raises,
+                             Label label = Label::kBackport);
 
 // Words of a fix (leak, overflow, NULL, use-after-free, deadlock, …) and of a non-fix
 // (cleanup, refactor, new feature) the features count; exposed for tests.

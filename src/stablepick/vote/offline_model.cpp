@@ -29,10 +29,13 @@ std::vector<Candidate> candidates_of(const Corpus& corpus, const CorpusVectors& 
     return out;
 }
 
-Result<CalibratedScore> calibrate(std::span<const double> raw, std::span<const int> labels) {
+// Each voter says yes at the ballot's threshold, so its vote and the ballot's decision mean
+// the same thing (for a rare label such as "fixes a CVE" the threshold is well under 0.5).
+Result<CalibratedScore> calibrate(std::span<const double> raw, std::span<const int> labels,
+                                  double threshold) {
     auto cal = Calibrator::fit(raw, labels, Calibrator::Method::kIsotonic);
     if (!cal) return std::unexpected(cal.error());
-    return CalibratedScore{std::move(*cal), 0.5};
+    return CalibratedScore{std::move(*cal), threshold};
 }
 
 std::vector<std::vector<float>> features_of(const Corpus& corpus, const CorpusVectors& vectors,
@@ -242,7 +245,9 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
                 knn_y.push_back(hold_y[r]);
             }
         }
-        auto kc = calibrate(kw, hold_y), mc = calibrate(model, hold_y), nc = calibrate(knn, knn_y);
+        double t = options.ballot.threshold;
+        auto kc = calibrate(kw, hold_y, t), mc = calibrate(model, hold_y, t),
+             nc = calibrate(knn, knn_y, t);
         if (!kc || !mc) return std::unexpected(!kc ? kc.error() : mc.error());
         m.keywords_cal_ = std::move(*kc);
         m.model_cal_ = std::move(*mc);

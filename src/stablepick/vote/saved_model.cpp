@@ -41,22 +41,34 @@ Result<std::string> store_identity(Store& store) {
     return made;
 }
 
-Status save_offline_model(Store& store, const OfflineModel& model) {
+namespace {
+const char* meta_key(Label label) {
+    return label == Label::kCve ? "cve_voters_model" : "voters_model";
+}
+std::string train_command(Label label) {
+    return label == Label::kCve ? "stablepick train --label cve" : "stablepick train";
+}
+}  // namespace
+
+Status save_offline_model(Store& store, const OfflineModel& model, Label label) {
     auto id = store_identity(store);
     if (!id) return std::unexpected(id.error());
     std::string blob = util::zstd_compress(model.to_json(*id).dump());
-    std::string model_id = fmt::format("voters-{:016x}", XXH3_64bits(blob.data(), blob.size()));
+    std::string model_id =
+        fmt::format("{}-{:016x}", label == Label::kCve ? "cve-voters" : "voters",
+                    XXH3_64bits(blob.data(), blob.size()));
     auto q = store.db().prepare(
-        "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, "
-        "'offline-voters', ?, ?, ?)");
+        "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, ?, ?, ?, "
+        "?)");
     if (!q) return std::unexpected(Store::error(q.error(), "save the voters' model"));
     q->bind(1, model_id)
-        .bind(2, static_cast<int64_t>(model.summary().commits))
-        .bind(3, model.summary().embedding_dimension);
-    q->bind_blob(4, blob);
+        .bind(2, std::string(label == Label::kCve ? "cve-voters" : "offline-voters"))
+        .bind(3, static_cast<int64_t>(model.summary().commits))
+        .bind(4, model.summary().embedding_dimension);
+    q->bind_blob(5, blob);
     if (auto r = q->step(); !r)
         return std::unexpected(Store::error(r.error(), "save the voters' model"));
-    return store.set_meta("voters_model", model_id);
+    return store.set_meta(meta_key(label), model_id);
 }
 
 Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model,
@@ -67,12 +79,15 @@ Status write_offline_model(const std::filesystem::path& path, const OfflineModel
     return {};
 }
 
-Result<OfflineModel> load_offline_model(Store& store) {
-    auto id = store.meta("voters_model");
+Result<OfflineModel> load_offline_model(Store& store, Label label) {
+    auto id = store.meta(meta_key(label));
     if (!id) return std::unexpected(id.error());
     if (id->empty())
         return fail(ErrorCode::kNotFound,
-                    "no trained voters in this store: run 'stablepick train'");
+                    label == Label::kCve
+                        ? "no CVE classifier in this store: import CVEs ('stablepick import "
+                          "vulns|cve-list|advisories') and run 'stablepick train --label cve'"
+                        : "no trained voters in this store: run 'stablepick train'");
     auto q = store.db().prepare("SELECT blob FROM models WHERE id = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read the voters' model"));
     q->bind(1, *id);
@@ -80,7 +95,8 @@ Result<OfflineModel> load_offline_model(Store& store) {
     if (!r) return std::unexpected(Store::error(r.error(), "read the voters' model"));
     if (!*r)
         return fail(ErrorCode::kCorrupt,
-                    fmt::format("the voters' model '{}' is missing: run 'stablepick train'", *id));
+                    fmt::format("the voters' model '{}' is missing: run '{}'", *id,
+                                train_command(label)));
     return parse_model(q->blob(0), store, "the store");
 }
 

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <unordered_set>
 
+#include <re2/re2.h>
+
 #include "stablepick/vote/features.hpp"
 
 namespace stablepick {
@@ -62,10 +64,13 @@ class KeywordsVoter : public Voter {
             v.evidence = top;
             v.reason = top.empty()
                            ? "no telling words in the message"
-                           : fmt::format("the message's words ({}) {} backported commits' words",
+                           : fmt::format("the message's words ({}) {} {} words",
                                          fmt::join(top, ", "),
                                          v.verdict == Verdict::kYes ? "are typical of"
-                                                                    : "are weak signs of");
+                                                                    : "are weak signs of",
+                                         c.corpus && c.corpus->label() == Label::kCve
+                                             ? "CVE fixes'"
+                                             : "backported commits'");
             out.push_back(std::move(v));
         }
         return out;
@@ -84,6 +89,7 @@ class KnnVoter : public Voter {
         std::vector<Vote> out;
         for (auto& c : candidates) {
             Vote v{"knn"};
+            bool cve = c.corpus && c.corpus->label() == Label::kCve;
             auto share = precedent_vote(c.evidence->precedents);
             if (!share) {
                 v.reason = "no similar earlier commit to go by";
@@ -98,10 +104,12 @@ class KnnVoter : public Voter {
                 if (c.corpus && v.evidence.size() < 5)
                     v.evidence.push_back(fmt::format(
                         "{} ({:.2f}, {})", c.corpus->commits()[p.index].id.substr(0, 12),
-                        p.similarity, p.backported ? "backported" : "not backported"));
+                        p.similarity, p.backported ? (cve ? "CVE" : "backported")
+                                                   : (cve ? "no CVE" : "not backported")));
             }
-            v.reason = fmt::format("{} of the {} most similar earlier commits were backported", yes,
-                                   c.evidence->precedents.size());
+            v.reason = fmt::format("{} of the {} most similar earlier commits {}", yes,
+                                   c.evidence->precedents.size(),
+                                   cve ? "fixed CVEs" : "were backported");
             out.push_back(std::move(v));
         }
         return out;
@@ -150,7 +158,9 @@ class ModelVoter : public Voter {
             std::vector<std::string> said;
             for (size_t f : order) {
                 if ((yes && c[f] <= 0) || (!yes && c[f] >= 0) || said.size() == 3) break;
-                std::string phrase = describe_feature(names_[f], x[i][f], c[f] > 0);
+                std::string phrase = describe_feature(
+                    names_[f], x[i][f], c[f] > 0,
+                    candidates[i].corpus ? candidates[i].corpus->label() : Label::kBackport);
                 if (!phrase.empty() && std::ranges::find(said, phrase) == said.end()) {
                     said.push_back(phrase);
                     v.evidence.push_back(
@@ -176,7 +186,53 @@ std::vector<std::string> distinct_words(const CommitFacts& facts) {
     return words;
 }
 
+// A fixed list, so the baseline learns nothing: what a CVE analyst would grep for first.
+class SecurityKeywordsVoter : public Voter {
+  public:
+    SecurityKeywordsVoter() {
+        RE2::Options options;
+        options.set_case_sensitive(false);
+        for (const char* p :
+             {R"(use[- ]after[- ]free|\buaf\b)", R"(double[- ]free)",
+              R"(out[- ]of[- ]bounds?|\boob\b)", R"(overflow|underflow|wrap[- ]?around)",
+              R"(null[- ](?:pointer|ptr)(?:[- ]deref\w*)?|null deref\w*)", R"(memory leak|\bleak)",
+              R"(\brace\b|data race|racy)", R"(uninitiali[sz]ed|info(?:rmation)?[- ]?leak)",
+              R"(kasan|kmsan|kcsan|ubsan|syzbot|syzkaller|fuzz)",
+              R"(deadlock|lockup|infinite loop|\bhang)", R"(refcount|reference count)",
+              R"(\bcrash|\bpanic|\boops\b|\bbug:|general protection)",
+              R"(privilege|bypass|unprivileged|\bsecurity|\bcve-)"})
+            // One group around the whole pattern: the words matched become the evidence.
+            patterns_.push_back(std::make_unique<RE2>(fmt::format("({})", p), options));
+    }
+    std::string name() const override { return "security-keywords"; }
+    std::vector<Vote> vote(std::span<const Candidate> candidates) const override {
+        std::vector<Vote> out;
+        for (auto& c : candidates) {
+            Vote v{name()};
+            std::string text = c.facts->subject + "\n" + c.facts->message;
+            for (auto& p : patterns_) {
+                std::string found;
+                if (RE2::PartialMatch(text, *p, &found)) v.evidence.push_back(found);
+            }
+            size_t n = v.evidence.size();
+            v.probability = double(n) / double(n + 1);
+            v.verdict = n ? Verdict::kYes : Verdict::kNo;
+            v.reason = n ? fmt::format("names {}", fmt::join(v.evidence, ", "))
+                         : "names no kind of security bug";
+            out.push_back(std::move(v));
+        }
+        return out;
+    }
+
+  private:
+    std::vector<std::unique_ptr<RE2>> patterns_;
+};
+
 }  // namespace
+
+std::unique_ptr<Voter> make_security_keywords_voter() {
+    return std::make_unique<SecurityKeywordsVoter>();
+}
 
 double CalibratedScore::probability(double raw) const {
     return calibrator ? calibrator->apply(raw) : raw;

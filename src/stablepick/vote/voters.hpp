@@ -45,6 +45,11 @@ std::unique_ptr<Voter> make_cc_stable_voter();
 // Yes when the commit has a Fixes: tag.
 std::unique_ptr<Voter> make_fixes_tag_voter();
 
+// The rule baseline for security fixes: yes when the message names a kind of bug that is
+// usually a vulnerability (use-after-free, out-of-bounds, overflow, NULL dereference, leak,
+// race, a sanitizer or fuzzer report, …); the more it names, the higher its score.
+std::unique_ptr<Voter> make_security_keywords_voter();
+
 // Word statistics of commit messages (the approach of the first AUTOSEL): each word's
 // log-odds of appearing in a backported commit's message, learned from history.
 class WordStatistics {
