@@ -77,7 +77,7 @@ Result<std::vector<Covered>> coverage(Store& store, const Corpus& corpus, size_t
     }
     std::vector<std::string> reverts;
     auto st = each_row(store,
-                       "SELECT c.sha FROM commits c WHERE c.is_revert = 1 AND c.revert_of = ? "
+                       "SELECT c.sha FROM commits c WHERE c.revert_of = ? AND c.is_revert = 1 "
                        "AND EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = "
                        "bc.branch_id WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY "
                        "c.commit_time",

@@ -105,6 +105,10 @@ CREATE TABLE cve_vulnerable(
   cve TEXT NOT NULL, sha TEXT NOT NULL, source TEXT NOT NULL,
   PRIMARY KEY(cve, sha)) WITHOUT ROWID;
 )sql",
+    // 6: "was this commit reverted?" without reading every commit (and its diff).
+    R"sql(
+CREATE INDEX IF NOT EXISTS commits_revert_of ON commits(revert_of) WHERE revert_of IS NOT NULL;
+)sql",
 };
 
 }  // namespace
