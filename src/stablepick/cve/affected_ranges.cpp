@@ -1,0 +1,494 @@
+#include "stablepick/cve/affected_ranges.hpp"
+
+#include <fmt/format.h>
+#include <git2.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace stablepick::cve {
+namespace {
+
+// A release tag, its version as the project writes it and as numbers for ordering.
+struct ReleaseTag {
+    std::string version;    // "6.6.74", "2.39", "6.8-rc3"
+    std::vector<int> parts;  // 6, 6, 74 (an -rc is ordered before its release)
+    int rc = 0;             // 3 for -rc3, 0 for a release
+    git_oid commit;
+};
+
+bool version_less(const ReleaseTag& a, const ReleaseTag& b) {
+    if (a.parts != b.parts) return a.parts < b.parts;
+    // An -rc comes before its release: rc 1, 2, … then 0.
+    int ar = a.rc ? a.rc : INT32_MAX, br = b.rc ? b.rc : INT32_MAX;
+    return ar < br;
+}
+
+std::vector<int> numbers_of(std::string_view v) {
+    std::vector<int> out;
+    int n = 0;
+    bool in = false;
+    for (char ch : v) {
+        if (ch >= '0' && ch <= '9') {
+            n = n * 10 + (ch - '0');
+            in = true;
+        } else {
+            if (in) out.push_back(n);
+            n = 0;
+            in = false;
+            if (ch == '-') break;  // "-rc3", "-31": not part of the release number
+        }
+    }
+    if (in) out.push_back(n);
+    return out;
+}
+
+// The version after the newest one: a commit made after the last tag is in the next release.
+std::string next_version(const std::string& version) {
+    auto parts = numbers_of(version);
+    if (parts.empty()) return version + "+";
+    ++parts.back();
+    return fmt::format("{}", fmt::join(parts, "."));
+}
+
+std::string release_of(const ReleaseTag& t) {
+    return t.rc ? t.version.substr(0, t.version.find("-rc")) : t.version;
+}
+
+std::string key(const git_oid& oid) {
+    return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+}
+
+// Calls f(oid) for every commit reachable from `push` and not from `hide`.
+template <typename F>
+void walk(git_repository* repo, const std::vector<git_oid>& push, const std::vector<git_oid>& hide,
+          F&& f) {
+    git_revwalk* raw = nullptr;
+    if (git_revwalk_new(&raw, repo) != 0) return;
+    git::RevwalkPtr w(raw);
+    for (auto& p : push) git_revwalk_push(w.get(), &p);
+    for (auto& h : hide) git_revwalk_hide(w.get(), &h);
+    git_oid oid;
+    while (git_revwalk_next(&oid, w.get()) == 0) f(oid);
+}
+
+class RangeFinder {
+  public:
+    RangeFinder(git::Repository& repo, Store& store, const Config& config)
+        : repo_(repo), store_(store), config_(config) {}
+
+    Result<AffectedRanges> run(const std::string& fix_spec, const RangesOptions& options);
+
+  private:
+    Status load_branches();
+    Status load_tags();
+    Result<std::string> resolve(const std::string& spec, const char* what);
+    bool ancestor(const git_oid& a, const git_oid& b) {
+        auto r = repo_.is_ancestor(a, b);
+        return r && *r;
+    }
+    bool ancestor(const std::string& a, const git_oid& b) {
+        auto oid = git::from_hex(a);
+        return oid && ancestor(*oid, b);
+    }
+    // The version that first shipped `sha` on the main line: the oldest release tag holding it.
+    std::string main_version(const std::string& sha);
+    // The version that shipped `sha` on stable branch `b`.
+    std::string branch_version(size_t b, const std::string& sha);
+    struct Backport {
+        std::string sha;
+        int64_t time = 0;
+        std::string reverted_by;
+    };
+    Result<std::vector<Backport>> backports(const std::string& main_sha, const std::string& branch);
+    Result<std::string> reverted_on(const std::string& sha, const std::string& branch);
+
+    struct Line {
+        std::string name;
+        git_oid tip{};
+        git_oid fork{};                 // merge base with main
+        std::vector<ReleaseTag> tags;  // its own, oldest first
+        std::unordered_set<std::string> own;  // commits past the fork (stable lines)
+        // The first of its tags (in version order) that holds each commit; built on first use.
+        std::optional<std::unordered_map<std::string, size_t>> first_tag;
+    };
+    // The index into line.tags of the oldest tag holding `oid`; nullopt when none does.
+    std::optional<size_t> first_tag_of(Line& line, const git_oid& oid, bool main);
+    std::unordered_set<std::string> main_reachable_;
+    git::Repository& repo_;
+    Store& store_;
+    const Config& config_;
+    Line main_;
+    std::vector<Line> stable_;
+    VersionScheme scheme_ = VersionScheme::kTags;
+    VersionScheme scheme_override_ = VersionScheme::kAuto;
+};
+
+Result<std::string> RangeFinder::resolve(const std::string& spec, const char* what) {
+    auto oid = repo_.resolve_commit(spec);
+    if (!oid) return fail(ErrorCode::kNotFound, fmt::format("{} '{}' is not a commit", what, spec));
+    return git::to_hex(*oid);
+}
+
+Status RangeFinder::load_branches() {
+    auto q = store_.db().prepare("SELECT name, kind, tip FROM branches ORDER BY id");
+    if (!q) return std::unexpected(Store::error(q.error(), "read branches"));
+    bool have_main = false;
+    while (true) {
+        auto r = q->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read branches"));
+        if (!*r) break;
+        Line line;
+        line.name = q->text(0);
+        std::string kind = q->text(1);
+        auto tip = q->is_null(2) ? std::nullopt : git::from_hex(q->text(2));
+        if (!tip) {
+            auto resolved = repo_.resolve_commit(line.name);
+            if (!resolved) continue;
+            tip = *resolved;
+        }
+        line.tip = *tip;
+        if (kind == "main") {
+            main_ = std::move(line);
+            have_main = true;
+        } else if (kind == "stable") {
+            stable_.push_back(std::move(line));
+        }
+    }
+    if (!have_main)
+        return fail(ErrorCode::kNotFound, "the store has no main branch: run 'stablepick index'");
+    walk(repo_.get(), {main_.tip}, {}, [&](const git_oid& o) { main_reachable_.insert(key(o)); });
+    for (auto& s : stable_) {
+        git_oid base;
+        if (git_merge_base(&base, repo_.get(), &main_.tip, &s.tip) == 0) s.fork = base;
+        walk(repo_.get(), {s.tip}, {s.fork}, [&](const git_oid& o) { s.own.insert(key(o)); });
+    }
+    return {};
+}
+
+Status RangeFinder::load_tags() {
+    RE2 prefix("^(?:" + config_.cve.tag_prefix + ")");
+    if (!prefix.ok())
+        return fail(ErrorCode::kInvalidInput,
+                    fmt::format("invalid cve.tag_prefix '{}': {}", config_.cve.tag_prefix,
+                                prefix.error()));
+    static const RE2 version_re(R"((\d+(?:\.\d+)*)(?:-rc(\d+))?)");
+    std::vector<ReleaseTag> all;
+    struct Ctx {
+        git_repository* repo;
+        const RE2* prefix;
+        std::vector<ReleaseTag>* out;
+    } ctx{repo_.get(), &prefix, &all};
+    git_tag_foreach(
+        repo_.get(),
+        [](const char* name, git_oid* oid, void* payload) -> int {
+            auto* c = static_cast<Ctx*>(payload);
+            std::string_view full(name);
+            if (full.starts_with("refs/tags/")) full.remove_prefix(10);
+            std::string rest(full);
+            RE2::Replace(&rest, *c->prefix, "");
+            std::string number, rc;
+            if (!RE2::FullMatch(rest, version_re, &number, &rc)) return 0;
+            git_object* obj = nullptr;
+            if (git_object_lookup(&obj, c->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
+            git_object* peeled = nullptr;
+            int rcode = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+            git_object_free(obj);
+            if (rcode != 0) return 0;
+            ReleaseTag t;
+            t.version = rest;
+            t.parts = numbers_of(number);
+            t.rc = rc.empty() ? 0 : std::stoi(rc);
+            t.commit = *git_object_id(peeled);
+            git_object_free(peeled);
+            c->out->push_back(std::move(t));
+            return 0;
+        },
+        &ctx);
+    std::ranges::sort(all, version_less);
+    // A tag belongs to the main line when main holds it; else to the stable branch that holds
+    // it past its fork point.
+    for (auto& t : all) {
+        if (main_reachable_.contains(key(t.commit))) {
+            main_.tags.push_back(t);
+            continue;
+        }
+        for (auto& s : stable_)
+            if (s.own.contains(key(t.commit))) {
+                s.tags.push_back(t);
+                break;
+            }
+    }
+    bool stable_tags = std::ranges::any_of(stable_, [](auto& s) { return !s.tags.empty(); });
+    scheme_ = scheme_override_ != VersionScheme::kAuto ? scheme_override_
+              : config_.cve.versions == "tags"       ? VersionScheme::kTags
+              : config_.cve.versions == "describe" ? VersionScheme::kDescribe
+              : stable_tags                        ? VersionScheme::kTags
+                                                   : VersionScheme::kDescribe;
+    return {};
+}
+
+std::optional<size_t> RangeFinder::first_tag_of(Line& line, const git_oid& oid, bool main) {
+    if (!line.first_tag) {
+        // Tag by tag in version order, each walk hiding what the earlier tags hold: every
+        // commit is met once, under the oldest tag that holds it (git describe --contains).
+        line.first_tag.emplace();
+        std::vector<git_oid> hide;
+        if (!main) hide.push_back(line.fork);
+        for (size_t t = 0; t < line.tags.size(); ++t) {
+            walk(repo_.get(), {line.tags[t].commit}, hide,
+                 [&](const git_oid& o) { line.first_tag->emplace(key(o), t); });
+            hide.push_back(line.tags[t].commit);
+        }
+    }
+    auto it = line.first_tag->find(key(oid));
+    if (it == line.first_tag->end()) return std::nullopt;
+    return it->second;
+}
+
+std::string RangeFinder::main_version(const std::string& sha) {
+    auto oid = git::from_hex(sha);
+    if (!oid) return "0";
+    if (auto t = first_tag_of(main_, *oid, true)) return release_of(main_.tags[*t]);
+    // After the newest release: it ships in the next one.
+    for (auto it = main_.tags.rbegin(); it != main_.tags.rend(); ++it)
+        if (!it->rc) return next_version(it->version);
+    return main_.tags.empty() ? "0" : next_version(release_of(main_.tags.back()));
+}
+
+std::string RangeFinder::branch_version(size_t b, const std::string& sha) {
+    auto oid = git::from_hex(sha);
+    if (!oid) return "0";
+    Line& line = stable_[b];
+    if (ancestor(*oid, line.fork)) return main_version(sha);
+    if (scheme_ == VersionScheme::kTags) {
+        if (auto t = first_tag_of(line, *oid, false)) return release_of(line.tags[*t]);
+        if (!line.tags.empty()) return next_version(release_of(line.tags.back()));
+        // A branch without tags of its own is named as describe names it.
+    }
+    // describe: the nearest release tag behind the commit, and how many commits since.
+    git_object* obj = nullptr;
+    if (git_object_lookup(&obj, repo_.get(), &*oid, GIT_OBJECT_COMMIT) != 0) return "0";
+    git_describe_options opts;
+    git_describe_options_init(&opts, GIT_DESCRIBE_OPTIONS_VERSION);
+    opts.describe_strategy = GIT_DESCRIBE_TAGS;
+    git_describe_result* result = nullptr;
+    std::string out = "0";
+    if (git_describe_commit(&result, obj, &opts) == 0) {
+        git_describe_format_options fopts;
+        git_describe_format_options_init(&fopts, GIT_DESCRIBE_FORMAT_OPTIONS_VERSION);
+        fopts.always_use_long_format = 1;
+        git_buf buf = GIT_BUF_INIT;
+        if (git_describe_format(&buf, result, &fopts) == 0) {
+            std::string text(buf.ptr, buf.size);
+            std::string tag, count;
+            static const RE2 long_form(R"((.*)-(\d+)-g[0-9a-f]+)");
+            if (RE2::FullMatch(text, long_form, &tag, &count)) {
+                RE2 prefix("^(?:" + config_.cve.tag_prefix + ")");
+                RE2::Replace(&tag, prefix, "");
+                out = count == "0" ? tag : tag + "-" + count;
+            }
+            git_buf_dispose(&buf);
+        }
+        git_describe_result_free(result);
+    }
+    git_object_free(obj);
+    return out;
+}
+
+Result<std::string> RangeFinder::reverted_on(const std::string& sha, const std::string& branch) {
+    auto q = store_.db().prepare(
+        "SELECT c.sha FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches "
+        "b ON b.id = bc.branch_id WHERE c.revert_of = ? AND c.is_revert = 1 AND b.name = ? "
+        "ORDER BY c.commit_time LIMIT 1");
+    if (!q) return std::unexpected(Store::error(q.error(), "read reverts"));
+    q->bind(1, sha).bind(2, branch);
+    auto r = q->step();
+    if (!r) return std::unexpected(Store::error(r.error(), "read reverts"));
+    return *r ? q->text(0) : std::string();
+}
+
+Result<std::vector<RangeFinder::Backport>> RangeFinder::backports(const std::string& main_sha,
+                                                                  const std::string& branch) {
+    auto q = store_.db().prepare(
+        "SELECT stable_sha, MIN(stable_time) FROM backports WHERE main_sha = ? AND branch = ? "
+        "GROUP BY stable_sha ORDER BY 2");
+    if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
+    q->bind(1, main_sha).bind(2, branch);
+    std::vector<Backport> out;
+    while (true) {
+        auto r = q->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
+        if (!*r) break;
+        out.push_back({q->text(0), q->int64(1), {}});
+    }
+    for (auto& b : out) {
+        auto rev = reverted_on(b.sha, branch);
+        if (!rev) return std::unexpected(rev.error());
+        b.reverted_by = *rev;
+    }
+    return out;
+}
+
+std::string short_id(const std::string& sha) { return sha.substr(0, 12); }
+
+Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const RangesOptions& options) {
+    auto fix = resolve(fix_spec, "fix");
+    if (!fix) return std::unexpected(fix.error());
+    if (auto st = load_branches(); !st) return std::unexpected(st.error());
+    auto fix_oid = *git::from_hex(*fix);
+    {
+        auto q = store_.db().prepare(
+            "SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches b "
+            "ON b.id = bc.branch_id WHERE c.sha = ? AND b.kind = 'main'");
+        if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
+        q->bind(1, *fix);
+        auto r = q->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
+        if (!*r && !ancestor(fix_oid, main_.tip))
+            return fail(ErrorCode::kNotFound,
+                        fmt::format("commit {} is not on the main branch '{}': give the "
+                                    "main-branch fix, not a backport",
+                                    short_id(*fix), main_.name));
+    }
+    AffectedRanges out;
+    out.fix_sha = *fix;
+    scheme_override_ = options.scheme;
+
+    // Where the bug came in: the commits given, else the fix's Fixes: targets.
+    std::vector<std::string> origins;
+    for (auto& v : options.vulnerable) {
+        auto sha = resolve(v, "vulnerable commit");
+        if (!sha) return std::unexpected(sha.error());
+        if (*sha == *fix || !ancestor(*sha, fix_oid))
+            return fail(ErrorCode::kInvalidInput,
+                        fmt::format("vulnerable commit {} is not an ancestor of the fix {}",
+                                    short_id(*sha), short_id(*fix)));
+        origins.push_back(*sha);
+    }
+    if (options.vulnerable.empty()) {
+        auto q = store_.db().prepare(
+            "SELECT t.ref_id FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE c.sha = ? "
+            "AND t.kind = 'fixes' AND t.ref_id IS NOT NULL ORDER BY t.seq");
+        if (!q) return std::unexpected(Store::error(q.error(), "read trailers"));
+        q->bind(1, *fix);
+        while (true) {
+            auto r = q->step();
+            if (!r) return std::unexpected(Store::error(r.error(), "read trailers"));
+            if (!*r) break;
+            auto oid = repo_.resolve_commit(q->text(0));
+            if (!oid) continue;
+            std::string sha = git::to_hex(*oid);
+            if (sha != *fix && ancestor(*oid, fix_oid) &&
+                std::ranges::find(origins, sha) == origins.end())
+                origins.push_back(sha);
+        }
+    }
+    // Oldest first: the earliest origin a line holds is where its bug came in.
+    std::ranges::sort(origins, [&](const std::string& a, const std::string& b) {
+        return ancestor(a, *git::from_hex(b)) && a != b;
+    });
+    out.vulnerable = origins;
+    if (auto st = load_tags(); !st) return std::unexpected(st.error());
+    out.scheme = scheme_;
+
+    {
+        auto q = store_.db().prepare(
+            "SELECT f.path FROM files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ? "
+            "ORDER BY f.seq");
+        if (!q) return std::unexpected(Store::error(q.error(), "read files"));
+        q->bind(1, *fix);
+        while (true) {
+            auto r = q->step();
+            if (!r) return std::unexpected(Store::error(r.error(), "read files"));
+            if (!*r) break;
+            out.files.push_back(q->text(0));
+        }
+    }
+
+    LineRange main_line{main_.name, true, "", "", main_version(*fix), *fix, ""};
+    if (!origins.empty()) {
+        main_line.vulnerable_sha = origins.front();
+        main_line.vulnerable_version = main_version(origins.front());
+    }
+    out.lines.push_back(main_line);
+
+    for (size_t b = 0; b < stable_.size(); ++b) {
+        Line& s = stable_[b];
+        LineRange line{s.name, false, "", "", "", "", ""};
+        // The bug: inherited from main at the fork, or brought in by a backport.
+        bool has_bug = false;
+        for (auto& o : origins) {
+            if (ancestor(o, s.fork)) {
+                line.vulnerable_sha = o;
+                line.vulnerable_version = main_version(o);
+                has_bug = true;
+                break;
+            }
+            auto ports = backports(o, s.name);
+            if (!ports) return std::unexpected(ports.error());
+            if (!ports->empty()) {
+                line.vulnerable_sha = ports->front().sha;
+                line.vulnerable_version = branch_version(b, ports->front().sha);
+                has_bug = true;
+                break;
+            }
+        }
+        if (ancestor(fix_oid, s.fork)) {
+            out.not_affected.push_back(
+                {s.name, false, "", "", "", "", "forked from the main branch after the fix"});
+            continue;
+        }
+        auto ports = backports(*fix, s.name);
+        if (!ports) return std::unexpected(ports.error());
+        const Backport* effective = nullptr;
+        std::vector<std::string> reverted;
+        for (auto& p : *ports) {
+            if (p.reverted_by.empty()) {
+                if (!effective) effective = &p;
+            } else {
+                reverted.push_back(fmt::format("backport {} reverted by {}", short_id(p.sha),
+                                               short_id(p.reverted_by)));
+            }
+        }
+        if (effective) {
+            line.fixed_sha = effective->sha;
+            line.fixed_version = branch_version(b, effective->sha);
+        }
+        std::string why = fmt::format("{}", fmt::join(reverted, "; "));
+        if (!origins.empty() && !has_bug) {
+            line.note = effective ? "the fix was backported but the bug never came in"
+                                  : "the bug never came in";
+            out.not_affected.push_back(line);
+            continue;
+        }
+        if (origins.empty() && !effective) {
+            line.note = why.empty() ? "not fixed here; where the bug came in is unknown" : why;
+            out.not_affected.push_back(line);
+            continue;
+        }
+        if (!effective) line.note = why.empty() ? "fix never backported" : why;
+        else if (!why.empty()) line.note = why + "; fixed again by " + short_id(effective->sha);
+        out.lines.push_back(line);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string dyad_line(const LineRange& line) {
+    auto part = [](const std::string& s) { return s.empty() ? std::string("0") : s; };
+    return fmt::format("{}:{}:{}:{}", part(line.vulnerable_version), part(line.vulnerable_sha),
+                       part(line.fixed_version), part(line.fixed_sha));
+}
+
+Result<AffectedRanges> affected_ranges(git::Repository& repo, Store& store, const Config& config,
+                                       const std::string& fix, const RangesOptions& options) {
+    RangeFinder finder(repo, store, config);
+    return finder.run(fix, options);
+}
+
+}  // namespace stablepick::cve

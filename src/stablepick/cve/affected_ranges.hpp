@@ -1,0 +1,58 @@
+#pragma once
+// Which releases a bug was in and which fix them, on every line of development: the main
+// branch and each stable branch (the kernel CNA's `dyad`). The bug came in with the fix's
+// Fixes: targets (or the commits given), or with a backport of one of them on a stable branch;
+// it left with the fix or the fix's backport, unless that backport was reverted.
+//
+// Versions are named the way the project names them: `tags` names a commit by the first
+// release tag of its line that contains it ("6.6.74", kernel); `describe` names a stable
+// commit by the nearest tag before it and the distance ("2.39-31", glibc) and a main commit
+// by the first release that contains it ("2.40").
+//
+// Reads the repository and the store; thread compatible (one call per Repository).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stablepick/core/config.hpp"
+#include "stablepick/core/error.hpp"
+#include "stablepick/git/repository.hpp"
+#include "stablepick/store/store.hpp"
+
+namespace stablepick::cve {
+
+enum class VersionScheme { kAuto, kTags, kDescribe };
+
+struct RangesOptions {
+    std::vector<std::string> vulnerable;  // commits that brought the bug in; default: Fixes:
+    VersionScheme scheme = VersionScheme::kAuto;
+};
+
+// One line of development. An empty vulnerable_sha: the bug's origin is unknown ("0" in a
+// dyad line). An empty fixed_sha: not fixed on this line ("0:0").
+struct LineRange {
+    std::string branch;  // "master", "release/2.39/master", "linux-6.6.y"
+    bool main = false;
+    std::string vulnerable_version, vulnerable_sha;
+    std::string fixed_version, fixed_sha;
+    std::string note;  // why it is so: "fix never backported", "backport abc123 reverted by …"
+};
+
+struct AffectedRanges {
+    std::string fix_sha;                  // full id on the main branch
+    std::vector<std::string> vulnerable;  // main-branch origins used (may be empty)
+    std::vector<LineRange> lines;         // main first, then stable branches oldest first
+    std::vector<LineRange> not_affected;  // stable branches that never had the bug, with why
+    std::vector<std::string> files;       // program files the fix touches
+    VersionScheme scheme = VersionScheme::kTags;  // the scheme used (never kAuto)
+};
+
+// "vulnerable_version:vulnerable_sha:fixed_version:fixed_sha", "0" for each unknown part.
+std::string dyad_line(const LineRange& line);
+
+// kNotFound: the fix is not a commit, or not on the main branch. kInvalidInput: a vulnerable
+// commit that is not an ancestor of the fix.
+Result<AffectedRanges> affected_ranges(git::Repository& repo, Store& store, const Config& config,
+                                       const std::string& fix, const RangesOptions& options);
+
+}  // namespace stablepick::cve
