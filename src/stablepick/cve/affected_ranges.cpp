@@ -192,6 +192,9 @@ Status RangeFinder::load_tags() {
             RE2::Replace(&rest, *c->prefix, "");
             std::string number, rc;
             if (!RE2::FullMatch(rest, version_re, &number, &rc)) return 0;
+            // glibc's 2.42.9000 marks where development of 2.43 began: not a release.
+            for (int part : numbers_of(number))
+                if (part >= 9000) return 0;
             git_object* obj = nullptr;
             if (git_object_lookup(&obj, c->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
             git_object* peeled = nullptr;
@@ -363,11 +366,20 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
     for (auto& v : options.vulnerable) {
         auto sha = resolve(v, "vulnerable commit");
         if (!sha) return std::unexpected(sha.error());
+        if (*sha != *fix && !ancestor(*sha, fix_oid)) {
+            // A stable commit that backports the culprit: the bug came in with its main commit.
+            auto q = store_.db().prepare("SELECT main_sha FROM backports WHERE stable_sha = ?");
+            if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
+            q->bind(1, *sha);
+            auto r = q->step();
+            if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
+            if (*r) *sha = q->text(0);
+        }
         if (*sha == *fix || !ancestor(*sha, fix_oid))
             return fail(ErrorCode::kInvalidInput,
                         fmt::format("vulnerable commit {} is not an ancestor of the fix {}",
                                     short_id(*sha), short_id(*fix)));
-        origins.push_back(*sha);
+        if (std::ranges::find(origins, *sha) == origins.end()) origins.push_back(*sha);
     }
     if (options.vulnerable.empty()) {
         auto q = store_.db().prepare(

@@ -1,0 +1,192 @@
+// `stablepick cve ranges`: where a bug came in and where it was fixed on every branch, checked
+// line by line on histories built for it: a kernel-like one (stable branches with their own
+// tags: a fix backported to some branches and not others, a reverted backport, a Fixes: target
+// that was itself backported, a branch that never had the bug, one forked after the fix) and a
+// glibc-like one (no tags on the stable branches: versions by describe).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/fixture_repo.hpp"
+
+namespace stablepick {
+namespace {
+
+using testing::FixtureRepo;
+using testing::run_stablepick;
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        if (end > pos) out.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
+// A kernel-like history. Main: v1.0, the bug V, v1.1, v1.2, the fix F (Fixes: V), v1.3.
+struct KernelLike {
+    FixtureRepo r{"master"};
+    std::string v, f, other, v_on_10, f_on_10, f_on_11, f_on_12, revert_on_12;
+    KernelLike() {
+        r.commit("core.c", "int core;\n", "core: start\n");
+        r.git({"tag", "v1.0"});
+        r.git({"branch", "linux-1.0.y"});
+        r.git({"branch", "stable-1.0"});  // never gets the bug
+        v = r.commit("cache.c", "int cache;\n", "core: add a cache\n");
+        r.git({"tag", "v1.1"});
+        r.git({"branch", "linux-1.1.y"});
+        other = r.commit("other.c", "int other;\n", "other: a knob\n");
+        r.git({"tag", "v1.2"});
+        r.git({"branch", "linux-1.2.y"});
+        r.git({"branch", "stable-1.2"});  // has the bug, never gets the fix
+        f = r.commit("cache.c", "int cache = 0;\n",
+                     fmt::format("core: fix the cache\n\nFixes: {} (\"core: add a cache\")\n",
+                                 v.substr(0, 12)));
+        r.git({"tag", "v1.3"});
+        r.git({"branch", "linux-1.3.y"});  // forked after the fix
+
+        r.checkout("linux-1.0.y");
+        r.commit("core.c", "int core = 1;\n", "core: a stable fix\n");
+        r.git({"tag", "v1.0.1"});
+        v_on_10 = r.cherry_pick_x(v);  // the bug itself was backported here
+        r.git({"tag", "v1.0.2"});
+        f_on_10 = r.cherry_pick_x(f);
+        r.git({"tag", "v1.0.3"});
+
+        r.checkout("linux-1.1.y");
+        r.commit("core.c", "int core = 2;\n", "core: another stable fix\n");
+        r.git({"tag", "v1.1.1"});
+        f_on_11 = r.cherry_pick_x(f);
+        r.git({"tag", "v1.1.2"});
+
+        r.checkout("linux-1.2.y");
+        f_on_12 = r.cherry_pick_x(f);
+        r.git({"revert", "--no-edit", f_on_12});
+        revert_on_12 = r.head();
+        r.git({"tag", "v1.2.1"});
+        r.checkout("master");
+    }
+    std::string dir() const { return r.path().string(); }
+};
+
+class CliCveRanges : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        k_ = new KernelLike();
+        auto idx = run_stablepick({"-q", "-C", k_->dir(), "index"});
+        ASSERT_EQ(idx.exit_code, 0) << idx.err;
+    }
+    static void TearDownTestSuite() { delete k_; }
+    static KernelLike* k_;
+};
+KernelLike* CliCveRanges::k_ = nullptr;
+
+TEST_F(CliCveRanges, DyadLinesPerBranch) {
+    auto& k = *k_;
+    auto r = run_stablepick({"-C", k.dir(), "cve", "ranges", k.f, "--dyad"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> want{
+        // the Fixes: target was itself backported to 1.0.y: the bug came in with that backport
+        fmt::format("1.0.2:{}:1.0.3:{}", k.v_on_10, k.f_on_10),
+        fmt::format("1.1:{}:1.1.2:{}", k.v, k.f_on_11),
+        fmt::format("1.1:{}:1.3:{}", k.v, k.f),  // the main line
+        // 1.2.y: the backport was reverted; stable-1.2: the fix never came
+        fmt::format("1.1:{}:0:0", k.v),
+        fmt::format("1.1:{}:0:0", k.v),
+    };
+    EXPECT_EQ(lines_of(r.out), want) << r.out;
+}
+
+TEST_F(CliCveRanges, JsonSaysWhyAndWhoIsNotAffected) {
+    auto& k = *k_;
+    auto r = run_stablepick({"-C", k.dir(), "cve", "ranges", k.f, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["vulnerable"], nlohmann::json::array({k.v}));
+    EXPECT_EQ(j["versions"], "tags");
+    EXPECT_EQ(j["files"], nlohmann::json::array({"cache.c"}));
+    std::map<std::string, nlohmann::json> by_branch;
+    for (auto& l : j["lines"]) by_branch[l["branch"]] = l;
+    EXPECT_EQ(by_branch["linux-1.2.y"]["note"],
+              fmt::format("backport {} reverted by {}", k.f_on_12.substr(0, 12),
+                          k.revert_on_12.substr(0, 12)));
+    EXPECT_EQ(by_branch["stable-1.2"]["note"], "fix never backported");
+    EXPECT_TRUE(by_branch["master"]["main"].get<bool>());
+    std::map<std::string, std::string> not_affected;
+    for (auto& l : j["not_affected"]) not_affected[l["branch"]] = l["note"];
+    EXPECT_EQ(not_affected["stable-1.0"], "the bug never came in");
+    EXPECT_EQ(not_affected["linux-1.3.y"], "forked from the main branch after the fix");
+    EXPECT_EQ(not_affected.size(), 2u);
+}
+
+TEST_F(CliCveRanges, VulnerableCommitGivenOrUnknown) {
+    auto& k = *k_;
+    // --vulnerable names the origin (here the same as the Fixes: target, given as the backport).
+    auto given = run_stablepick(
+        {"-C", k.dir(), "cve", "ranges", k.f, "--vulnerable", k.v_on_10, "--dyad"});
+    ASSERT_EQ(given.exit_code, 0) << given.err;
+    EXPECT_NE(given.out.find(fmt::format("1.1:{}:1.3:{}", k.v, k.f)), std::string::npos)
+        << given.out;
+    // No Fixes: tag: where the bug came in is unknown ("0"); only lines with the fix are listed.
+    auto unknown = run_stablepick({"-C", k.dir(), "cve", "ranges", k.other, "--dyad"});
+    ASSERT_EQ(unknown.exit_code, 0) << unknown.err;
+    EXPECT_EQ(lines_of(unknown.out),
+              std::vector<std::string>{fmt::format("0:0:1.2:{}", k.other)});
+}
+
+TEST_F(CliCveRanges, BadInput) {
+    auto& k = *k_;
+    auto backport = run_stablepick({"-C", k.dir(), "cve", "ranges", k.f_on_11});
+    EXPECT_EQ(backport.exit_code, 3);
+    EXPECT_NE(backport.err.find("is not on the main branch 'master'"), std::string::npos)
+        << backport.err;
+    auto unknown = run_stablepick({"-C", k.dir(), "cve", "ranges", "no-such-commit"});
+    EXPECT_EQ(unknown.exit_code, 3);
+    EXPECT_NE(unknown.err.find("'no-such-commit' is not a commit"), std::string::npos);
+    auto later = run_stablepick({"-C", k.dir(), "cve", "ranges", k.v, "--vulnerable", k.f});
+    EXPECT_EQ(later.exit_code, 8);
+    EXPECT_NE(later.err.find("is not an ancestor of the fix"), std::string::npos) << later.err;
+    auto no_repo = run_stablepick(
+        {"--db", (k.r.path() / ".git/stablepick/store.sqlite").string(), "-C", "/", "cve",
+         "ranges", k.f});
+    EXPECT_EQ(no_repo.exit_code, 3);
+    EXPECT_NE(no_repo.err.find("needs the repository"), std::string::npos) << no_repo.err;
+}
+
+// glibc-like: the release tags are on master, stable branches carry none.
+TEST(CliCveRangesDescribe, StableVersionsByDescribe) {
+    FixtureRepo r{"master"};
+    r.commit("a.c", "int a;\n", "start\n");
+    r.git({"tag", "glibc-1.0"});
+    r.git({"branch", "release/1.0/master"});
+    std::string v = r.commit("iconv.c", "int iconv;\n", "iconv: add a converter\n");
+    r.git({"tag", "glibc-1.1"});
+    r.git({"branch", "release/1.1/master"});
+    r.commit("b.c", "int b;\n", "b: something\n");
+    std::string f = r.commit("iconv.c", "int iconv = 0;\n", "iconv: fix an overflow\n");
+    r.git({"tag", "glibc-1.2"});
+    r.checkout("release/1.1/master");
+    r.commit("c.c", "int c;\n", "c: a stable fix\n");
+    std::string f_on_11 = r.cherry_pick_x(f);
+    r.checkout("master");
+    ASSERT_EQ(run_stablepick({"-q", "-C", r.path().string(), "index"}).exit_code, 0);
+    auto out = run_stablepick(
+        {"-C", r.path().string(), "cve", "ranges", f, "--vulnerable", v, "--json"});
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    auto j = nlohmann::json::parse(out.out);
+    EXPECT_EQ(j["versions"], "describe");
+    std::vector<std::string> dyad;
+    for (auto& l : j["lines"]) dyad.push_back(l["dyad"]);
+    EXPECT_EQ(dyad, (std::vector<std::string>{fmt::format("1.1:{}:1.2:{}", v, f),
+                                              fmt::format("1.1:{}:1.1-2:{}", v, f_on_11)}));
+    ASSERT_EQ(j["not_affected"].size(), 1u);
+    EXPECT_EQ(j["not_affected"][0]["branch"], "release/1.0/master");
+}
+
+}  // namespace
+}  // namespace stablepick
