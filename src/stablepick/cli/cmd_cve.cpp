@@ -7,7 +7,7 @@ namespace stablepick::cli {
 
 Command make_cve_command() {
     auto subs = std::make_shared<std::vector<CveSubcommand>>(std::vector<CveSubcommand>{
-        make_cve_classify_command(), make_cve_ranges_command()});
+        make_cve_classify_command(), make_cve_ranges_command(), make_cve_record_command()});
     auto apps = std::make_shared<std::vector<CLI::App*>>();
     Command c;
     c.name = "cve";

@@ -31,34 +31,6 @@ nlohmann::json line_json(const cve::LineRange& l) {
             {"dyad", cve::dyad_line(l)}};
 }
 
-// Numbers of a version for ordering ("6.6.17" -> 6, 6, 17; "2.39-31" -> 2, 39, 31).
-std::vector<int> version_numbers(const std::string& v) {
-    std::vector<int> out;
-    int n = -1;
-    for (char ch : v) {
-        if (ch >= '0' && ch <= '9') {
-            n = (n < 0 ? 0 : n * 10) + (ch - '0');
-        } else if (n >= 0) {
-            out.push_back(n);
-            n = -1;
-        }
-    }
-    if (n >= 0) out.push_back(n);
-    return out;
-}
-
-// dyad's order: fixed lines by the version that fixed them, then the lines never fixed.
-std::vector<cve::LineRange> dyad_order(std::vector<cve::LineRange> lines) {
-    std::ranges::stable_sort(lines, [](const cve::LineRange& a, const cve::LineRange& b) {
-        bool af = !a.fixed_sha.empty(), bf = !b.fixed_sha.empty();
-        if (af != bf) return af;
-        const std::string& av = af ? a.fixed_version : a.vulnerable_version;
-        const std::string& bv = bf ? b.fixed_version : b.vulnerable_version;
-        return version_numbers(av) < version_numbers(bv);
-    });
-    return lines;
-}
-
 }  // namespace
 
 CveSubcommand make_cve_ranges_command() {
@@ -99,7 +71,7 @@ CveSubcommand make_cve_ranges_command() {
         auto r = cve::affected_ranges(*ctx.repo, *ctx.store, ctx.config, opts->fix, options);
         if (!r) return report(r.error());
         if (opts->dyad) {
-            for (auto& l : dyad_order(r->lines)) fmt::print("{}\n", cve::dyad_line(l));
+            for (auto& l : cve::dyad_order(r->lines)) fmt::print("{}\n", cve::dyad_line(l));
             return exit_code::kOk;
         }
         if (opts->json) {

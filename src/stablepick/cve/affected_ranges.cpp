@@ -46,6 +46,22 @@ std::vector<int> numbers_of(std::string_view v) {
     return out;
 }
 
+// Every number of a version, for ordering ("2.39-31" -> 2, 39, 31).
+std::vector<int> numbers_of_all(const std::string& v) {
+    std::vector<int> out;
+    int n = -1;
+    for (char ch : v) {
+        if (ch >= '0' && ch <= '9') {
+            n = (n < 0 ? 0 : n * 10) + (ch - '0');
+        } else if (n >= 0) {
+            out.push_back(n);
+            n = -1;
+        }
+    }
+    if (n >= 0) out.push_back(n);
+    return out;
+}
+
 // The version after the newest one: a commit made after the last tag is in the next release.
 std::string next_version(const std::string& version) {
     auto parts = numbers_of(version);
@@ -490,6 +506,17 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
 }
 
 }  // namespace
+
+std::vector<LineRange> dyad_order(std::vector<LineRange> lines) {
+    auto key = [](const LineRange& l) {
+        bool fixed = !l.fixed_sha.empty();
+        return std::pair{!fixed, numbers_of_all(fixed ? l.fixed_version : l.vulnerable_version)};
+    };
+    std::ranges::stable_sort(lines, [&](const LineRange& a, const LineRange& b) {
+        return key(a) < key(b);
+    });
+    return lines;
+}
 
 std::string dyad_line(const LineRange& line) {
     auto part = [](const std::string& s) { return s.empty() ? std::string("0") : s; };

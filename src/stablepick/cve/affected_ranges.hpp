@@ -50,6 +50,10 @@ struct AffectedRanges {
 // "vulnerable_version:vulnerable_sha:fixed_version:fixed_sha", "0" for each unknown part.
 std::string dyad_line(const LineRange& line);
 
+// `lines` in dyad's order: fixed lines by the version that fixed them, then the lines never
+// fixed.
+std::vector<LineRange> dyad_order(std::vector<LineRange> lines);
+
 // kNotFound: the fix is not a commit, or not on the main branch. kInvalidInput: a vulnerable
 // commit that is not an ancestor of the fix.
 Result<AffectedRanges> affected_ranges(git::Repository& repo, Store& store, const Config& config,

@@ -1,0 +1,194 @@
+// stablepick cve record: the CVE JSON 5.1 record and the announcement mail for a fix, from
+// the ranges `cve ranges` computes, validated against the CVE schema when one is known.
+#include <fmt/format.h>
+#include <git2.h>
+#include <re2/re2.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "stablepick/cli/cve_commands.hpp"
+#include "stablepick/cve/cve_record.hpp"
+#include "stablepick/cve/schema_check.hpp"
+
+namespace stablepick::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Writes every file or none: each goes to a temporary name first, then all are renamed.
+Status write_all(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        return fail(ErrorCode::kIo, fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
+    std::vector<fs::path> temps;
+    auto cleanup = [&] {
+        for (auto& t : temps) fs::remove(t, ec);
+    };
+    for (auto& [name, text] : files) {
+        auto tmp = dir / (name + ".tmp");
+        temps.push_back(tmp);
+        std::ofstream out(tmp, std::ios::binary);
+        if (!(out << text) || !out.flush()) {
+            cleanup();
+            return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", (dir / name).string()));
+        }
+    }
+    for (size_t i = 0; i < files.size(); ++i) {
+        fs::rename(temps[i], dir / files[i].first, ec);
+        if (ec) {
+            cleanup();
+            return fail(ErrorCode::kIo, fmt::format("cannot write '{}': {}",
+                                                    (dir / files[i].first).string(), ec.message()));
+        }
+    }
+    return {};
+}
+
+std::string remote_url(const git::Repository& repo) {
+    git_remote* remote = nullptr;
+    if (git_remote_lookup(&remote, repo.get(), "origin") != 0) return {};
+    std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
+    git_remote_free(remote);
+    if (url.ends_with(".git")) url.resize(url.size() - 4);
+    return url.starts_with("http://") || url.starts_with("https://") ? url : std::string();
+}
+
+}  // namespace
+
+CveSubcommand make_cve_record_command() {
+    struct Options {
+        std::string fix, cve_id, out_dir, schema, repo_url, commit_url;
+        std::vector<std::string> vulnerable;
+        bool mail = false;
+    };
+    auto opts = std::make_shared<Options>();
+    CveSubcommand c;
+    c.name = "record";
+    c.summary = "write the CVE JSON 5.1 record and the announcement mail for a fix";
+    c.setup = [opts](CLI::App& app) {
+        app.add_option("fix", opts->fix, "the fix commit on the main branch")->required();
+        app.add_option("--cve", opts->cve_id, "the CVE id assigned to it (CVE-YYYY-NNNN)")
+            ->required();
+        app.add_option("--vulnerable", opts->vulnerable,
+                       "the commit that brought the bug in (repeatable; default: Fixes: targets)");
+        app.add_option("--out", opts->out_dir,
+                       "write DIR/<id>.json and DIR/<id>.mbox (both or neither) instead of printing");
+        app.add_flag("--mail", opts->mail, "print the announcement mail instead of the record");
+        app.add_option("--schema", opts->schema,
+                       "CVE JSON schema to validate against (default: cve.schema in the config); "
+                       "an invalid record is not written");
+        app.add_option("--repo-url", opts->repo_url,
+                       "the repository's public URL (default: cve.repo_url, else origin's)");
+        app.add_option("--commit-url", opts->commit_url,
+                       "a fix commit's URL with {sha} (default: cve.commit_url, else "
+                       "<repo-url>/commit/?id={sha})");
+    };
+    c.run = [opts](Context& ctx) -> int {
+        if (!ctx.repo)
+            return report(
+                Error{ErrorCode::kNotFound, "cve record needs the repository: use -C/--repo"});
+        static const RE2 id_re(R"(CVE-\d{4}-\d{4,})");
+        if (!RE2::FullMatch(opts->cve_id, id_re))
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("'{}' is not a CVE id (CVE-YYYY-NNNN)", opts->cve_id)});
+        Store& store = *ctx.store;
+        // What the store knows of the id: rejected, or assigned to another fix.
+        std::string status;
+        std::vector<std::string> other_fixes;
+        if (auto q = store.db().prepare("SELECT status FROM cve_status WHERE cve = ?")) {
+            q->bind(1, opts->cve_id);
+            if (auto r = q->step(); r && *r) status = q->text(0);
+        }
+        if (status == "rejected")
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("{} was rejected: it can't be given to a fix", opts->cve_id)});
+
+        auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, opts->fix,
+                                           cve::RangesOptions{opts->vulnerable});
+        if (!ranges) return report(ranges.error());
+        if (auto q = store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? AND fix_sha <> ?")) {
+            q->bind(1, opts->cve_id).bind(2, ranges->fix_sha);
+            while (true) {
+                auto r = q->step();
+                if (!r || !*r) break;
+                other_fixes.push_back(q->text(0).substr(0, 12));
+            }
+        }
+        if (!other_fixes.empty())
+            warn(fmt::format("{} is already known as the CVE of {}", opts->cve_id,
+                             fmt::join(other_fixes, ", ")));
+
+        const auto& cfg = ctx.config.cve;
+        cve::RecordInputs in;
+        in.cve_id = opts->cve_id;
+        in.ranges = *ranges;
+        {
+            auto oid = git::from_hex(ranges->fix_sha);
+            auto commit = ctx.repo->lookup_commit(*oid);
+            if (!commit) return report(commit.error());
+            std::string message = git_commit_message(commit->get());
+            auto nl = message.find('\n');
+            in.subject = message.substr(0, nl);
+            in.body = nl == std::string::npos ? "" : message.substr(nl + 1);
+        }
+        fs::path dir = ctx.repo->git_dir();
+        if (dir.filename().empty()) dir = dir.parent_path();  // "repo.git/"
+        if (dir.filename() == ".git") dir = dir.parent_path();
+        std::string name = dir.filename().string();
+        if (name.ends_with(".git")) name.resize(name.size() - 4);
+        in.product = cfg.product.empty() ? name : cfg.product;
+        in.vendor = cfg.vendor.empty() ? in.product : cfg.vendor;
+        in.repo_url = !opts->repo_url.empty() ? opts->repo_url
+                      : !cfg.repo_url.empty() ? cfg.repo_url
+                                              : remote_url(*ctx.repo);
+        if (in.repo_url.empty())
+            return report(Error{ErrorCode::kInvalidInput,
+                                "the record needs the repository's public URL: give --repo-url or "
+                                "set cve.repo_url"});
+        in.commit_url = !opts->commit_url.empty() ? opts->commit_url
+                        : !cfg.commit_url.empty() ? cfg.commit_url
+                                                  : in.repo_url + "/commit/?id={sha}";
+        in.org_id = cfg.org_id;
+        in.team = cfg.cna_name.empty() ? in.product + " CVE team" : cfg.cna_name;
+        in.sender = cfg.sender;
+        in.announce_to = cfg.announce_to;
+        auto record = cve::cve_record(in);
+        std::string mail = cve::cve_announcement(in);
+
+        std::string schema = opts->schema.empty() ? cfg.schema : opts->schema;
+        if (schema.empty()) {
+            warn("record not validated: no schema (give --schema or set cve.schema)");
+        } else {
+            auto check = cve::check_against_schema(record, schema);
+            if (!check) return report(check.error());
+            for (auto& ref : check->not_checked)
+                warn(fmt::format("schema part '{}' is missing: not checked", ref));
+            if (!check->violations.empty()) {
+                for (size_t i = 0; i < std::min<size_t>(20, check->violations.size()); ++i)
+                    fmt::print(stderr, "  {}: {}\n", check->violations[i].path,
+                               check->violations[i].message);
+                return report(Error{ErrorCode::kInternal,
+                                    fmt::format("the record for {} does not validate against '{}' "
+                                                "({} problem(s)); nothing written",
+                                                opts->cve_id, schema, check->violations.size())});
+            }
+        }
+        if (!opts->out_dir.empty()) {
+            auto st = write_all(opts->out_dir, {{opts->cve_id + ".json", record.dump(3) + "\n"},
+                                                {opts->cve_id + ".mbox", mail}});
+            if (!st) return report(st.error());
+            if (!ctx.global.quiet)
+                fmt::print(stderr, "wrote {0}.json and {0}.mbox to {1}\n", opts->cve_id,
+                           opts->out_dir);
+            return exit_code::kOk;
+        }
+        fmt::print("{}", opts->mail ? mail : record.dump(3) + "\n");
+        return exit_code::kOk;
+    };
+    return c;
+}
+
+}  // namespace stablepick::cli

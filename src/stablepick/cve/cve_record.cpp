@@ -1,0 +1,195 @@
+#include "stablepick/cve/cve_record.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include "stablepick/core/version.hpp"
+
+namespace stablepick::cve {
+namespace {
+
+std::string url_of(const RecordInputs& in, const std::string& sha) {
+    std::string url = in.commit_url;
+    for (size_t at; (at = url.find("{sha}")) != std::string::npos;) url.replace(at, 5, sha);
+    return url;
+}
+
+// The series a stable version belongs to, and the pattern that covers it: "6.6.17" -> "6.6.*",
+// "2.39-31" -> "2.39-*".
+std::string series_pattern(const std::string& version) {
+    if (auto dash = version.find('-'); dash != std::string::npos)
+        return version.substr(0, dash) + "-*";
+    auto dot = version.rfind('.');
+    return dot == std::string::npos ? version + ".*" : version.substr(0, dot) + ".*";
+}
+
+const LineRange* main_line(const AffectedRanges& r) {
+    for (auto& l : r.lines)
+        if (l.main) return &l;
+    return nullptr;
+}
+
+}  // namespace
+
+std::string description_body(const std::string& body) {
+    static const RE2 trailer(R"(^[A-Za-z][A-Za-z0-9-]{0,40}: .*$|^\(cherry picked from .*\)$)");
+    std::vector<std::string> lines;
+    size_t pos = 0;
+    while (pos <= body.size()) {
+        size_t end = body.find('\n', pos);
+        if (end == std::string::npos) end = body.size();
+        lines.push_back(body.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    // The trailer block: the last paragraph when every line of it is "Key: value".
+    while (!lines.empty() && lines.back().empty()) lines.pop_back();
+    size_t start = lines.size();
+    while (start > 0 && !lines[start - 1].empty() && RE2::FullMatch(lines[start - 1], trailer))
+        --start;
+    if (start == 0 || lines[start - 1].empty()) lines.resize(start);
+    while (!lines.empty() && lines.back().empty()) lines.pop_back();
+    std::string out;
+    for (auto& l : lines) out += l + "\n";
+    while (!out.empty() && out.front() == '\n') out.erase(0, 1);
+    return out;
+}
+
+nlohmann::json cve_record(const RecordInputs& in) {
+    auto lines = dyad_order(in.ranges.lines);
+    const LineRange* main = main_line(in.ranges);
+    std::string description =
+        fmt::format("In {}, the following vulnerability has been resolved:\n\n{}", in.product,
+                    in.subject);
+    auto body = description_body(in.body);
+    if (!body.empty()) description += "\n\n" + body;
+    while (!description.empty() && description.back() == '\n') description.pop_back();
+
+    // Commit ranges, one per line of development.
+    nlohmann::json git_versions = nlohmann::json::array();
+    for (auto& l : lines) {
+        nlohmann::json v{{"version", l.vulnerable_sha.empty() ? "0" : l.vulnerable_sha},
+                         {"status", "affected"},
+                         {"versionType", "git"}};
+        if (!l.fixed_sha.empty()) v["lessThan"] = l.fixed_sha;
+        git_versions.push_back(std::move(v));
+    }
+    // Version ranges: the release that brought the bug in on the main line, and where each
+    // line is fixed; a line whose bug came with a backport has its own affected range.
+    nlohmann::json versions = nlohmann::json::array();
+    bool known = main && !main->vulnerable_sha.empty();
+    if (known) {
+        versions.push_back({{"version", main->vulnerable_version}, {"status", "affected"}});
+        versions.push_back({{"version", "0"},
+                            {"lessThan", main->vulnerable_version},
+                            {"status", "unaffected"},
+                            {"versionType", "semver"}});
+    }
+    for (auto& l : lines) {
+        if (l.main) continue;
+        bool own_bug = known && l.vulnerable_sha != main->vulnerable_sha;
+        if (own_bug) {
+            nlohmann::json v{{"version", l.vulnerable_version},
+                             {"status", "affected"},
+                             {"versionType", "semver"}};
+            if (!l.fixed_sha.empty()) v["lessThan"] = l.fixed_version;
+            versions.push_back(std::move(v));
+        } else if (!l.fixed_sha.empty()) {
+            versions.push_back({{"version", l.fixed_version},
+                                {"lessThanOrEqual", series_pattern(l.fixed_version)},
+                                {"status", "unaffected"},
+                                {"versionType", "semver"}});
+        }
+    }
+    if (main && !main->fixed_sha.empty())
+        versions.push_back({{"version", main->fixed_version},
+                            {"lessThanOrEqual", "*"},
+                            {"status", "unaffected"},
+                            {"versionType", "original_commit_for_fix"}});
+
+    // The schema wants each version once: unfixed branches that share the bug's origin say the
+    // same thing.
+    auto unique = [](nlohmann::json& list) {
+        nlohmann::json out = nlohmann::json::array();
+        for (auto& v : list)
+            if (std::ranges::find(out, v) == out.end()) out.push_back(v);
+        list = std::move(out);
+    };
+    unique(git_versions);
+    unique(versions);
+    auto entry = [&](const char* default_status, nlohmann::json v) {
+        nlohmann::json e{{"product", in.product},
+                         {"vendor", in.vendor},
+                         {"defaultStatus", default_status},
+                         {"repo", in.repo_url},
+                         {"versions", std::move(v)}};
+        if (!in.ranges.files.empty()) e["programFiles"] = in.ranges.files;
+        return e;
+    };
+    nlohmann::json references = nlohmann::json::array();
+    for (auto& l : lines)
+        if (!l.fixed_sha.empty()) references.push_back({{"url", url_of(in, l.fixed_sha)}});
+
+    nlohmann::json cna{
+        {"providerMetadata", {{"orgId", in.org_id}}},
+        {"descriptions", nlohmann::json::array({{{"lang", "en"}, {"value", description}}})},
+        {"affected", nlohmann::json::array({entry("unaffected", std::move(git_versions)),
+                                            entry(known ? "affected" : "unaffected",
+                                                  std::move(versions))})},
+        {"references", std::move(references)},
+        {"title", in.subject},
+        {"x_generator", {{"engine", fmt::format("stablepick-{}", kVersion)}}}};
+    return {{"dataType", "CVE_RECORD"},
+            {"dataVersion", "5.1"},
+            {"cveMetadata",
+             {{"cveId", in.cve_id}, {"assignerOrgId", in.org_id}, {"state", "PUBLISHED"}}},
+            {"containers", {{"cna", std::move(cna)}}}};
+}
+
+std::string cve_announcement(const RecordInputs& in) {
+    auto lines = dyad_order(in.ranges.lines);
+    std::string to = in.announce_to.empty()
+                         ? std::string("undisclosed-recipients:;")
+                         : fmt::format("{}", fmt::join(in.announce_to, ", "));
+    std::string m = fmt::format("From stablepick-{} Mon Sep 17 00:00:00 2001\nFrom: {}\nTo: {}\n"
+                                "Subject: {}: {}\n\n",
+                                kVersion, in.sender, to, in.cve_id, in.subject);
+    m += "Description\n===========\n\n";
+    m += fmt::format("In {}, the following vulnerability has been resolved:\n\n{}\n\n", in.product,
+                     in.subject);
+    auto body = description_body(in.body);
+    if (!body.empty()) m += body + "\n";
+    m += fmt::format("The {} has assigned {} to this issue.\n\n\n", in.team, in.cve_id);
+    m += "Affected and fixed versions\n===========================\n\n";
+    for (auto& l : lines) {
+        if (l.vulnerable_sha.empty())
+            m += fmt::format("\tFixed in {} with commit {}\n", l.fixed_version, l.fixed_sha);
+        else if (l.fixed_sha.empty())
+            m += fmt::format("\tIssue introduced in {} with commit {}\n", l.vulnerable_version,
+                             l.vulnerable_sha);
+        else
+            m += fmt::format("\tIssue introduced in {} with commit {} and fixed in {} with commit {}\n",
+                             l.vulnerable_version, l.vulnerable_sha, l.fixed_version, l.fixed_sha);
+    }
+    m += fmt::format(
+        "\nUnaffected versions might change over time as fixes are backported to\n"
+        "older supported versions.  The official CVE entry at\n"
+        "\thttps://cve.org/CVERecord/?id={}\n"
+        "will be updated if fixes are backported, please check that for the most\n"
+        "up to date information about this issue.\n\n\n",
+        in.cve_id);
+    m += "Affected files\n==============\n\nThe file(s) affected by this issue are:\n";
+    for (auto& f : in.ranges.files) m += "\t" + f + "\n";
+    m += fmt::format(
+        "\n\nMitigation\n==========\n\n"
+        "The {} recommends that you update to the latest stable release of\n"
+        "{} for this, and many other bugfixes.  If updating is impossible, the\n"
+        "individual changes to resolve this issue can be found at these commits:\n",
+        in.team, in.product);
+    for (auto& l : lines)
+        if (!l.fixed_sha.empty()) m += "\t" + url_of(in, l.fixed_sha) + "\n";
+    return m;
+}
+
+}  // namespace stablepick::cve
