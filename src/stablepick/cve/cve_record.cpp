@@ -162,16 +162,20 @@ std::string cve_announcement(const RecordInputs& in) {
     if (!body.empty()) m += body + "\n";
     m += fmt::format("The {} has assigned {} to this issue.\n\n\n", in.team, in.cve_id);
     m += "Affected and fixed versions\n===========================\n\n";
+    std::vector<std::string> said;  // branches that say the same thing are said once
     for (auto& l : lines) {
-        if (l.vulnerable_sha.empty())
-            m += fmt::format("\tFixed in {} with commit {}\n", l.fixed_version, l.fixed_sha);
-        else if (l.fixed_sha.empty())
-            m += fmt::format("\tIssue introduced in {} with commit {}\n", l.vulnerable_version,
-                             l.vulnerable_sha);
-        else
-            m += fmt::format("\tIssue introduced in {} with commit {} and fixed in {} with commit {}\n",
-                             l.vulnerable_version, l.vulnerable_sha, l.fixed_version, l.fixed_sha);
+        std::string line =
+            l.vulnerable_sha.empty()
+                ? fmt::format("\tFixed in {} with commit {}\n", l.fixed_version, l.fixed_sha)
+            : l.fixed_sha.empty()
+                ? fmt::format("\tIssue introduced in {} with commit {}\n", l.vulnerable_version,
+                              l.vulnerable_sha)
+                : fmt::format("\tIssue introduced in {} with commit {} and fixed in {} with "
+                              "commit {}\n",
+                              l.vulnerable_version, l.vulnerable_sha, l.fixed_version, l.fixed_sha);
+        if (std::ranges::find(said, line) == said.end()) said.push_back(line);
     }
+    for (auto& line : said) m += line;
     m += fmt::format(
         "\nUnaffected versions might change over time as fixes are backported to\n"
         "older supported versions.  The official CVE entry at\n"
