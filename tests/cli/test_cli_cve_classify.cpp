@@ -63,9 +63,9 @@ struct CveHistory {
                                  h.features[5].substr(0, 12) +
                                  " (\"tools: add option\")\nSigned-off-by: Dev <dev@example.org>\n",
                              tick());
-        feature = r.commit("tools/option_999.c", "int option_999 = 999;\n",
-                           "tools: add option 999 to the builder\n\nA new feature for the builder.\n",
-                           tick());
+        feature = r.commit(
+            "tools/option_999.c", "int option_999 = 999;\n",
+            "tools: add option 999 to the builder\n\nA new feature for the builder.\n", tick());
         reverted = h.fixes[3];  // a fix without a CVE
         r.git({"revert", "--no-edit", reverted});
         revert = r.head();
@@ -98,8 +98,8 @@ class CliCveClassify : public ::testing::Test {
     static void SetUpTestSuite() {
         c_ = new CveHistory();
         ASSERT_EQ(run_stablepick({"-q", "-C", c_->dir(), "index"}).exit_code, 0);
-        auto imported = run_stablepick(
-            {"-q", "-C", c_->dir(), "import", "cve-list", (c_->h.repo.path() / "cves.tsv").string()});
+        auto imported = run_stablepick({"-q", "-C", c_->dir(), "import", "cve-list",
+                                        (c_->h.repo.path() / "cves.tsv").string()});
         ASSERT_EQ(imported.exit_code, 0) << imported.err;
         auto trained = run_stablepick({"-C", c_->dir(), "train", "--label", "cve"});
         ASSERT_EQ(trained.exit_code, 0) << trained.err;
@@ -156,9 +156,9 @@ TEST_F(CliCveClassify, AlreadyCoveredCommitsAreFlaggedAndNotProposed) {
     ASSERT_EQ(again["covered"].size(), 1u);
     EXPECT_EQ(again["covered"][0]["kind"], "bug-already-fixed");
     EXPECT_EQ(again["covered"][0]["cves"], nlohmann::json::array({"CVE-2024-1000"}));
-    EXPECT_NE(again["covered"][0]["detail"].get<std::string>().find(
-                  c_->same_bug_first.substr(0, 12)),
-              std::string::npos);
+    EXPECT_NE(
+        again["covered"][0]["detail"].get<std::string>().find(c_->same_bug_first.substr(0, 12)),
+        std::string::npos);
     // A stable commit stands for the main commit it backports, which has a CVE.
     auto& backport = by_id(all, c_->h.fixes[2]);
     EXPECT_EQ(backport["given"], c_->stable_backport);
@@ -169,7 +169,8 @@ TEST_F(CliCveClassify, AlreadyCoveredCommitsAreFlaggedAndNotProposed) {
 }
 
 TEST_F(CliCveClassify, TableSaysAssignOrNoCveWithVotes) {
-    auto r = run_stablepick({"-q", "-C", c_->dir(), "cve", "classify", c_->fresh_fix, c_->h.fixes[0]});
+    auto r =
+        run_stablepick({"-q", "-C", c_->dir(), "cve", "classify", c_->fresh_fix, c_->h.fixes[0]});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("1 of 2 commits: ASSIGN CVE; 1 already covered"), std::string::npos)
         << r.out;
@@ -203,9 +204,10 @@ TEST_F(CliCveClassify, LlmVoterAnswersTheSecurityQuestion) {
         auto user = LlmServer::user_text(body);
         bool question = user.find("fix a vulnerability that should get a CVE") != std::string::npos;
         return LlmServer::Reply{
-            .text = question
-                        ? R"({"decision": "YES", "confidence": 0.8, "root_cause": "NULL ring pointer", "attack_vector": "remote", "privileges": "none", "impact": "denial of service", "reasons": ["a remote crash"]})"
-                        : R"({"decision": "NO"})"};
+            .text =
+                question
+                    ? R"({"decision": "YES", "confidence": 0.8, "root_cause": "NULL ring pointer", "attack_vector": "remote", "privileges": "none", "impact": "denial of service", "reasons": ["a remote crash"]})"
+                    : R"({"decision": "NO"})"};
     });
     auto r = run_stablepick({"-q", "-C", c_->dir(), "cve", "classify", "--json", "--llm",
                              openai.url("sec-model"), c_->fresh_fix});

@@ -82,16 +82,15 @@ TEST_F(CliCveRanges, JsonSaysWhyAndWhoIsNotAffected) {
 TEST_F(CliCveRanges, VulnerableCommitGivenOrUnknown) {
     auto& k = *k_;
     // --vulnerable names the origin (here the same as the Fixes: target, given as the backport).
-    auto given = run_stablepick(
-        {"-C", k.dir(), "cve", "ranges", k.f, "--vulnerable", k.v_on_10, "--dyad"});
+    auto given =
+        run_stablepick({"-C", k.dir(), "cve", "ranges", k.f, "--vulnerable", k.v_on_10, "--dyad"});
     ASSERT_EQ(given.exit_code, 0) << given.err;
     EXPECT_NE(given.out.find(fmt::format("1.1:{}:1.3:{}", k.v, k.f)), std::string::npos)
         << given.out;
     // No Fixes: tag: where the bug came in is unknown ("0"); only lines with the fix are listed.
     auto unknown = run_stablepick({"-C", k.dir(), "cve", "ranges", k.other, "--dyad"});
     ASSERT_EQ(unknown.exit_code, 0) << unknown.err;
-    EXPECT_EQ(lines_of(unknown.out),
-              std::vector<std::string>{fmt::format("0:0:1.2:{}", k.other)});
+    EXPECT_EQ(lines_of(unknown.out), std::vector<std::string>{fmt::format("0:0:1.2:{}", k.other)});
 }
 
 TEST_F(CliCveRanges, BadInput) {
@@ -106,9 +105,8 @@ TEST_F(CliCveRanges, BadInput) {
     auto later = run_stablepick({"-C", k.dir(), "cve", "ranges", k.v, "--vulnerable", k.f});
     EXPECT_EQ(later.exit_code, 8);
     EXPECT_NE(later.err.find("is not an ancestor of the fix"), std::string::npos) << later.err;
-    auto no_repo = run_stablepick(
-        {"--db", (k.r.path() / ".git/stablepick/store.sqlite").string(), "-C", "/", "cve",
-         "ranges", k.f});
+    auto no_repo = run_stablepick({"--db", (k.r.path() / ".git/stablepick/store.sqlite").string(),
+                                   "-C", "/", "cve", "ranges", k.f});
     EXPECT_EQ(no_repo.exit_code, 3);
     EXPECT_NE(no_repo.err.find("needs the repository"), std::string::npos) << no_repo.err;
 }
@@ -130,8 +128,8 @@ TEST(CliCveRangesDescribe, StableVersionsByDescribe) {
     std::string f_on_11 = r.cherry_pick_x(f);
     r.checkout("master");
     ASSERT_EQ(run_stablepick({"-q", "-C", r.path().string(), "index"}).exit_code, 0);
-    auto out = run_stablepick(
-        {"-C", r.path().string(), "cve", "ranges", f, "--vulnerable", v, "--json"});
+    auto out =
+        run_stablepick({"-C", r.path().string(), "cve", "ranges", f, "--vulnerable", v, "--json"});
     ASSERT_EQ(out.exit_code, 0) << out.err;
     auto j = nlohmann::json::parse(out.out);
     EXPECT_EQ(j["versions"], "describe");

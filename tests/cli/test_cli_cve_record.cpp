@@ -52,8 +52,8 @@ announce_to = ["proj-cve-announce@example.org"]
         delete config_;
     }
     static testing::RunResult record(std::vector<std::string> args) {
-        std::vector<std::string> argv{"--config", config_->string(), "-C", k_->dir(), "cve",
-                                      "record"};
+        std::vector<std::string> argv{"--config", config_->string(), "-C", k_->dir(),
+                                      "cve",      "record"};
         argv.insert(argv.end(), args.begin(), args.end());
         return run_stablepick(argv);
     }
@@ -71,10 +71,10 @@ TEST_F(CliCveRecord, RecordHasEveryRangeFileAndFix) {
     auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["dataType"], "CVE_RECORD");
     EXPECT_EQ(j["dataVersion"], "5.1");
-    EXPECT_EQ(j["cveMetadata"], (nlohmann::json{{"cveId", "CVE-2025-1234"},
-                                                {"assignerOrgId",
-                                                 "f4215fc3-5b6b-47ff-a258-f7189bd81038"},
-                                                {"state", "PUBLISHED"}}));
+    EXPECT_EQ(j["cveMetadata"],
+              (nlohmann::json{{"cveId", "CVE-2025-1234"},
+                              {"assignerOrgId", "f4215fc3-5b6b-47ff-a258-f7189bd81038"},
+                              {"state", "PUBLISHED"}}));
     auto& cna = j["containers"]["cna"];
     EXPECT_EQ(cna["title"], "core: fix the cache");
     EXPECT_EQ(cna["descriptions"][0]["value"],
@@ -89,13 +89,11 @@ TEST_F(CliCveRecord, RecordHasEveryRangeFileAndFix) {
     EXPECT_EQ(commits["repo"], "https://git.example.org/proj");
     EXPECT_EQ(commits["programFiles"], nlohmann::json::array({"cache.c"}));
     EXPECT_EQ(commits["versions"],
-              nlohmann::json::array({git(k.v_on_10, k.f_on_10), git(k.v, k.f_on_11),
-                                     git(k.v, k.f),
+              nlohmann::json::array({git(k.v_on_10, k.f_on_10), git(k.v, k.f_on_11), git(k.v, k.f),
                                      git(k.v, "")}));  // 1.2.y (reverted) and stable-1.2: once
     auto& versions = cna["affected"][1];
     EXPECT_EQ(versions["defaultStatus"], "affected");
-    EXPECT_EQ(versions["versions"],
-              nlohmann::json::parse(R"([
+    EXPECT_EQ(versions["versions"], nlohmann::json::parse(R"([
                 {"version": "1.1", "status": "affected"},
                 {"version": "0", "lessThan": "1.1", "status": "unaffected", "versionType": "semver"},
                 {"version": "1.0.2", "lessThan": "1.0.3", "status": "affected", "versionType": "semver"},
@@ -181,16 +179,16 @@ TEST(CliCveRecordRejected, RejectedIdIsRefused) {
     TempDir vulns;
     write(vulns.path() / "cve/published/2025/CVE-2025-0001.sha1", k.f + "\n");
     write(vulns.path() / "cve/rejected/2025/CVE-2025-0009", "");
-    ASSERT_EQ(run_stablepick({"-q", "-C", k.dir(), "import", "vulns", vulns.path().string()})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run_stablepick({"-q", "-C", k.dir(), "import", "vulns", vulns.path().string()}).exit_code,
+        0);
     auto r = run_stablepick({"-C", k.dir(), "cve", "record", k.f, "--cve", "CVE-2025-0009",
                              "--repo-url", "https://example.org/p"});
     EXPECT_EQ(r.exit_code, 8);
     EXPECT_NE(r.err.find("CVE-2025-0009 was rejected"), std::string::npos) << r.err;
     // An id the store knows for another fix: said, not refused.
-    auto other = run_stablepick({"-C", k.dir(), "cve", "record", k.other, "--cve",
-                                 "CVE-2025-0001", "--repo-url", "https://example.org/p"});
+    auto other = run_stablepick({"-C", k.dir(), "cve", "record", k.other, "--cve", "CVE-2025-0001",
+                                 "--repo-url", "https://example.org/p"});
     EXPECT_EQ(other.exit_code, 0) << other.err;
     EXPECT_NE(other.err.find("CVE-2025-0001 is already known as the CVE of " + k.f.substr(0, 12)),
               std::string::npos)

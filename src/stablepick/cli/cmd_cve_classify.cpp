@@ -69,11 +69,11 @@ Result<std::vector<Covered>> coverage(Store& store, const Corpus& corpus, size_t
         if (stable_id.empty())
             out.push_back({"has-cve", fmt::format("already has {}", fmt::join(*own, ", ")), *own});
         else
-            out.push_back({"backport-of-cve-fix",
-                           fmt::format("{} is the backport of {}, which has {}",
-                                       stable_id.substr(0, 12), f.id.substr(0, 12),
-                                       fmt::join(*own, ", ")),
-                           *own});
+            out.push_back(
+                {"backport-of-cve-fix",
+                 fmt::format("{} is the backport of {}, which has {}", stable_id.substr(0, 12),
+                             f.id.substr(0, 12), fmt::join(*own, ", ")),
+                 *own});
     }
     std::vector<std::string> reverts;
     auto st = each_row(store,
@@ -128,15 +128,16 @@ void print_classification(const nlohmann::json& j, size_t offline_voters, bool v
     if (j.contains("backport_of"))
         fmt::print("    given as {}, the backport of this commit\n",
                    j["given"].get<std::string>().substr(0, 12));
-    for (auto& c : j["covered"]) fmt::print("    already covered: {}\n", c["detail"].get<std::string>());
+    for (auto& c : j["covered"])
+        fmt::print("    already covered: {}\n", c["detail"].get<std::string>());
     if (!j["related_cves"].empty())
         fmt::print("    related: {}\n", fmt::join(j["related_cves"], ", "));
     size_t n = 0;
     for (auto& v : j["votes"]) {
         bool llm = n++ >= offline_voters;
-        std::string line = fmt::format("    {} {} {:.2f}: {}", v["voter"].get<std::string>(),
-                                       v["verdict"].get<std::string>(),
-                                       v["probability"].get<double>(), v["reason"].get<std::string>());
+        std::string line = fmt::format(
+            "    {} {} {:.2f}: {}", v["voter"].get<std::string>(), v["verdict"].get<std::string>(),
+            v["probability"].get<double>(), v["reason"].get<std::string>());
         if (!v["error"].get<std::string>().empty())
             line = fmt::format("    {} failed: {}", v["voter"].get<std::string>(),
                                v["error"].get<std::string>());
@@ -201,8 +202,9 @@ CveSubcommand make_cve_classify_command() {
         app.add_option("--max-cost", opts->max_cost,
                        "stop asking LLMs before their cost passes this many US dollars")
             ->check(CLI::NonNegativeNumber);
-        app.add_option("--make-prompt", opts->make_prompt,
-                       "write each commit's security prompt to DIR/<id>.prompt.md and call nothing");
+        app.add_option(
+            "--make-prompt", opts->make_prompt,
+            "write each commit's security prompt to DIR/<id>.prompt.md and call nothing");
         app.footer(
             "Needs the CVE classifier: import CVEs ('stablepick import vulns|cve-list|"
             "advisories'), then 'stablepick train --label cve'.");
@@ -287,8 +289,8 @@ CveSubcommand make_cve_classify_command() {
             llm::PromptOptions prompt_options;
             prompt_options.security = true;
             prompt_options.max_diff_bytes = static_cast<size_t>(ctx.config.llm.max_diff_bytes);
-            prompt_options.rules = llm::cve_policy(ctx.repo ? &*ctx.repo : nullptr,
-                                                   main_branch_of(store), ctx.config.cve.policy_text);
+            prompt_options.rules = llm::cve_policy(
+                ctx.repo ? &*ctx.repo : nullptr, main_branch_of(store), ctx.config.cve.policy_text);
             for (auto& in : *inputs) prompts.push_back(llm::build_prompt(in, prompt_options));
             if (!opts->make_prompt.empty()) {
                 if (auto w = write_prompts(opts->make_prompt, *queries, *corpus, prompts); !w)
@@ -335,8 +337,8 @@ CveSubcommand make_cve_classify_command() {
             const CommitFacts& f = commits[i];
             const BallotResult& r = results[q];
             auto stable = given.find(f.id);
-            auto covered = coverage(store, *corpus, i, stable == given.end() ? "" : stable->second,
-                                    fixers);
+            auto covered =
+                coverage(store, *corpus, i, stable == given.end() ? "" : stable->second, fixers);
             if (!covered) return report(covered.error());
             auto related = related_cves(store, *corpus, i);
             if (!related) return report(related.error());
@@ -345,24 +347,25 @@ CveSubcommand make_cve_classify_command() {
             bool assigned = r.selected && covered->empty();
             assign += assigned;
             covered_n += !covered->empty();
-            nlohmann::json j{{"id", f.id},
-                             {"subject", f.subject},
-                             {"date", util::format_date(f.time)},
-                             {"decision", assigned ? kAssign : kNoCve},
-                             {"selected_by_ballot", r.selected},
-                             {"probability", r.probability},
-                             {"policy", ballot_policy_name(policy)},
-                             {"tally", {{"yes", r.yes}, {"answered", r.answered}, {"failed", r.failed}}},
-                             {"reasons", r.reasons},
-                             {"related_cves", std::vector<std::string>(related_set.begin(),
-                                                                       related_set.end())}};
+            nlohmann::json j{
+                {"id", f.id},
+                {"subject", f.subject},
+                {"date", util::format_date(f.time)},
+                {"decision", assigned ? kAssign : kNoCve},
+                {"selected_by_ballot", r.selected},
+                {"probability", r.probability},
+                {"policy", ballot_policy_name(policy)},
+                {"tally", {{"yes", r.yes}, {"answered", r.answered}, {"failed", r.failed}}},
+                {"reasons", r.reasons},
+                {"related_cves", std::vector<std::string>(related_set.begin(), related_set.end())}};
             if (stable != given.end()) {
                 j["given"] = stable->second;
                 j["backport_of"] = f.id;
             }
             j["covered"] = nlohmann::json::array();
             for (auto& cv : *covered)
-                j["covered"].push_back({{"kind", cv.kind}, {"detail", cv.detail}, {"cves", cv.cves}});
+                j["covered"].push_back(
+                    {{"kind", cv.kind}, {"detail", cv.detail}, {"cves", cv.cves}});
             j["votes"] = nlohmann::json::array();
             for (auto& v : r.votes)
                 j["votes"].push_back({{"voter", v.voter},

@@ -14,9 +14,12 @@ namespace {
 
 const char* scheme_name(cve::VersionScheme s) {
     switch (s) {
-        case cve::VersionScheme::kTags: return "tags";
-        case cve::VersionScheme::kDescribe: return "describe";
-        default: return "auto";
+        case cve::VersionScheme::kTags:
+            return "tags";
+        case cve::VersionScheme::kDescribe:
+            return "describe";
+        default:
+            return "auto";
     }
 }
 

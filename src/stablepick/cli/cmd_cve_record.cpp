@@ -18,11 +18,13 @@ namespace {
 namespace fs = std::filesystem;
 
 // Writes every file or none: each goes to a temporary name first, then all are renamed.
-Status write_all(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+Status write_all(const fs::path& dir,
+                 const std::vector<std::pair<std::string, std::string>>& files) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec)
-        return fail(ErrorCode::kIo, fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
+        return fail(ErrorCode::kIo,
+                    fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
     std::vector<fs::path> temps;
     auto cleanup = [&] {
         for (auto& t : temps) fs::remove(t, ec);
@@ -74,8 +76,9 @@ CveSubcommand make_cve_record_command() {
             ->required();
         app.add_option("--vulnerable", opts->vulnerable,
                        "the commit that brought the bug in (repeatable; default: Fixes: targets)");
-        app.add_option("--out", opts->out_dir,
-                       "write DIR/<id>.json and DIR/<id>.mbox (both or neither) instead of printing");
+        app.add_option(
+            "--out", opts->out_dir,
+            "write DIR/<id>.json and DIR/<id>.mbox (both or neither) instead of printing");
         app.add_flag("--mail", opts->mail, "print the announcement mail instead of the record");
         app.add_option("--schema", opts->schema,
                        "CVE JSON schema to validate against (default: cve.schema in the config); "
@@ -103,13 +106,15 @@ CveSubcommand make_cve_record_command() {
             if (auto r = q->step(); r && *r) status = q->text(0);
         }
         if (status == "rejected")
-            return report(Error{ErrorCode::kInvalidInput,
-                                fmt::format("{} was rejected: it can't be given to a fix", opts->cve_id)});
+            return report(
+                Error{ErrorCode::kInvalidInput,
+                      fmt::format("{} was rejected: it can't be given to a fix", opts->cve_id)});
 
         auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, opts->fix,
                                            cve::RangesOptions{opts->vulnerable});
         if (!ranges) return report(ranges.error());
-        if (auto q = store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? AND fix_sha <> ?")) {
+        if (auto q =
+                store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? AND fix_sha <> ?")) {
             q->bind(1, opts->cve_id).bind(2, ranges->fix_sha);
             while (true) {
                 auto r = q->step();

@@ -116,11 +116,10 @@ llm::GitTools::SimilarCommits similar_commits_tool(const Corpus& corpus,
         std::string out;
         for (size_t r = 0; r < n; ++r) {
             size_t j = best[r].second;
-            out += fmt::format("{} {:.2f} [{}: {}] {}\n", commits[j].id.substr(0, 12),
-                               best[r].first,
-                               corpus.label() == Label::kCve ? "CVE Status" : "Backported",
-                               corpus.first_backport(j) != kNever ? "YES" : "NO",
-                               commits[j].subject);
+            out +=
+                fmt::format("{} {:.2f} [{}: {}] {}\n", commits[j].id.substr(0, 12), best[r].first,
+                            corpus.label() == Label::kCve ? "CVE Status" : "Backported",
+                            corpus.first_backport(j) != kNever ? "YES" : "NO", commits[j].subject);
         }
         return out.empty() ? std::string("no earlier commit has a vector\n") : out;
     };
@@ -181,32 +180,31 @@ Result<std::vector<std::unique_ptr<Voter>>> add_llm_voters(
 
 void print_llm_usage(const llm::UsageLedger& ledger, bool machine_readable, bool quiet,
                      double max_cost) {
-        auto usage = ledger.usage();
-        if (!usage.empty() && machine_readable) {  // stdout stays machine-readable
-            nlohmann::json u;
-            for (auto& [name, x] : usage)
-                u[name] = {{"requests", x.requests},
-                           {"cached", x.cached},
-                           {"answered", x.answered},
-                           {"abstained", x.abstained},
-                           {"failed", x.failed},
-                           {"input_tokens", x.input_tokens},
-                           {"output_tokens", x.output_tokens},
-                           {"cost_usd", x.cost}};
-            fmt::print(stderr, "{}\n", nlohmann::json{{"llm_usage", u}}.dump());
-        } else if (!usage.empty() && !quiet) {
-            fmt::print("\nLLM usage:\n");
-            for (auto& [name, x] : usage)
-                fmt::print(
-                    "  {}: {} request(s), {} answer(s) from the cache, {} answered, {} abstained, "
-                    "{} "
-                    "failed; {} input and {} output tokens; ${:.4f}\n",
-                    name, x.requests, x.cached, x.answered, x.abstained, x.failed, x.input_tokens,
-                    x.output_tokens, x.cost);
-            if (max_cost > 0)
-                fmt::print("  total ${:.4f} of the ${:.2f} budget\n", ledger.spent(),
-                           max_cost);
-        }
+    auto usage = ledger.usage();
+    if (!usage.empty() && machine_readable) {  // stdout stays machine-readable
+        nlohmann::json u;
+        for (auto& [name, x] : usage)
+            u[name] = {{"requests", x.requests},
+                       {"cached", x.cached},
+                       {"answered", x.answered},
+                       {"abstained", x.abstained},
+                       {"failed", x.failed},
+                       {"input_tokens", x.input_tokens},
+                       {"output_tokens", x.output_tokens},
+                       {"cost_usd", x.cost}};
+        fmt::print(stderr, "{}\n", nlohmann::json{{"llm_usage", u}}.dump());
+    } else if (!usage.empty() && !quiet) {
+        fmt::print("\nLLM usage:\n");
+        for (auto& [name, x] : usage)
+            fmt::print(
+                "  {}: {} request(s), {} answer(s) from the cache, {} answered, {} abstained, "
+                "{} "
+                "failed; {} input and {} output tokens; ${:.4f}\n",
+                name, x.requests, x.cached, x.answered, x.abstained, x.failed, x.input_tokens,
+                x.output_tokens, x.cost);
+        if (max_cost > 0)
+            fmt::print("  total ${:.4f} of the ${:.2f} budget\n", ledger.spent(), max_cost);
+    }
 }
 
 }  // namespace stablepick::cli

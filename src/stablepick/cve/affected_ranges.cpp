@@ -14,9 +14,9 @@ namespace {
 
 // A release tag, its version as the project writes it and as numbers for ordering.
 struct ReleaseTag {
-    std::string version;    // "6.6.74", "2.39", "6.8-rc3"
+    std::string version;     // "6.6.74", "2.39", "6.8-rc3"
     std::vector<int> parts;  // 6, 6, 74 (an -rc is ordered before its release)
-    int rc = 0;             // 3 for -rc3, 0 for a release
+    int rc = 0;              // 3 for -rc3, 0 for a release
     git_oid commit;
 };
 
@@ -125,8 +125,8 @@ class RangeFinder {
     struct Line {
         std::string name;
         git_oid tip{};
-        git_oid fork{};                 // merge base with main
-        std::vector<ReleaseTag> tags;  // its own, oldest first
+        git_oid fork{};                       // merge base with main
+        std::vector<ReleaseTag> tags;         // its own, oldest first
         std::unordered_set<std::string> own;  // commits past the fork (stable lines)
         // The first of its tags (in version order) that holds each commit; built on first use.
         std::optional<std::unordered_map<std::string, size_t>> first_tag;
@@ -188,9 +188,8 @@ Status RangeFinder::load_branches() {
 Status RangeFinder::load_tags() {
     RE2 prefix("^(?:" + config_.cve.tag_prefix + ")");
     if (!prefix.ok())
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("invalid cve.tag_prefix '{}': {}", config_.cve.tag_prefix,
-                                prefix.error()));
+        return fail(ErrorCode::kInvalidInput, fmt::format("invalid cve.tag_prefix '{}': {}",
+                                                          config_.cve.tag_prefix, prefix.error()));
     static const RE2 version_re(R"((\d+(?:\.\d+)*)(?:-rc(\d+))?)");
     std::vector<ReleaseTag> all;
     struct Ctx {
@@ -243,10 +242,10 @@ Status RangeFinder::load_tags() {
     }
     bool stable_tags = std::ranges::any_of(stable_, [](auto& s) { return !s.tags.empty(); });
     scheme_ = scheme_override_ != VersionScheme::kAuto ? scheme_override_
-              : config_.cve.versions == "tags"       ? VersionScheme::kTags
-              : config_.cve.versions == "describe" ? VersionScheme::kDescribe
-              : stable_tags                        ? VersionScheme::kTags
-                                                   : VersionScheme::kDescribe;
+              : config_.cve.versions == "tags"         ? VersionScheme::kTags
+              : config_.cve.versions == "describe"     ? VersionScheme::kDescribe
+              : stable_tags                            ? VersionScheme::kTags
+                                                       : VersionScheme::kDescribe;
     return {};
 }
 
@@ -352,7 +351,9 @@ Result<std::vector<RangeFinder::Backport>> RangeFinder::backports(const std::str
     return out;
 }
 
-std::string short_id(const std::string& sha) { return sha.substr(0, 12); }
+std::string short_id(const std::string& sha) {
+    return sha.substr(0, 12);
+}
 
 Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const RangesOptions& options) {
     auto fix = resolve(fix_spec, "fix");
@@ -498,8 +499,10 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
             out.not_affected.push_back(line);
             continue;
         }
-        if (!effective) line.note = why.empty() ? "fix never backported" : why;
-        else if (!why.empty()) line.note = why + "; fixed again by " + short_id(effective->sha);
+        if (!effective)
+            line.note = why.empty() ? "fix never backported" : why;
+        else if (!why.empty())
+            line.note = why + "; fixed again by " + short_id(effective->sha);
         out.lines.push_back(line);
     }
     return out;
@@ -512,9 +515,8 @@ std::vector<LineRange> dyad_order(std::vector<LineRange> lines) {
         bool fixed = !l.fixed_sha.empty();
         return std::pair{!fixed, numbers_of_all(fixed ? l.fixed_version : l.vulnerable_version)};
     };
-    std::ranges::stable_sort(lines, [&](const LineRange& a, const LineRange& b) {
-        return key(a) < key(b);
-    });
+    std::ranges::stable_sort(
+        lines, [&](const LineRange& a, const LineRange& b) { return key(a) < key(b); });
     return lines;
 }
 

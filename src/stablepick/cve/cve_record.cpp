@@ -59,9 +59,8 @@ std::string description_body(const std::string& body) {
 nlohmann::json cve_record(const RecordInputs& in) {
     auto lines = dyad_order(in.ranges.lines);
     const LineRange* main = main_line(in.ranges);
-    std::string description =
-        fmt::format("In {}, the following vulnerability has been resolved:\n\n{}", in.product,
-                    in.subject);
+    std::string description = fmt::format(
+        "In {}, the following vulnerability has been resolved:\n\n{}", in.product, in.subject);
     auto body = description_body(in.body);
     if (!body.empty()) description += "\n\n" + body;
     while (!description.empty() && description.back() == '\n') description.pop_back();
@@ -134,9 +133,9 @@ nlohmann::json cve_record(const RecordInputs& in) {
     nlohmann::json cna{
         {"providerMetadata", {{"orgId", in.org_id}}},
         {"descriptions", nlohmann::json::array({{{"lang", "en"}, {"value", description}}})},
-        {"affected", nlohmann::json::array({entry("unaffected", std::move(git_versions)),
-                                            entry(known ? "affected" : "unaffected",
-                                                  std::move(versions))})},
+        {"affected",
+         nlohmann::json::array({entry("unaffected", std::move(git_versions)),
+                                entry(known ? "affected" : "unaffected", std::move(versions))})},
         {"references", std::move(references)},
         {"title", in.subject},
         {"x_generator", {{"engine", fmt::format("stablepick-{}", kVersion)}}}};
@@ -149,12 +148,12 @@ nlohmann::json cve_record(const RecordInputs& in) {
 
 std::string cve_announcement(const RecordInputs& in) {
     auto lines = dyad_order(in.ranges.lines);
-    std::string to = in.announce_to.empty()
-                         ? std::string("undisclosed-recipients:;")
-                         : fmt::format("{}", fmt::join(in.announce_to, ", "));
-    std::string m = fmt::format("From stablepick-{} Mon Sep 17 00:00:00 2001\nFrom: {}\nTo: {}\n"
-                                "Subject: {}: {}\n\n",
-                                kVersion, in.sender, to, in.cve_id, in.subject);
+    std::string to = in.announce_to.empty() ? std::string("undisclosed-recipients:;")
+                                            : fmt::format("{}", fmt::join(in.announce_to, ", "));
+    std::string m = fmt::format(
+        "From stablepick-{} Mon Sep 17 00:00:00 2001\nFrom: {}\nTo: {}\n"
+        "Subject: {}: {}\n\n",
+        kVersion, in.sender, to, in.cve_id, in.subject);
     m += "Description\n===========\n\n";
     m += fmt::format("In {}, the following vulnerability has been resolved:\n\n{}\n\n", in.product,
                      in.subject);
@@ -170,9 +169,10 @@ std::string cve_announcement(const RecordInputs& in) {
             : l.fixed_sha.empty()
                 ? fmt::format("\tIssue introduced in {} with commit {}\n", l.vulnerable_version,
                               l.vulnerable_sha)
-                : fmt::format("\tIssue introduced in {} with commit {} and fixed in {} with "
-                              "commit {}\n",
-                              l.vulnerable_version, l.vulnerable_sha, l.fixed_version, l.fixed_sha);
+                : fmt::format(
+                      "\tIssue introduced in {} with commit {} and fixed in {} with "
+                      "commit {}\n",
+                      l.vulnerable_version, l.vulnerable_sha, l.fixed_version, l.fixed_sha);
         if (std::ranges::find(said, line) == said.end()) said.push_back(line);
     }
     for (auto& line : said) m += line;
