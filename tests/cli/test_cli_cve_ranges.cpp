@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/cve_history.hpp"
@@ -109,6 +110,36 @@ TEST_F(CliCveRanges, BadInput) {
                                    "-C", "/", "cve", "ranges", k.f});
     EXPECT_EQ(no_repo.exit_code, 3);
     EXPECT_NE(no_repo.err.find("needs the repository"), std::string::npos) << no_repo.err;
+}
+
+TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
+    KernelLike k;
+    ASSERT_EQ(run_stablepick({"-q", "-C", k.dir(), "index", "--no-embed"}).exit_code, 0);
+    testing::TempDir vulns;
+    auto put = [](const std::filesystem::path& p, const std::string& text) {
+        std::filesystem::create_directories(p.parent_path());
+        std::ofstream(p) << text;
+    };
+    put(vulns.path() / "cve/published/2025/CVE-2025-0001.sha1", k.f + "\n");
+    put(vulns.path() / "cve/published/2025/CVE-2025-0002.sha1", k.f_on_11 + "\n");
+    put(vulns.path() / "cve/rejected/2025/CVE-2025-0009", "");
+    ASSERT_EQ(
+        run_stablepick({"-q", "-C", k.dir(), "import", "vulns", vulns.path().string()}).exit_code,
+        0);
+    auto by_id = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0001", "--dyad"});
+    ASSERT_EQ(by_id.exit_code, 0) << by_id.err;
+    EXPECT_NE(by_id.out.find(fmt::format("1.1:{}:1.3:{}", k.v, k.f)), std::string::npos);
+    auto unknown = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-4242"});
+    EXPECT_EQ(unknown.exit_code, 3);
+    EXPECT_NE(unknown.err.find("CVE-2025-4242 is not in the store"), std::string::npos)
+        << unknown.err;
+    auto rejected = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0009"});
+    EXPECT_EQ(rejected.exit_code, 8);
+    EXPECT_NE(rejected.err.find("CVE-2025-0009 was rejected"), std::string::npos);
+    auto stable_only = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0002"});
+    EXPECT_EQ(stable_only.exit_code, 3);
+    EXPECT_NE(stable_only.err.find("is a main-branch commit"), std::string::npos)
+        << stable_only.err;
 }
 
 // glibc-like: the release tags are on master, stable branches carry none.

@@ -48,7 +48,9 @@ CveSubcommand make_cve_ranges_command() {
     c.name = "ranges";
     c.summary = "where a fixed bug came in and where it was fixed, on every branch";
     c.setup = [opts](CLI::App& app) {
-        app.add_option("fix", opts->fix, "the fix commit on the main branch")->required();
+        app.add_option("fix", opts->fix,
+                       "the fix commit on the main branch, or a CVE id the store knows")
+            ->required();
         app.add_option("--vulnerable", opts->vulnerable,
                        "the commit that brought the bug in (repeatable; default: the fix's "
                        "Fixes: targets)");
@@ -71,7 +73,15 @@ CveSubcommand make_cve_ranges_command() {
         options.vulnerable = opts->vulnerable;
         if (opts->versions == "tags") options.scheme = cve::VersionScheme::kTags;
         if (opts->versions == "describe") options.scheme = cve::VersionScheme::kDescribe;
-        auto r = cve::affected_ranges(*ctx.repo, *ctx.store, ctx.config, opts->fix, options);
+        std::string fix = opts->fix;
+        if (fix.starts_with("CVE-") || fix.starts_with("cve-")) {
+            for (auto& ch : fix)
+                ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            auto found = cve::main_fix_of(*ctx.store, fix);
+            if (!found) return report(found.error());
+            fix = *found;
+        }
+        auto r = cve::affected_ranges(*ctx.repo, *ctx.store, ctx.config, fix, options);
         if (!r) return report(r.error());
         if (opts->dyad) {
             for (auto& l : cve::dyad_order(r->lines)) fmt::print("{}\n", cve::dyad_line(l));

@@ -510,6 +510,38 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
 
 }  // namespace
 
+Result<std::string> main_fix_of(Store& store, const std::string& cve_id) {
+    auto status = store.db().prepare("SELECT status FROM cve_status WHERE cve = ?");
+    if (!status) return std::unexpected(Store::error(status.error(), "read CVEs"));
+    status->bind(1, cve_id);
+    auto row = status->step();
+    if (!row) return std::unexpected(Store::error(row.error(), "read CVEs"));
+    if (*row && status->text(0) == "rejected")
+        return fail(ErrorCode::kInvalidInput, fmt::format("{} was rejected", cve_id));
+    auto q = store.db().prepare(
+        "SELECT x.fix_sha, EXISTS(SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id "
+        "= c.id JOIN branches b ON b.id = bc.branch_id WHERE c.sha = x.fix_sha AND b.kind = "
+        "'main') FROM cves x WHERE x.cve = ? ORDER BY x.fix_sha");
+    if (!q) return std::unexpected(Store::error(q.error(), "read CVEs"));
+    q->bind(1, cve_id);
+    std::vector<std::string> fixes;
+    while (true) {
+        auto r = q->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read CVEs"));
+        if (!*r) break;
+        if (q->int64(1)) return q->text(0);
+        fixes.push_back(q->text(0).substr(0, 12));
+    }
+    if (fixes.empty())
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("{} is not in the store: import the CVE lists first ('stablepick "
+                                "import vulns|cve-list|advisories')",
+                                cve_id));
+    return fail(ErrorCode::kNotFound,
+                fmt::format("none of {}'s fix commits ({}) is a main-branch commit in the store",
+                            cve_id, fmt::join(fixes, ", ")));
+}
+
 std::vector<LineRange> dyad_order(std::vector<LineRange> lines) {
     auto key = [](const LineRange& l) {
         bool fixed = !l.fixed_sha.empty();

@@ -50,6 +50,11 @@ struct AffectedRanges {
 // "vulnerable_version:vulnerable_sha:fixed_version:fixed_sha", "0" for each unknown part.
 std::string dyad_line(const LineRange& line);
 
+// The main-branch fix of a CVE the store knows (from `import vulns|cve-list|advisories`).
+// kNotFound for an id the store doesn't know or whose fixes are not main-branch commits in it;
+// kInvalidInput for a rejected id.
+Result<std::string> main_fix_of(Store& store, const std::string& cve_id);
+
 // `lines` in dyad's order: fixed lines by the version that fixed them, then the lines never
 // fixed.
 std::vector<LineRange> dyad_order(std::vector<LineRange> lines);
