@@ -35,6 +35,12 @@ for name in sorted(names):
     fixes = re.findall(r"^Fix-Commit:\s*([0-9a-f]{40})\s*\(([^)]*)\)", text, re.M)
     master_fixes = [(s, v) for s, v in fixes if on_master(s)]
     if not master_fixes:
+        # Only stable fixes listed (no master release had the bug): start from the master
+        # commit they were cherry-picked from.
+        picked = {m for s, _ in fixes
+                  for m in re.findall(r"cherry picked from commit ([0-9a-f]{40})", git("log", "-1", "--format=%B", s))}
+        master_fixes = [(m, "") for m in sorted(picked) if on_master(m)]
+    if not master_fixes:
         problems.append(f"{name} {cve}: no Fix-Commit on master; {len(fixes)} line(s) not compared")
         total += len(fixes)
         continue

@@ -22,6 +22,17 @@ for name in $(git -C "$git_dir" ls-tree --name-only master advisories/ | grep GL
   for sha in $(sed -n 's/^Fix-Commit: *\([0-9a-f]\{40\}\).*/\1/p' <<< "$text"); do
     if git -C "$git_dir" merge-base --is-ancestor "$sha" master; then fix=$sha; break; fi
   done
+  if [ -z "$fix" ]; then
+    # Only stable fixes listed (no master release had the bug): the master commit they were
+    # cherry-picked from.
+    for sha in $(sed -n 's/^Fix-Commit: *\([0-9a-f]\{40\}\).*/\1/p' <<< "$text"); do
+      picked=$(git -C "$git_dir" log -1 --format=%B "$sha" |
+               sed -n 's/.*cherry picked from commit \([0-9a-f]\{40\}\).*/\1/p' | head -1)
+      if [ -n "$picked" ] && git -C "$git_dir" merge-base --is-ancestor "$picked" master; then
+        fix=$picked; break
+      fi
+    done
+  fi
   for sha in $(sed -n 's/^Vulnerable-Commit: *\([0-9a-f]\{40\}\).*/\1/p' <<< "$text"); do
     vulnerable+=(--vulnerable "$sha")
   done

@@ -98,8 +98,15 @@ TEST_F(CliCveRanges, BadInput) {
     auto& k = *k_;
     auto backport = run_stablepick({"-C", k.dir(), "cve", "ranges", k.f_on_11});
     EXPECT_EQ(backport.exit_code, 3);
-    EXPECT_NE(backport.err.find("is not on the main branch 'master'"), std::string::npos)
+    EXPECT_NE(backport.err.find(fmt::format("is not on the main branch 'master': it backports {}; "
+                                            "give that",
+                                            k.f.substr(0, 12))),
+              std::string::npos)
         << backport.err;
+    auto stable_only = run_stablepick({"-C", k.dir(), "cve", "ranges", k.stable_only});
+    EXPECT_EQ(stable_only.exit_code, 3);
+    EXPECT_NE(stable_only.err.find("give the main-branch fix"), std::string::npos)
+        << stable_only.err;
     auto unknown = run_stablepick({"-C", k.dir(), "cve", "ranges", "no-such-commit"});
     EXPECT_EQ(unknown.exit_code, 3);
     EXPECT_NE(unknown.err.find("'no-such-commit' is not a commit"), std::string::npos);
@@ -122,6 +129,7 @@ TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
     };
     put(vulns.path() / "cve/published/2025/CVE-2025-0001.sha1", k.f + "\n");
     put(vulns.path() / "cve/published/2025/CVE-2025-0002.sha1", k.f_on_11 + "\n");
+    put(vulns.path() / "cve/published/2025/CVE-2025-0003.sha1", k.stable_only + "\n");
     put(vulns.path() / "cve/rejected/2025/CVE-2025-0009", "");
     ASSERT_EQ(
         run_stablepick({"-q", "-C", k.dir(), "import", "vulns", vulns.path().string()}).exit_code,
@@ -136,9 +144,14 @@ TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
     auto rejected = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0009"});
     EXPECT_EQ(rejected.exit_code, 8);
     EXPECT_NE(rejected.err.find("CVE-2025-0009 was rejected"), std::string::npos);
-    auto stable_only = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0002"});
+    // Only a backport listed for the id: ranges of the main commit it backports.
+    auto by_backport = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0002", "--dyad"});
+    ASSERT_EQ(by_backport.exit_code, 0) << by_backport.err;
+    EXPECT_EQ(by_backport.out, by_id.out);
+    auto stable_only = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0003"});
     EXPECT_EQ(stable_only.exit_code, 3);
-    EXPECT_NE(stable_only.err.find("is a main-branch commit"), std::string::npos)
+    EXPECT_NE(stable_only.err.find("is a main-branch commit in the store or the backport of one"),
+              std::string::npos)
         << stable_only.err;
 }
 
@@ -170,6 +183,52 @@ TEST(CliCveRangesDescribe, StableVersionsByDescribe) {
                                               fmt::format("1.1:{}:1.1-2:{}", v, f_on_11)}));
     ASSERT_EQ(j["not_affected"].size(), 1u);
     EXPECT_EQ(j["not_affected"][0]["branch"], "release/1.0/master");
+}
+
+// glibc's CVE-2023-5156: the bug came in on master and was fixed before the next release, but
+// a stable branch took the culprit first. Only that branch released the bug; the record says so.
+TEST(CliCveRangesDescribe, BugFixedBeforeAnyMainReleaseButBackported) {
+    FixtureRepo r{"master"};
+    r.commit("a.c", "int a;\n", "start\n");
+    r.git({"tag", "glibc-1.0"});
+    r.git({"branch", "release/1.0/master"});
+    std::string culprit = r.commit("gai.c", "int gai;\n", "getaddrinfo: fix a use after free\n");
+    std::string f = r.commit(
+        "gai.c", "int gai = 0;\n",
+        fmt::format("getaddrinfo: fix the leak the last fix added\n\nFixes: {} (\"getaddrinfo: "
+                    "fix a use after free\")\n",
+                    culprit.substr(0, 12)));
+    r.git({"tag", "glibc-1.1"});
+    r.checkout("release/1.0/master");
+    r.commit("c.c", "int c;\n", "c: a stable fix\n");
+    std::string culprit_on_10 = r.cherry_pick_x(culprit);
+    std::string f_on_10 = r.cherry_pick_x(f);
+    r.checkout("master");
+    ASSERT_EQ(run_stablepick({"-q", "-C", r.path().string(), "index"}).exit_code, 0);
+    auto out = run_stablepick({"-C", r.path().string(), "cve", "ranges", f, "--json"});
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    auto j = nlohmann::json::parse(out.out);
+    ASSERT_EQ(j["lines"].size(), 2u) << out.out;
+    EXPECT_EQ(j["lines"][0]["dyad"], fmt::format("1.1:{}:1.1:{}", culprit, f));
+    EXPECT_EQ(j["lines"][0]["note"], "came in and was fixed before 1.1: no release had it");
+    EXPECT_EQ(j["lines"][1]["dyad"], fmt::format("1.0-2:{}:1.0-3:{}", culprit_on_10, f_on_10));
+
+    auto rec = run_stablepick({"-C", r.path().string(), "cve", "record", f, "--cve",
+                               "CVE-2023-5156", "--repo-url", "https://git.example.org/glibc"});
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    auto record = nlohmann::json::parse(rec.out);
+    auto& semver = record["containers"]["cna"]["affected"][1];
+    // No release of master had it: unaffected by default, only 1.0-2 up to 1.0-3 affected.
+    EXPECT_EQ(semver["defaultStatus"], "unaffected");
+    EXPECT_EQ(semver["versions"], (nlohmann::json{{{"version", "1.0-2"},
+                                                   {"status", "affected"},
+                                                   {"versionType", "semver"},
+                                                   {"lessThan", "1.0-3"}},
+                                                  {{"version", "1.1"},
+                                                   {"lessThanOrEqual", "*"},
+                                                   {"status", "unaffected"},
+                                                   {"versionType", "original_commit_for_fix"}}}))
+        << semver.dump(2);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ namespace stablepick::testing {
 struct KernelLike {
     FixtureRepo r{"master"};
     std::string v, f, other, v_on_10, f_on_10, f_on_11, f_on_12, revert_on_12;
+    std::string stable_only;  // a fix made on linux-1.1.y alone
     KernelLike() {
         r.commit("core.c", "int core;\n", "core: start\n");
         r.git({"tag", "v1.0"});
@@ -44,7 +45,7 @@ struct KernelLike {
         r.git({"tag", "v1.0.3"});
 
         r.checkout("linux-1.1.y");
-        r.commit("core.c", "int core = 2;\n", "core: another stable fix\n");
+        stable_only = r.commit("core.c", "int core = 2;\n", "core: another stable fix\n");
         r.git({"tag", "v1.1.1"});
         f_on_11 = r.cherry_pick_x(f);
         r.git({"tag", "v1.1.2"});

@@ -121,6 +121,8 @@ class RangeFinder {
     };
     Result<std::vector<Backport>> backports(const std::string& main_sha, const std::string& branch);
     Result<std::string> reverted_on(const std::string& sha, const std::string& branch);
+    // The main-branch commit a stable commit backports; empty when it backports none.
+    Result<std::string> main_commit_of(const std::string& stable_sha);
 
     struct Line {
         std::string name;
@@ -329,6 +331,15 @@ Result<std::string> RangeFinder::reverted_on(const std::string& sha, const std::
     return *r ? q->text(0) : std::string();
 }
 
+Result<std::string> RangeFinder::main_commit_of(const std::string& stable_sha) {
+    auto q = store_.db().prepare("SELECT main_sha FROM backports WHERE stable_sha = ?");
+    if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
+    q->bind(1, stable_sha);
+    auto r = q->step();
+    if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
+    return *r ? q->text(0) : std::string();
+}
+
 Result<std::vector<RangeFinder::Backport>> RangeFinder::backports(const std::string& main_sha,
                                                                   const std::string& branch) {
     auto q = store_.db().prepare(
@@ -368,11 +379,18 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
         q->bind(1, *fix);
         auto r = q->step();
         if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
-        if (!*r && !ancestor(fix_oid, main_.tip))
+        if (!*r && !ancestor(fix_oid, main_.tip)) {
+            auto main_sha = main_commit_of(*fix);
+            if (!main_sha) return std::unexpected(main_sha.error());
             return fail(ErrorCode::kNotFound,
-                        fmt::format("commit {} is not on the main branch '{}': give the "
-                                    "main-branch fix, not a backport",
-                                    short_id(*fix), main_.name));
+                        main_sha->empty()
+                            ? fmt::format("commit {} is not on the main branch '{}': give the "
+                                          "main-branch fix, not a backport",
+                                          short_id(*fix), main_.name)
+                            : fmt::format("commit {} is not on the main branch '{}': it "
+                                          "backports {}; give that",
+                                          short_id(*fix), main_.name, short_id(*main_sha)));
+        }
     }
     AffectedRanges out;
     out.fix_sha = *fix;
@@ -385,12 +403,9 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
         if (!sha) return std::unexpected(sha.error());
         if (*sha != *fix && !ancestor(*sha, fix_oid)) {
             // A stable commit that backports the culprit: the bug came in with its main commit.
-            auto q = store_.db().prepare("SELECT main_sha FROM backports WHERE stable_sha = ?");
-            if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
-            q->bind(1, *sha);
-            auto r = q->step();
-            if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
-            if (*r) *sha = q->text(0);
+            auto main_sha = main_commit_of(*sha);
+            if (!main_sha) return std::unexpected(main_sha.error());
+            if (!main_sha->empty()) *sha = *main_sha;
         }
         if (*sha == *fix || !ancestor(*sha, fix_oid))
             return fail(ErrorCode::kInvalidInput,
@@ -442,6 +457,11 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
     if (!origins.empty()) {
         main_line.vulnerable_sha = origins.front();
         main_line.vulnerable_version = main_version(origins.front());
+        // A bug fixed before the release that would have shipped it (glibc's CVE-2023-5156:
+        // only the stable branches that took the culprit early released it).
+        if (main_line.vulnerable_version == main_line.fixed_version)
+            main_line.note = fmt::format("came in and was fixed before {}: no release had it",
+                                         main_line.fixed_version);
     }
     out.lines.push_back(main_line);
 
@@ -530,7 +550,22 @@ Result<std::string> main_fix_of(Store& store, const std::string& cve_id) {
         if (!r) return std::unexpected(Store::error(r.error(), "read CVEs"));
         if (!*r) break;
         if (q->int64(1)) return q->text(0);
-        fixes.push_back(q->text(0).substr(0, 12));
+        fixes.push_back(q->text(0));
+    }
+    // Only stable-branch fixes listed (glibc's advisories list no master fix when no master
+    // release had the bug): the main commit they backport is the fix to start from.
+    auto ported = store.db().prepare(
+        "SELECT p.main_sha FROM backports p WHERE p.stable_sha = ? AND EXISTS(SELECT 1 FROM "
+        "commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches b ON b.id = "
+        "bc.branch_id WHERE c.sha = p.main_sha AND b.kind = 'main') LIMIT 1");
+    if (!ported) return std::unexpected(Store::error(ported.error(), "read backports"));
+    for (auto& sha : fixes) {
+        ported->reset();
+        ported->bind(1, sha);
+        auto r = ported->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
+        if (*r) return ported->text(0);
+        sha.resize(12);
     }
     if (fixes.empty())
         return fail(ErrorCode::kNotFound,
@@ -538,7 +573,8 @@ Result<std::string> main_fix_of(Store& store, const std::string& cve_id) {
                                 "import vulns|cve-list|advisories')",
                                 cve_id));
     return fail(ErrorCode::kNotFound,
-                fmt::format("none of {}'s fix commits ({}) is a main-branch commit in the store",
+                fmt::format("none of {}'s fix commits ({}) is a main-branch commit in the store "
+                            "or the backport of one",
                             cve_id, fmt::join(fixes, ", ")));
 }
 

@@ -77,7 +77,10 @@ nlohmann::json cve_record(const RecordInputs& in) {
     // Version ranges: the release that brought the bug in on the main line, and where each
     // line is fixed; a line whose bug came with a backport has its own affected range.
     nlohmann::json versions = nlohmann::json::array();
-    bool known = main && !main->vulnerable_sha.empty();
+    // The main line released the bug unless it came in and left within one release; then
+    // only the stable lines that took the culprit early have affected versions.
+    bool known = main && !main->vulnerable_sha.empty() &&
+                 (main->fixed_sha.empty() || main->vulnerable_version != main->fixed_version);
     if (known) {
         versions.push_back({{"version", main->vulnerable_version}, {"status", "affected"}});
         versions.push_back({{"version", "0"},
@@ -87,7 +90,8 @@ nlohmann::json cve_record(const RecordInputs& in) {
     }
     for (auto& l : lines) {
         if (l.main) continue;
-        bool own_bug = known && l.vulnerable_sha != main->vulnerable_sha;
+        bool own_bug =
+            !l.vulnerable_sha.empty() && (!known || l.vulnerable_sha != main->vulnerable_sha);
         if (own_bug) {
             nlohmann::json v{{"version", l.vulnerable_version},
                              {"status", "affected"},
