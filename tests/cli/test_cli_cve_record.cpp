@@ -106,6 +106,23 @@ TEST_F(CliCveRecord, RecordHasEveryRangeFileAndFix) {
     EXPECT_EQ(cna["references"], refs);
 }
 
+TEST_F(CliCveRecord, UnknownOriginIsTheFirstCommit) {
+    // No Fixes: tag: the git range starts at the main line's first commit, as bippy starts the
+    // kernel's at 1da177e4c3f4; the dyad line keeps "0".
+    auto& k = *k_;
+    auto r = record({k.other, "--cve", "CVE-2025-4321"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    auto& commits = j["containers"]["cna"]["affected"][0];
+    EXPECT_EQ(commits["versions"], (nlohmann::json{{{"version", k.root},
+                                                    {"status", "affected"},
+                                                    {"versionType", "git"},
+                                                    {"lessThan", k.other}}}))
+        << commits.dump(2);
+    auto dyad = run_stablepick({"-C", k.dir(), "cve", "ranges", k.other, "--dyad"});
+    EXPECT_EQ(dyad.out, fmt::format("0:0:1.2:{}\n", k.other));
+}
+
 TEST_F(CliCveRecord, AnnouncementSaysWhatIsAffectedAndWhereTheFixesAre) {
     auto& k = *k_;
     auto r = record({k.f, "--cve", "CVE-2025-1234", "--mail"});

@@ -18,8 +18,9 @@ struct KernelLike {
     FixtureRepo r{"master"};
     std::string v, f, other, v_on_10, f_on_10, f_on_11, f_on_12, revert_on_12;
     std::string stable_only;  // a fix made on linux-1.1.y alone
+    std::string root;         // the first commit
     KernelLike() {
-        r.commit("core.c", "int core;\n", "core: start\n");
+        root = r.commit("core.c", "int core;\n", "core: start\n");
         r.git({"tag", "v1.0"});
         r.git({"branch", "linux-1.0.y"});
         r.git({"branch", "stable-1.0"});  // never gets the bug

@@ -121,6 +121,8 @@ class RangeFinder {
     };
     Result<std::vector<Backport>> backports(const std::string& main_sha, const std::string& branch);
     Result<std::string> reverted_on(const std::string& sha, const std::string& branch);
+    // The last commit of the main line's first-parent chain.
+    std::string first_parent_root();
     // The main-branch commit a stable commit backports; empty when it backports none.
     Result<std::string> main_commit_of(const std::string& stable_sha);
 
@@ -525,7 +527,24 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
             line.note = why + "; fixed again by " + short_id(effective->sha);
         out.lines.push_back(line);
     }
+    if (std::ranges::any_of(out.lines, [](auto& l) { return l.vulnerable_sha.empty(); }))
+        out.root_sha = first_parent_root();
     return out;
+}
+
+std::string RangeFinder::first_parent_root() {
+    git_revwalk* raw = nullptr;
+    if (git_revwalk_new(&raw, repo_.get()) != 0) return {};
+    git::RevwalkPtr w(raw);
+    git_revwalk_simplify_first_parent(w.get());
+    git_revwalk_push(w.get(), &main_.tip);
+    git_oid oid, last{};
+    bool any = false;
+    while (git_revwalk_next(&oid, w.get()) == 0) {
+        last = oid;
+        any = true;
+    }
+    return any ? git::to_hex(last) : std::string();
 }
 
 }  // namespace

@@ -44,6 +44,10 @@ struct AffectedRanges {
     std::vector<LineRange> lines;         // main first, then stable branches oldest first
     std::vector<LineRange> not_affected;  // stable branches that never had the bug, with why
     std::vector<std::string> files;       // program files the fix touches
+    // The main line's first commit (its first-parent root): where a bug of unknown origin
+    // may have begun, as bippy writes the first Linux commit for one. Set when a line's origin
+    // is unknown.
+    std::string root_sha;
     VersionScheme scheme = VersionScheme::kTags;  // the scheme used (never kAuto)
 };
 

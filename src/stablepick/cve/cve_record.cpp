@@ -68,9 +68,11 @@ nlohmann::json cve_record(const RecordInputs& in) {
     // Commit ranges, one per line of development.
     nlohmann::json git_versions = nlohmann::json::array();
     for (auto& l : lines) {
-        nlohmann::json v{{"version", l.vulnerable_sha.empty() ? "0" : l.vulnerable_sha},
-                         {"status", "affected"},
-                         {"versionType", "git"}};
+        // An unknown origin: affected since the main line's first commit ("0" without one).
+        std::string from = !l.vulnerable_sha.empty()     ? l.vulnerable_sha
+                           : !in.ranges.root_sha.empty() ? in.ranges.root_sha
+                                                         : std::string("0");
+        nlohmann::json v{{"version", from}, {"status", "affected"}, {"versionType", "git"}};
         if (!l.fixed_sha.empty()) v["lessThan"] = l.fixed_sha;
         git_versions.push_back(std::move(v));
     }
