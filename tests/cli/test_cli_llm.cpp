@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "support/known_history.hpp"
@@ -188,6 +189,50 @@ TEST(CliLlm, MakePromptWritesPromptsAndCallsNothing) {
     auto bad = run_stablepick({"-C", h.dir(), "review", "--llm", "gopher://x/y", h.fixes.back()});
     EXPECT_EQ(bad.exit_code, 8);
     EXPECT_NE(bad.err.find("unknown scheme"), std::string::npos) << bad.err;
+}
+
+// -n N: LLMs are asked only about the N commits the offline voters rank highest, not about
+// every commit of the range (each request costs money), and those are the N shown.
+TEST(CliLlm, LimitAsksOnlyAboutTheCommitsShown) {
+    FixesAndFeatures h(120);
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "train"}).exit_code, 0);
+    std::vector<std::string> six{h.fixes.back(),
+                                 h.features.back(),
+                                 h.fixes[h.fixes.size() - 2],
+                                 h.features[h.features.size() - 2],
+                                 h.fixes[h.fixes.size() - 3],
+                                 h.features[h.features.size() - 3]};
+    std::vector<std::string> offline_args{"-q", "-C", h.dir(), "review", "--json"};
+    offline_args.insert(offline_args.end(), six.begin(), six.end());
+    auto offline = run_stablepick(offline_args);
+    ASSERT_EQ(offline.exit_code, 0) << offline.err;
+    auto ranked = nlohmann::json::parse(offline.out);
+    ASSERT_EQ(ranked.size(), 6u);
+
+    LlmServer openai(LlmServer::Kind::kOpenAi,
+                     [](const nlohmann::json& body, int) { return judge(body); });
+    std::vector<std::string> args{"-q",         "-C", h.dir(), "review", "--llm",
+                                  openai.url(), "-n", "2",     "--json"};
+    args.insert(args.end(), six.begin(), six.end());
+    auto r = run_stablepick(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(openai.requests(), 2);
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.size(), 2u);
+    std::set<std::string> shown{j[0]["id"], j[1]["id"]};
+    std::set<std::string> top{ranked[0]["id"], ranked[1]["id"]};
+    EXPECT_EQ(shown, top);
+    EXPECT_EQ(j[0]["votes"].size(), 3u);  // knn, model and the LLM
+
+    // Without LLMs, -n shows what ranking them all shows first, and says how many were ranked.
+    std::vector<std::string> table{"-C", h.dir(), "review", "-n", "2"};
+    table.insert(table.end(), six.begin(), six.end());
+    auto t = run_stablepick(table);
+    ASSERT_EQ(t.exit_code, 0) << t.err;
+    EXPECT_NE(t.out.find("; the top 2 of 6 by the offline voters"), std::string::npos) << t.out;
+    EXPECT_LT(t.out.find(ranked[0]["id"].get<std::string>().substr(0, 12)),
+              t.out.find(ranked[1]["id"].get<std::string>().substr(0, 12)));
 }
 
 }  // namespace

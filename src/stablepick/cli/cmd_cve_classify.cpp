@@ -190,7 +190,9 @@ CveSubcommand make_cve_classify_command() {
             ->check(CLI::IsMember({"weighted", "majority"}));
         app.add_option("--precedents", opts->precedents, "CVE-labelled precedents shown per commit")
             ->capture_default_str();
-        app.add_option("-n,--limit", opts->limit, "show only the first N commits (0: all)")
+        app.add_option("-n,--limit", opts->limit,
+                       "show only the N commits ranked highest; LLMs are asked only about the N "
+                       "the offline voters rank highest (0: all)")
             ->capture_default_str();
         app.add_flag("--json", opts->json, "print JSON");
         app.add_option("--llm", opts->llm_urls,
@@ -271,6 +273,8 @@ CveSubcommand make_cve_classify_command() {
         const Ballot& ballot = model->ballot(policy);
         auto voters = model->voters(ballot.voters());
         if (!voters) return report(voters.error());
+        size_t ranked =
+            keep_offline_top(*queries, evidence, *voters, ballot, *corpus, *vectors, opts->limit);
 
         // LLM voters read the security prompt: CVE policy, CVE-labelled precedents.
         std::vector<ProviderConfig> providers;
@@ -395,9 +399,9 @@ CveSubcommand make_cve_classify_command() {
         } else {
             std::vector<std::string> names;
             for (auto& v : *voters) names.push_back(v->name());
-            fmt::print("{} of {} commits: {}; {} already covered ({} ballot: {})\n\n", assign,
+            fmt::print("{} of {} commits: {}; {} already covered ({} ballot: {}){}\n\n", assign,
                        results.size(), kAssign, covered_n, ballot_policy_name(policy),
-                       fmt::join(names, ", "));
+                       fmt::join(names, ", "), top_of(results.size(), ranked));
             for (auto& j : out) print_classification(j, ballot.voters().size(), ctx.global.verbose);
         }
         print_llm_usage(*ledger, opts->json, ctx.global.quiet, opts->max_cost);

@@ -355,7 +355,9 @@ Command make_review_command() {
             ->check(CLI::IsMember({"weighted", "majority"}));
         app.add_option("--precedents", opts->precedents, "precedents shown per commit")
             ->capture_default_str();
-        app.add_option("-n,--limit", opts->limit, "show only the first N commits (0: all)")
+        app.add_option("-n,--limit", opts->limit,
+                       "show only the N commits ranked highest; LLMs are asked and target trees "
+                       "checked only for the N the offline voters rank highest (0: all)")
             ->capture_default_str();
         app.add_flag("--json", opts->json, "print JSON");
         app.add_option(
@@ -428,6 +430,8 @@ Command make_review_command() {
         const Ballot& ballot = model->ballot(policy);
         auto voters = model->voters(ballot.voters());
         if (!voters) return report(voters.error());
+        size_t ranked =
+            keep_offline_top(*queries, evidence, *voters, ballot, *corpus, *vectors, opts->limit);
 
         if (opts->json) opts->format = "json";
         if (!opts->out_dir.empty() && opts->format != "mbox")
@@ -648,8 +652,9 @@ Command make_review_command() {
             for (auto& r : results) selected += r.selected;
             std::vector<std::string> names;
             for (auto& v : *voters) names.push_back(v->name());
-            fmt::print("{} of {} commits selected by the {} ballot ({})\n\n", selected,
-                       results.size(), ballot_policy_name(policy), fmt::join(names, ", "));
+            fmt::print("{} of {} commits selected by the {} ballot ({}){}\n\n", selected,
+                       results.size(), ballot_policy_name(policy), fmt::join(names, ", "),
+                       top_of(results.size(), ranked));
             for (size_t q : order)
                 print_review(reviews[q], ballot.voters().size(), ctx.global.verbose);
         }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <numeric>
 #include <set>
 
 #include "stablepick/llm/cache.hpp"
@@ -73,6 +74,36 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
     std::set<size_t> seen;
     std::erase_if(out, [&](size_t i) { return !seen.insert(i).second; });
     return out;
+}
+
+size_t keep_offline_top(std::vector<size_t>& queries, std::vector<Evidence>& evidence,
+                        const std::vector<std::unique_ptr<Voter>>& voters, const Ballot& ballot,
+                        const Corpus& corpus, const CorpusVectors& vectors, size_t limit) {
+    size_t all = queries.size();
+    if (limit == 0 || all <= limit) return all;
+    auto votes = cast_votes(voters, corpus, vectors, queries, evidence);
+    std::vector<double> probability;
+    for (auto& row : votes) probability.push_back(ballot.decide(std::move(row)).probability);
+    std::vector<size_t> order(all);
+    std::iota(order.begin(), order.end(), 0);
+    std::ranges::stable_sort(order,
+                             [&](size_t a, size_t b) { return probability[a] > probability[b]; });
+    order.resize(limit);
+    std::ranges::sort(order);
+    std::vector<size_t> kept_queries;
+    std::vector<Evidence> kept_evidence;
+    for (size_t q : order) {
+        kept_queries.push_back(queries[q]);
+        kept_evidence.push_back(std::move(evidence[q]));
+    }
+    queries = std::move(kept_queries);
+    evidence = std::move(kept_evidence);
+    return all;
+}
+
+std::string top_of(size_t kept, size_t ranked) {
+    return kept >= ranked ? std::string()
+                          : fmt::format("; the top {} of {} by the offline voters", kept, ranked);
 }
 
 nlohmann::json tool_calls_json(const Vote& v) {

@@ -23,6 +23,17 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
                                           const Corpus& corpus,
                                           const std::optional<git::Repository>& repo);
 
+// With `-n limit` and more commits than that: keeps in `queries` (and their `evidence`) only
+// the `limit` commits the offline voters' ballot ranks highest, in their given order, and
+// returns how many there were. LLMs are then asked, and trees checked, only about commits that
+// will be shown; without LLM voters the result is what ranking them all would show.
+size_t keep_offline_top(std::vector<size_t>& queries, std::vector<Evidence>& evidence,
+                        const std::vector<std::unique_ptr<Voter>>& voters, const Ballot& ballot,
+                        const Corpus& corpus, const CorpusVectors& vectors, size_t limit);
+
+// "" when every commit was kept, else "; the top 10 of 250 by the offline voters".
+std::string top_of(size_t kept, size_t ranked);
+
 // A vote's tool calls as JSON (tool, arguments, output).
 nlohmann::json tool_calls_json(const Vote& v);
 
