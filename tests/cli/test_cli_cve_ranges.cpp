@@ -130,6 +130,10 @@ TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
     put(vulns.path() / "cve/published/2025/CVE-2025-0001.sha1", k.f + "\n");
     put(vulns.path() / "cve/published/2025/CVE-2025-0002.sha1", k.f_on_11 + "\n");
     put(vulns.path() / "cve/published/2025/CVE-2025-0003.sha1", k.stable_only + "\n");
+    // A fix without Fixes:, its origin named by a .vulnerable file (plus one that is no
+    // ancestor of the fix, left out).
+    put(vulns.path() / "cve/published/2025/CVE-2025-0004.sha1", k.other + "\n");
+    put(vulns.path() / "cve/published/2025/CVE-2025-0004.vulnerable", k.v + "\n" + k.f + "\n");
     put(vulns.path() / "cve/rejected/2025/CVE-2025-0009", "");
     ASSERT_EQ(
         run_stablepick({"-q", "-C", k.dir(), "import", "vulns", vulns.path().string()}).exit_code,
@@ -144,6 +148,12 @@ TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
     auto rejected = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0009"});
     EXPECT_EQ(rejected.exit_code, 8);
     EXPECT_NE(rejected.err.find("CVE-2025-0009 was rejected"), std::string::npos);
+    auto listed = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0004", "--dyad"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_NE(listed.out.find(fmt::format("1.1:{}:1.2:{}", k.v, k.other)), std::string::npos)
+        << listed.out;
+    auto unlisted = run_stablepick({"-C", k.dir(), "cve", "ranges", k.other, "--dyad"});
+    EXPECT_EQ(unlisted.out, fmt::format("0:0:1.2:{}\n", k.other));  // by commit: no origin known
     // Only a backport listed for the id: ranges of the main commit it backports.
     auto by_backport = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0002", "--dyad"});
     ASSERT_EQ(by_backport.exit_code, 0) << by_backport.err;

@@ -79,6 +79,9 @@ CveSubcommand make_cve_ranges_command() {
                 ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
             auto found = cve::main_fix_of(*ctx.store, fix);
             if (!found) return report(found.error());
+            auto listed = cve::listed_vulnerable_of(*ctx.store, fix);
+            if (!listed) return report(listed.error());
+            options.listed_vulnerable = std::move(*listed);
             fix = *found;
         }
         auto r = cve::affected_ranges(*ctx.repo, *ctx.store, ctx.config, fix, options);

@@ -110,8 +110,12 @@ CveSubcommand make_cve_record_command() {
                 Error{ErrorCode::kInvalidInput,
                       fmt::format("{} was rejected: it can't be given to a fix", opts->cve_id)});
 
-        auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, opts->fix,
-                                           cve::RangesOptions{opts->vulnerable});
+        cve::RangesOptions range_options{opts->vulnerable};
+        // Without --vulnerable, the origins the imported lists name for this id come first.
+        auto listed = cve::listed_vulnerable_of(store, opts->cve_id);
+        if (!listed) return report(listed.error());
+        range_options.listed_vulnerable = std::move(*listed);
+        auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, opts->fix, range_options);
         if (!ranges) return report(ranges.error());
         if (auto q =
                 store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? AND fix_sha <> ?")) {

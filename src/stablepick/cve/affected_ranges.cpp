@@ -400,8 +400,10 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
 
     // Where the bug came in: the commits given, else the fix's Fixes: targets.
     std::vector<std::string> origins;
-    for (auto& v : options.vulnerable) {
+    bool listed = options.vulnerable.empty();
+    for (auto& v : listed ? options.listed_vulnerable : options.vulnerable) {
         auto sha = resolve(v, "vulnerable commit");
+        if (!sha && listed) continue;
         if (!sha) return std::unexpected(sha.error());
         if (*sha != *fix && !ancestor(*sha, fix_oid)) {
             // A stable commit that backports the culprit: the bug came in with its main commit.
@@ -409,13 +411,14 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
             if (!main_sha) return std::unexpected(main_sha.error());
             if (!main_sha->empty()) *sha = *main_sha;
         }
+        if ((*sha == *fix || !ancestor(*sha, fix_oid)) && listed) continue;
         if (*sha == *fix || !ancestor(*sha, fix_oid))
             return fail(ErrorCode::kInvalidInput,
                         fmt::format("vulnerable commit {} is not an ancestor of the fix {}",
                                     short_id(*sha), short_id(*fix)));
         if (std::ranges::find(origins, *sha) == origins.end()) origins.push_back(*sha);
     }
-    if (options.vulnerable.empty()) {
+    if (origins.empty()) {
         auto q = store_.db().prepare(
             "SELECT t.ref_id FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE c.sha = ? "
             "AND t.kind = 'fixes' AND t.ref_id IS NOT NULL ORDER BY t.seq");
@@ -595,6 +598,20 @@ Result<std::string> main_fix_of(Store& store, const std::string& cve_id) {
                 fmt::format("none of {}'s fix commits ({}) is a main-branch commit in the store "
                             "or the backport of one",
                             cve_id, fmt::join(fixes, ", ")));
+}
+
+Result<std::vector<std::string>> listed_vulnerable_of(Store& store, const std::string& cve_id) {
+    auto q = store.db().prepare("SELECT sha FROM cve_vulnerable WHERE cve = ? ORDER BY sha");
+    if (!q) return std::unexpected(Store::error(q.error(), "read CVEs"));
+    q->bind(1, cve_id);
+    std::vector<std::string> out;
+    while (true) {
+        auto r = q->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read CVEs"));
+        if (!*r) break;
+        out.push_back(q->text(0));
+    }
+    return out;
 }
 
 std::vector<LineRange> dyad_order(std::vector<LineRange> lines) {

@@ -25,6 +25,9 @@ enum class VersionScheme { kAuto, kTags, kDescribe };
 
 struct RangesOptions {
     std::vector<std::string> vulnerable;  // commits that brought the bug in; default: Fixes:
+    // Origins the imported CVE lists name (.vulnerable files, Vulnerable-Commit lines): used
+    // when `vulnerable` is empty; those that are not ancestors of the fix are left out.
+    std::vector<std::string> listed_vulnerable;
     VersionScheme scheme = VersionScheme::kAuto;
 };
 
@@ -58,6 +61,9 @@ std::string dyad_line(const LineRange& line);
 // kNotFound for an id the store doesn't know or whose fixes are not main-branch commits in it;
 // kInvalidInput for a rejected id.
 Result<std::string> main_fix_of(Store& store, const std::string& cve_id);
+
+// The commits the imported CVE lists name as having brought in `cve_id`'s bug.
+Result<std::vector<std::string>> listed_vulnerable_of(Store& store, const std::string& cve_id);
 
 // `lines` in dyad's order: fixed lines by the version that fixed them, then the lines never
 // fixed.
