@@ -367,5 +367,79 @@ TEST(CliStableReview, BadInput) {
     EXPECT_NE(merged.err.find("1 merge commit(s) left out"), std::string::npos) << merged.err;
 }
 
+// Series: patches of one Link: thread by one author, and the commits one merge brought onto
+// main (a pull request), each listed with the others; a big merge (a subsystem pull) is not a
+// series. The merge map is kept by `index`, incrementally.
+TEST(CliStableReview, SeriesByLinkThreadAndByMerge) {
+    FixesAndFeatures h{120};
+    auto& r = h.repo;
+    int64_t day = kStart + 121 * kDay;
+    r.git({"branch", "v2-stable"});
+    auto linked = [&](int n) {
+        return r.commit(fmt::format("src/series_{}.c", n), fmt::format("int s{};\n", n),
+                        fmt::format("series: fix part {}\n\nLink: https://lore.kernel.org/r/"
+                                    "20200501-topic-v2-{}-abc@example.org\n",
+                                    n, n),
+                        day += 60);
+    };
+    std::string s1 = linked(1), s2 = linked(2);
+    r.commit("src/lonely.c", "int lonely;\n", "lonely: fix a leak\n", day += 60);
+    r.checkout("pr", true, "main");
+    std::string p1 = r.commit("src/pr.c", "int pr = 1;\n", "pr: fix the first thing\n", day += 60);
+    std::string p2 = r.commit("src/pr.c", "int pr = 2;\n", "pr: fix the second thing\n", day += 60);
+    r.checkout("main");
+    r.commit("src/main.c", "int m;\n", "main: fix on the line itself\n", day += 60);
+    r.git({"merge", "--no-ff", "-q", "-m", "Merge pull request #7", "pr"});
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "train"}).exit_code, 0);
+
+    auto series_of = [&](const std::string& commit) {
+        auto out = run_stablepick(
+            {"-q", "-C", h.dir(), "review", "--target", "v2-stable", "--json", commit});
+        EXPECT_EQ(out.exit_code, 0) << out.err;
+        std::vector<std::string> ids;
+        auto review = nlohmann::json::parse(out.out);  // kept: the loop reads into it
+        for (auto& s : review[0]["series"]) ids.push_back(s["id"]);
+        return ids;
+    };
+    EXPECT_EQ(series_of(s1), std::vector<std::string>{s2});
+    EXPECT_EQ(series_of(s2), std::vector<std::string>{s1});
+    EXPECT_EQ(series_of(p1), std::vector<std::string>{p2});
+    EXPECT_EQ(series_of(p2), std::vector<std::string>{p1});
+    EXPECT_TRUE(series_of(r.git({"rev-parse", "main~1"}).substr(0, 40)).empty());  // on main
+    // The LLM voters read it.
+    auto prompts = h.repo.path() / "prompts";
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "review", "--target", "v2-stable",
+                              "--make-prompt", prompts.string(), p1})
+                  .exit_code,
+              0);
+    EXPECT_NE(slurp(prompts / (p1 + ".prompt.md"))
+                  .find("Same series or merge as " + p2.substr(0, 12) +
+                        " (\"pr: fix the second thing\")"),
+              std::string::npos);
+
+    // A later merge, recorded by the next index; a 25-commit pull is no series.
+    r.checkout("subsystem", true, "main");
+    std::string first_of_pull;
+    for (int i = 0; i < 25; ++i) {
+        auto id = r.commit(fmt::format("src/sub_{}.c", i), "int sub;\n",
+                           fmt::format("sub: fix number {}\n", i), day += 60);
+        if (i == 0) first_of_pull = id;
+    }
+    r.checkout("main");
+    r.commit("src/main2.c", "int m2;\n", "main: another fix\n", day += 60);
+    r.git({"merge", "--no-ff", "-q", "-m", "Merge branch 'subsystem'", "subsystem"});
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
+    EXPECT_TRUE(series_of(first_of_pull).empty());
+    EXPECT_EQ(series_of(p1), std::vector<std::string>{p2});  // kept across runs
+    auto store = Store::open(h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
+    ASSERT_TRUE(store.has_value());
+    auto q = store->db().prepare("SELECT COUNT(*), COUNT(DISTINCT merge_sha) FROM merged_by");
+    ASSERT_TRUE(q.has_value());
+    ASSERT_TRUE(q->step().value_or(false));
+    EXPECT_EQ(q->int64(0), 27);  // 2 + 25
+    EXPECT_EQ(q->int64(1), 2);
+}
+
 }  // namespace
 }  // namespace stablepick

@@ -507,6 +507,9 @@ Command make_review_command() {
                     if (!checks[q]->follow_ups.empty())
                         in.tree_facts.push_back("Fixed again upstream by " +
                                                 short_refs(refs_json(checks[q]->follow_ups)));
+                    if (!checks[q]->series.empty())
+                        in.tree_facts.push_back("Same series or merge as " +
+                                                short_refs(refs_json(checks[q]->series)));
                     if (!checks[q]->reverts.empty())
                         in.tree_facts.push_back("Reverted upstream by " +
                                                 short_refs(refs_json(checks[q]->reverts)));

@@ -14,7 +14,6 @@
 namespace stablepick::git {
 namespace {
 
-
 Result<std::vector<git_oid>> walk(const Repository& repo, const std::string& branch,
                                   const git_oid& tip, const std::vector<git_oid>& hide) {
     git_revwalk* raw = nullptr;
@@ -27,14 +26,16 @@ Result<std::vector<git_oid>> walk(const Repository& repo, const std::string& bra
     if (rc != 0) return std::unexpected(last_error(rc, fmt::format("walk from '{}'", to_hex(tip))));
     for (auto& h : hide) {
         rc = git_revwalk_hide(walker.get(), &h);
-        if (rc != 0) return std::unexpected(last_error(rc, fmt::format("walk history at '{}'", to_hex(h))));
+        if (rc != 0)
+            return std::unexpected(last_error(rc, fmt::format("walk history at '{}'", to_hex(h))));
     }
     std::vector<git_oid> out;
     git_oid oid;
     while ((rc = git_revwalk_next(&oid, walker.get())) == 0) out.push_back(oid);
     if (rc != GIT_ITEROVER) {
         // libgit2 does not say which object failed; the last one read is the best clue.
-        std::string after = out.empty() ? "" : fmt::format(" after commit '{}'", to_hex(out.back()));
+        std::string after =
+            out.empty() ? "" : fmt::format(" after commit '{}'", to_hex(out.back()));
         auto err = last_error(rc, fmt::format("walk the history of branch '{}'{}", branch, after));
         err.code = ErrorCode::kCorrupt;
         return std::unexpected(err);
@@ -75,6 +76,72 @@ Status write_batch(Store& store, int64_t branch_row, std::vector<Result<ReadComm
     report.commits_with_skips += with_skips;
     report.skipped_files += skipped;
     return {};
+}
+
+// Which merge on the main branch's first-parent line brought each commit in: the commits a
+// merge's other parents reach that its first parent doesn't. Each commit is brought by one
+// merge at most; commits made on the line itself have none. Incremental: the walk stops at the
+// tip of the last run when the line grew by fast-forward.
+Result<int64_t> record_merges(const Repository& repo, Store& store, const git_oid& tip) {
+    auto done = store.meta("merges_tip");
+    if (!done) return std::unexpected(done.error());
+    std::optional<git_oid> stop;
+    if (!done->empty())
+        if (auto old = from_hex(*done)) {
+            if (git_oid_equal(&*old, &tip)) return 0;
+            auto anc = repo.is_ancestor(*old, tip);
+            if (anc && *anc) stop = *old;
+        }
+    std::vector<std::pair<git_oid, std::vector<git_oid>>> brought;  // merge, its commits
+    git_oid at = tip;
+    while (!(stop && git_oid_equal(&at, &*stop))) {
+        auto commit = repo.lookup_commit(at);
+        if (!commit) break;  // a shallow history ends here
+        unsigned parents = git_commit_parentcount(commit->get());
+        if (parents == 0) break;
+        git_oid first = *git_commit_parent_id(commit->get(), 0);
+        if (parents > 1) {
+            git_revwalk* raw = nullptr;
+            if (int rc = git_revwalk_new(&raw, repo.get()); rc != 0)
+                return std::unexpected(last_error(rc, "walk merges"));
+            RevwalkPtr w(raw);
+            for (unsigned p = 1; p < parents; ++p)
+                git_revwalk_push(w.get(), git_commit_parent_id(commit->get(), p));
+            git_revwalk_hide(w.get(), &first);
+            std::vector<git_oid> side;
+            git_oid oid;
+            while (git_revwalk_next(&oid, w.get()) == 0) side.push_back(oid);
+            brought.emplace_back(at, std::move(side));
+        }
+        at = first;
+    }
+    if (auto r = store.begin(); !r) return std::unexpected(r.error());
+    auto abort = [&](const Error& e) {
+        store.rollback();
+        return Result<int64_t>(std::unexpected(e));
+    };
+    if (!stop)
+        if (auto r = store.db().exec("DELETE FROM merged_by"); !r)
+            return abort(Store::error(r.error(), "record merges"));
+    auto insert =
+        store.db().prepare("INSERT OR REPLACE INTO merged_by(commit_id, merge_sha) VALUES(?, ?)");
+    if (!insert) return abort(Store::error(insert.error(), "record merges"));
+    int64_t n = 0;
+    for (auto& [merge, side] : brought) {
+        std::string merge_hex = to_hex(merge);
+        for (auto& oid : side) {
+            auto row = store.commit_row(to_hex(oid));
+            if (!row) return abort(row.error());
+            if (!*row) continue;  // a merge, or not indexed
+            insert->reset();
+            insert->bind(1, **row).bind(2, merge_hex);
+            if (auto r = insert->run(); !r) return abort(Store::error(r.error(), "record merges"));
+            ++n;
+        }
+    }
+    if (auto r = store.set_meta("merges_tip", to_hex(tip)); !r) return abort(r.error());
+    if (auto r = store.commit(); !r) return std::unexpected(r.error());
+    return n;
 }
 
 }  // namespace
@@ -129,16 +196,16 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         for (auto& name : options.only_branches) {
             auto it = std::ranges::find(set->stable, name, &Branch::name);
             if (it == set->stable.end())
-                return fail(ErrorCode::kNotFound,
-                            fmt::format("'{}' is not a stable branch of '{}'", name,
-                                        repo.git_dir().string()));
+                return fail(ErrorCode::kNotFound, fmt::format("'{}' is not a stable branch of '{}'",
+                                                              name, repo.git_dir().string()));
             chosen.push_back(*it);
         }
         set->stable = chosen;
     }
 
-    int threads = config.index.threads > 0 ? config.index.threads
-                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int threads = config.index.threads > 0
+                      ? config.index.threads
+                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::unique_ptr<CommitReader>> readers;
     for (int i = 0; i < threads; ++i) {
         auto r = repo.reopen();
@@ -203,8 +270,8 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         }
         if (auto r = store.commit(); !r) return std::unexpected(r.error());
 
-        util::Progress progress(fmt::format("index {}", branch.name), static_cast<int64_t>(todo.size()),
-                                options.quiet);
+        util::Progress progress(fmt::format("index {}", branch.name),
+                                static_cast<int64_t>(todo.size()), options.quiet);
         // Batches are read in parallel while the previous batch is written: the store is
         // only touched from this thread, and one transaction per batch is the checkpoint.
         const size_t batch = std::max<size_t>(1, options.batch_size);
@@ -232,7 +299,8 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
             current->workers.clear();  // joins
             auto t_write = std::chrono::steady_clock::now();
             report.seconds_reading += std::chrono::duration<double>(t_write - t_wait).count();
-            std::unique_ptr<BatchRead> next = current->end < todo.size() ? launch(current->end) : nullptr;
+            std::unique_ptr<BatchRead> next =
+                current->end < todo.size() ? launch(current->end) : nullptr;
             auto written = write_batch(store, *branch_row, current->results, br, report);
             if (!written) {
                 if (next) next->workers.clear();
@@ -262,7 +330,8 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
     }
     for (auto& r : readers)
         if (!r->git_available()) {
-            report.notes.push_back("the git command could not be run: diffs were read with libgit2 (slower)");
+            report.notes.push_back(
+                "the git command could not be run: diffs were read with libgit2 (slower)");
             break;
         }
 
@@ -286,7 +355,10 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         report.seconds_labels =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t_labels).count();
     }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto merges = record_merges(repo, store, set->main.tip);
+    if (!merges) return std::unexpected(merges.error());
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return report;
 }
 

@@ -459,6 +459,28 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
                 }
         }
     }
+    // The other commits the same merge brought onto the main branch: a pull request, or a
+    // series applied as a branch. A merge that brought more is a subsystem pull, not a series.
+    {
+        auto q = store_.db().prepare(
+            "SELECT c.sha, c.subject FROM merged_by m JOIN commits c ON c.id = m.commit_id "
+            "WHERE m.merge_sha = (SELECT b.merge_sha FROM merged_by b JOIN commits o ON o.id = "
+            "b.commit_id WHERE o.sha = ?) ORDER BY c.commit_time, c.id LIMIT ?");
+        if (!q) return std::unexpected(Store::error(q.error(), "read merges"));
+        q->bind(1, f.id).bind(2, static_cast<int64_t>(kSeriesMergeMax + 1));
+        std::vector<CommitRef> merged;
+        while (true) {
+            auto r = q->step();
+            if (!r) return std::unexpected(Store::error(r.error(), "read merges"));
+            if (!*r) break;
+            merged.push_back({q->text(0), q->text(1)});
+        }
+        if (merged.size() <= kSeriesMergeMax)
+            for (auto& m : merged)
+                if (m.id != f.id &&
+                    std::ranges::find(out.series, m.id, &CommitRef::id) == out.series.end())
+                    out.series.push_back(std::move(m));
+    }
     for (auto& t : f.trailers)
         if (t.kind == Trailer::Kind::kCcNoAutosel)
             out.opt_out =

@@ -67,6 +67,10 @@ struct TreeCheck {
     }
 };
 
+// A merge that brought at most this many commits onto the main branch is a series (a pull
+// request, a patch series applied as a branch); a bigger one is a subsystem pull.
+inline constexpr size_t kSeriesMergeMax = 20;
+
 struct CommitChecks {
     std::string id;
     std::vector<CommitRef> series;      // other patches of the same series or merge

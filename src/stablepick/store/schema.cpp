@@ -109,6 +109,13 @@ CREATE TABLE cve_vulnerable(
     R"sql(
 CREATE INDEX IF NOT EXISTS commits_revert_of ON commits(revert_of) WHERE revert_of IS NOT NULL;
 )sql",
+    // 7: the merge that brought each commit onto the main branch (a pull request, a series
+    // applied as a branch), for "what else came with it".
+    R"sql(
+CREATE TABLE IF NOT EXISTS merged_by(
+  commit_id INTEGER PRIMARY KEY REFERENCES commits(id), merge_sha TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS merged_by_merge ON merged_by(merge_sha);
+)sql",
 };
 
 }  // namespace

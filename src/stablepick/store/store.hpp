@@ -84,6 +84,6 @@ private:
 
 // Applies the numbered migrations the database has not seen. Idempotent.
 Status migrate(util::Database& db);
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 }  // namespace stablepick
