@@ -411,11 +411,12 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
             if (!main_sha) return std::unexpected(main_sha.error());
             if (!main_sha->empty()) *sha = *main_sha;
         }
-        if ((*sha == *fix || !ancestor(*sha, fix_oid)) && listed) continue;
-        if (*sha == *fix || !ancestor(*sha, fix_oid))
+        if (*sha == *fix || !ancestor(*sha, fix_oid)) {
+            if (listed) continue;  // an imported list may name another line's culprit
             return fail(ErrorCode::kInvalidInput,
                         fmt::format("vulnerable commit {} is not an ancestor of the fix {}",
                                     short_id(*sha), short_id(*fix)));
+        }
         if (std::ranges::find(origins, *sha) == origins.end()) origins.push_back(*sha);
     }
     if (origins.empty()) {
