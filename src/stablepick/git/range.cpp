@@ -1,0 +1,38 @@
+#include "stablepick/git/range.hpp"
+
+#include <fmt/format.h>
+
+namespace stablepick::git {
+
+Result<std::vector<RangeCommit>> commits_in_range(const Repository& repo,
+                                                  const std::string& range) {
+    git_revwalk* raw = nullptr;
+    if (int rc = git_revwalk_new(&raw, repo.get()); rc != 0)
+        return std::unexpected(last_error(rc, "walk history"));
+    RevwalkPtr walk(raw);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    if (int rc = git_revwalk_push_range(walk.get(), range.c_str()); rc != 0)
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("bad range '{}': {}", range, last_error(rc, "walk").message));
+    std::vector<RangeCommit> out;
+    git_oid oid;
+    while (git_revwalk_next(&oid, walk.get()) == 0) {
+        auto commit = repo.lookup_commit(oid);
+        if (!commit) continue;
+        out.push_back({to_hex(oid), git_commit_parentcount(commit->get()) > 1});
+    }
+    return out;
+}
+
+std::string file_at(const Repository& repo, const std::string& ref, const std::string& path) {
+    git_object* raw = nullptr;
+    std::string spec = ref + ":" + path;
+    if (git_revparse_single(&raw, repo.get(), spec.c_str()) != 0) return {};
+    ObjectPtr obj(raw);
+    if (git_object_type(obj.get()) != GIT_OBJECT_BLOB) return {};
+    auto* blob = reinterpret_cast<git_blob*>(obj.get());
+    return std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                       static_cast<size_t>(git_blob_rawsize(blob)));
+}
+
+}  // namespace stablepick::git

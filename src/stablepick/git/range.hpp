@@ -1,0 +1,23 @@
+#pragma once
+// The commits a range such as "v6.1..v6.2" stands for, as `git rev-list --topo-order
+// --reverse` lists them, and a file's contents at a ref.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stablepick/git/repository.hpp"
+
+namespace stablepick::git {
+
+struct RangeCommit {
+    std::string id;  // full id
+    bool merge = false;
+};
+
+// Oldest first, parents before children. kNotFound for a range git can't resolve, saying why.
+Result<std::vector<RangeCommit>> commits_in_range(const Repository& repo, const std::string& range);
+
+// The blob at "ref:path"; empty when there is none.
+std::string file_at(const Repository& repo, const std::string& ref, const std::string& path);
+
+}  // namespace stablepick::git

@@ -1,0 +1,34 @@
+#pragma once
+// The AUTOSEL review mails of a review run: one per commit the run mails, threaded under the
+// first, with the recipients the config asks for (the list or the author, the authors of the
+// commits it fixes, the MAINTAINERS entries of its paths), named as `git format-patch` names
+// its files.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "stablepick/core/config.hpp"
+#include "stablepick/core/error.hpp"
+#include "stablepick/review/review.hpp"
+
+namespace stablepick::report {
+
+struct NamedMail {
+    std::string file_name;  // "0001-net-fix-a-crash.patch"
+    std::string text;
+};
+
+// REQUIRES: the run was made with ReviewOptions::with_mail (mailed commits carry MailFacts).
+// `now` (seconds since the epoch) makes the Message-Ids.
+std::vector<NamedMail> autosel_mails(const review::ReviewRun& run, const ReviewConfig& config,
+                                     const std::string& sender, int64_t now);
+
+// "0001-net-fix-a-crash.patch", as git format-patch names it.
+std::string mail_file_name(size_t n, const std::string& subject);
+
+// Writes the mails into `dir`, one file each, all or none: they are written in a new
+// directory beside it and moved in at the end.
+Status write_mails(const std::filesystem::path& dir, const std::vector<NamedMail>& mails);
+
+}  // namespace stablepick::report

@@ -1,0 +1,524 @@
+#include "stablepick/review/review.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <set>
+
+#include "stablepick/embed/embeddings.hpp"
+#include "stablepick/git/commit_patch.hpp"
+#include "stablepick/git/range.hpp"
+#include "stablepick/llm/cache.hpp"
+#include "stablepick/llm/prompt.hpp"
+#include "stablepick/stable/check_text.hpp"
+#include "stablepick/stable/maintainers.hpp"
+#include "stablepick/store/commit_reads.hpp"
+#include "stablepick/util/time.hpp"
+#include "stablepick/vote/saved_model.hpp"
+
+namespace stablepick::review {
+namespace {
+
+void say(const std::function<void(const std::string&)>& f, const std::string& text) {
+    if (f) f(text);
+}
+
+// The corpus indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
+// single commits may be abbreviated. kNotFound names what is not in the store.
+Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
+                                          const Corpus& corpus, const git::Repository* repo,
+                                          const ReviewHooks& hooks) {
+    std::vector<size_t> out;
+    std::vector<std::string> missing;
+    size_t merges = 0;
+    for (auto& spec : specs) {
+        if (spec.find("..") != std::string::npos) {
+            if (!repo)
+                return fail(ErrorCode::kNotFound,
+                            fmt::format("a range ('{}') needs a repository: use --repo", spec));
+            auto range = git::commits_in_range(*repo, spec);
+            if (!range) return std::unexpected(range.error());
+            for (auto& c : *range) {
+                if (c.merge) {
+                    ++merges;
+                    continue;
+                }
+                if (auto i = corpus.index_of_id(c.id); i && corpus.commits()[*i].id == c.id)
+                    out.push_back(*i);
+                else
+                    missing.push_back(c.id.substr(0, 12));
+            }
+            continue;
+        }
+        auto i = corpus.index_of_id(spec);
+        if (!i && repo)
+            if (auto oid = repo->resolve_commit(spec)) i = corpus.index_of_id(git::to_hex(*oid));
+        if (i)
+            out.push_back(*i);
+        else
+            missing.push_back(spec);
+    }
+    if (!missing.empty())
+        return fail(
+            ErrorCode::kNotFound,
+            fmt::format("{} commit(s) not in the store as main-branch commits ({}{}): run "
+                        "'stablepick index' first",
+                        missing.size(),
+                        fmt::join(missing.begin(),
+                                  missing.begin() + std::min<size_t>(5, missing.size()), ", "),
+                        missing.size() > 5 ? ", …" : ""));
+    if (merges)
+        say(hooks.warn,
+            fmt::format("{} merge commit(s) left out: a merge is not cherry-picked as it is; its "
+                        "commits are reviewed one by one",
+                        merges));
+    std::set<size_t> seen;
+    std::erase_if(out, [&](size_t i) { return !seen.insert(i).second; });
+    return out;
+}
+
+// With the question's stable_as_main: each stable-branch commit given becomes the main commit
+// it backports, remembered in `given` (main id -> the stable id).
+Result<std::vector<std::string>> main_specs(Store& store, const Corpus& corpus,
+                                            const git::Repository* repo,
+                                            const std::vector<std::string>& specs,
+                                            std::map<std::string, std::string>& given) {
+    std::vector<std::string> out;
+    for (auto& spec : specs) {
+        std::string id = spec;
+        bool range = spec.find("..") != std::string::npos;
+        if (!range && !corpus.index_of_id(spec) && repo)
+            if (auto oid = repo->resolve_commit(spec)) id = git::to_hex(*oid);
+        if (range || corpus.index_of_id(id)) {
+            out.push_back(spec);
+            continue;
+        }
+        auto main_id = store::main_commit_of_backport(store, id);
+        if (!main_id) return std::unexpected(main_id.error());
+        if (main_id->empty()) {
+            out.push_back(spec);  // commits_named reports it
+            continue;
+        }
+        given[*main_id] = id;
+        out.push_back(*main_id);
+    }
+    return out;
+}
+
+// With `limit` and more commits than that: keeps in `queries` (and their `evidence`) only the
+// `limit` commits the offline voters' ballot ranks highest, in their given order, and returns
+// how many there were. LLMs are then asked, and trees checked, only about commits that will be
+// shown; without LLM voters the result is what ranking them all would show.
+size_t keep_offline_top(std::vector<size_t>& queries, std::vector<Evidence>& evidence,
+                        const std::vector<std::unique_ptr<Voter>>& voters, const Ballot& ballot,
+                        const Corpus& corpus, const CorpusVectors& vectors, size_t limit) {
+    size_t all = queries.size();
+    if (limit == 0 || all <= limit) return all;
+    auto votes = cast_votes(voters, corpus, vectors, queries, evidence);
+    std::vector<double> probability;
+    for (auto& row : votes) probability.push_back(ballot.decide(std::move(row)).probability);
+    std::vector<size_t> order(all);
+    std::iota(order.begin(), order.end(), 0);
+    std::ranges::stable_sort(order,
+                             [&](size_t a, size_t b) { return probability[a] > probability[b]; });
+    order.resize(limit);
+    std::ranges::sort(order);
+    std::vector<size_t> kept_queries;
+    std::vector<Evidence> kept_evidence;
+    for (size_t q : order) {
+        kept_queries.push_back(queries[q]);
+        kept_evidence.push_back(std::move(evidence[q]));
+    }
+    queries = std::move(kept_queries);
+    evidence = std::move(kept_evidence);
+    return all;
+}
+
+// The similar_commits tool: the k earlier commits most like one, by their vectors, each
+// marked with the corpus's label. REQUIRES: corpus and vectors outlive the tool.
+llm::GitTools::SimilarCommits similar_commits_tool(const Corpus& corpus,
+                                                   const CorpusVectors& vectors) {
+    return [&corpus, &vectors](const std::string& spec, int k) -> Result<std::string> {
+        auto i = corpus.index_of_id(spec);
+        if (!i)
+            return fail(ErrorCode::kNotFound,
+                        fmt::format("no indexed main-branch commit '{}'", spec));
+        const auto& q = vectors[*i];
+        if (q.empty())
+            return fail(ErrorCode::kNotFound, fmt::format("commit '{}' has no vector yet", spec));
+        std::vector<std::pair<float, size_t>> best;
+        const auto& commits = corpus.commits();
+        for (size_t j = 0; j < commits.size(); ++j) {
+            if (j == *i || vectors[j].size() != q.size() || commits[j].time >= commits[*i].time)
+                continue;
+            float dot = 0;
+            for (size_t d = 0; d < q.size(); ++d) dot += q[d] * vectors[j][d];
+            best.emplace_back(dot, j);
+        }
+        size_t n = std::min<size_t>(static_cast<size_t>(k), best.size());
+        std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(n), best.end(),
+                          std::greater<>());
+        std::string out;
+        for (size_t r = 0; r < n; ++r) {
+            size_t j = best[r].second;
+            out +=
+                fmt::format("{} {:.2f} [{}: {}] {}\n", commits[j].id.substr(0, 12), best[r].first,
+                            corpus.label() == Label::kCve ? "CVE Status" : "Backported",
+                            corpus.first_backport(j) != kNever ? "YES" : "NO", commits[j].subject);
+        }
+        return out.empty() ? std::string("no earlier commit has a vector\n") : out;
+    };
+}
+
+// One LLM voter per provider, sharing the request cache (in `writer`, or none), the read-only
+// git tools (when there is a repository) and the budget in `ledger`.
+Result<std::vector<std::unique_ptr<Voter>>> llm_voters(
+    const Config& config, const git::Repository* repo, Store* writer, const Corpus& corpus,
+    const CorpusVectors& vectors, const std::vector<ProviderConfig>& providers,
+    std::shared_ptr<llm::UsageLedger> ledger, bool refresh, std::function<void()> on_answer) {
+    auto cache = std::make_shared<llm::LlmCache>(writer);
+    std::shared_ptr<const llm::GitTools> tools;
+    if (repo)
+        tools = std::make_shared<llm::GitTools>(
+            repo->git_dir(),
+            llm::ToolLimits{static_cast<size_t>(config.llm.tool_output_bytes),
+                            std::chrono::seconds(10)},
+            similar_commits_tool(corpus, vectors));
+    llm::LlmVoterOptions voter_options;
+    voter_options.max_turns = config.llm.max_turns;
+    voter_options.wall_time = std::chrono::milliseconds(config.llm.wall_time_ms);
+    voter_options.refresh = refresh;
+    voter_options.on_answer = std::move(on_answer);
+    std::vector<std::unique_ptr<Voter>> out;
+    for (auto& p : providers) {
+        auto spec = llm::parse_provider(p);
+        if (!spec) return std::unexpected(spec.error());
+        out.push_back(llm::make_llm_voter(llm::make_provider(std::move(*spec)), cache, tools,
+                                          ledger, voter_options));
+    }
+    return out;
+}
+
+// What the checks found, as the sentences the LLM prompt gives as facts about each tree.
+std::vector<std::string> tree_facts(const stable::CommitChecks& c) {
+    std::vector<std::string> facts;
+    for (auto& tc : c.trees) facts.push_back(stable::tree_line(tc));
+    if (!c.follow_ups.empty())
+        facts.push_back("Fixed again upstream by " + stable::short_refs(c.follow_ups));
+    if (!c.series.empty())
+        facts.push_back("Same series or merge as " + stable::short_refs(c.series));
+    if (!c.reverts.empty())
+        facts.push_back("Reverted upstream by " + stable::short_refs(c.reverts));
+    return facts;
+}
+
+Result<MailFacts> mail_facts_of(Store& store, const git::Repository& repo, const Corpus& corpus,
+                                const CommitFacts& f, const stable::Maintainers& maintainers) {
+    MailFacts m;
+    auto oid = git::from_hex(f.id);
+    if (!oid)
+        return fail(ErrorCode::kCorrupt, fmt::format("bad commit id '{}' in the store", f.id));
+    auto patch = git::commit_patch(repo, *oid);
+    if (!patch) return std::unexpected(patch.error());
+    m.stat = std::move(patch->stat);
+    m.patch = std::move(patch->patch);
+    auto author = store::author_of(store, f.row);
+    if (!author) return std::unexpected(author.error());
+    m.author = std::move(*author);
+    m.author_time = f.author_time;
+    auto body = store::body_of(store, f.row);
+    if (!body) return std::unexpected(body.error());
+    m.body = std::move(*body);
+    for (int t : f.fixes_targets) {
+        auto who = store::author_of(store, corpus.commits()[static_cast<size_t>(t)].row);
+        if (!who) return std::unexpected(who.error());
+        m.fixes_authors.push_back(std::move(*who));
+    }
+    if (!maintainers.empty()) {
+        std::vector<std::string> paths;
+        for (auto& file : f.files) paths.push_back(file.path);
+        m.maintainers = maintainers.for_paths(paths);
+    }
+    return m;
+}
+
+}  // namespace
+
+Question backport_question(const Config& config) {
+    Question q;
+    q.policy_text = config.llm.policy_text;
+    return q;
+}
+
+Question cve_question(const Config& config) {
+    Question q;
+    q.label = Label::kCve;
+    q.security = true;
+    q.policy_text = config.cve.policy_text;
+    q.default_threshold = 0.1;
+    q.positive = "ASSIGN CVE";
+    q.negative = "NO CVE NEEDED";
+    q.stable_as_main = true;
+    q.recorded = false;
+    return q;
+}
+
+Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, const Config& config,
+                                 const std::vector<std::string>& specs, const Question& question,
+                                 const ReviewOptions& options, const ReviewHooks& hooks) {
+    ReviewRun run;
+    run.question = question;
+    run.usage = std::make_shared<llm::UsageLedger>(options.max_cost);
+    auto model = !options.model_file.empty() ? read_offline_model(options.model_file, store)
+                                             : load_offline_model(store, question.label);
+    if (!model) return std::unexpected(model.error());
+    auto embedding = load_current_model(store);
+    if (!embedding) return std::unexpected(embedding.error());
+    if (embedding->id() != model->summary().embedding_model)
+        return fail(ErrorCode::kInvalidInput,
+                    question.label == Label::kCve
+                        ? fmt::format("the CVE classifier was trained with embedding '{}' but the "
+                                      "store's is now '{}': run 'stablepick train --label cve'",
+                                      model->summary().embedding_model, embedding->id())
+                        : fmt::format("the voters were trained with embedding '{}' but the "
+                                      "store's is now '{}': run 'stablepick train'",
+                                      model->summary().embedding_model, embedding->id()));
+    auto corpus = Corpus::load(store, {.label = question.label});
+    if (!corpus) return std::unexpected(corpus.error());
+    const auto& commits = corpus->commits();
+
+    std::map<std::string, std::string> given;  // main id -> the stable id named for it
+    auto named = question.stable_as_main ? main_specs(store, *corpus, repo, specs, given)
+                                         : Result<std::vector<std::string>>(specs);
+    if (!named) return std::unexpected(named.error());
+    auto queries = commits_named(*named, *corpus, repo, hooks);
+    if (!queries) return std::unexpected(queries.error());
+    if (queries->empty()) return run;
+
+    auto vectors = stored_vectors(store, *corpus, embedding->id());
+    if (!vectors) return std::unexpected(vectors.error());
+    std::vector<int64_t> rows;
+    for (size_t i : *queries)
+        if ((*vectors)[i].empty()) rows.push_back(commits[i].row);
+    if (!rows.empty()) {  // indexed but not embedded yet
+        auto terms = terms_of(store, rows);
+        if (!terms) return std::unexpected(terms.error());
+        for (size_t r = 0; r < rows.size(); ++r)
+            (*vectors)[*corpus->index_of_row(rows[r])] = embedding->embed((*terms)[r]);
+    }
+    std::vector<int64_t> now(queries->size(), kNever);
+    auto evidence = evidence_for(*corpus, *vectors, *queries, now, model->evidence_options());
+    run.policy = options.policy.value_or(model->default_policy());
+    const Ballot& ballot = model->ballot(run.policy);
+    auto voters = model->voters(ballot.voters());
+    if (!voters) return std::unexpected(voters.error());
+    run.offline_voters = ballot.voters().size();
+    run.ranked =
+        keep_offline_top(*queries, evidence, *voters, ballot, *corpus, *vectors, options.limit);
+
+    std::string main = store::main_branch_name(store);
+    if (!options.targets.empty()) {
+        if (!repo)
+            return fail(ErrorCode::kNotFound, "--target needs the repository: use -C/--repo");
+        auto t = stable::resolve_targets(*repo, config, main, options.targets);
+        if (!t) return std::unexpected(t.error());
+        run.targets = std::move(*t);
+    }
+    // Reviews, decisions and LLM answers are written through a second connection; a store
+    // another run holds locked is only read.
+    std::optional<Store> writer;
+    if (!options.prompts_only && (question.recorded || !options.providers.empty())) {
+        if (auto w = Store::open(store.path(), Store::Mode::kWrite))
+            writer.emplace(std::move(*w));
+        else if (question.recorded)
+            say(hooks.note, fmt::format("this review is not recorded: {}", w.error().message));
+        else
+            say(hooks.warn,
+                fmt::format("LLM answers are not cached this run: {}", w.error().message));
+    }
+
+    // Per-tree checks come first, so the LLM voters read them too. Blame (for prerequisites,
+    // and "affected" without a Fixes: tag where the patch conflicts) is most of their time: it
+    // is left for the commits the ballot selects (all_checks: all).
+    std::vector<std::optional<stable::CommitChecks>> checks(queries->size());
+    std::optional<stable::TargetChecker> checker;
+    if (!run.targets.empty()) {
+        checker.emplace(*repo, store, *corpus, run.targets,
+                        stable::CheckOptions{config.review.opt_out_paths});
+        std::vector<size_t> indexes(queries->begin(), queries->end());
+        checker->prepare(indexes, std::vector<bool>(indexes.size(), options.all_checks));
+        if (hooks.start) hooks.start("checking target branches", std::ssize(*queries));
+        for (size_t q = 0; q < queries->size(); ++q) {
+            auto c = checker->check((*queries)[q], options.all_checks);
+            if (!c) return std::unexpected(c.error());
+            checks[q] = std::move(*c);
+            if (hooks.advance) hooks.advance();
+        }
+        if (hooks.finish) hooks.finish();
+    }
+
+    // LLM voters: each reads a grounded prompt.
+    std::vector<Prompt> prompts;
+    bool asking = false;
+    if (!options.providers.empty() || options.prompts_only) {
+        auto inputs =
+            llm::gather_prompt_inputs(store, *corpus, *queries, evidence,
+                                      static_cast<size_t>(std::max(0, config.llm.precedents)));
+        if (!inputs) return std::unexpected(inputs.error());
+        llm::PromptOptions prompt_options;
+        prompt_options.security = question.security;
+        prompt_options.max_diff_bytes = static_cast<size_t>(config.llm.max_diff_bytes);
+        prompt_options.rules = question.security
+                                   ? llm::cve_policy(repo, main, question.policy_text)
+                                   : llm::stable_rules(repo, main, question.policy_text);
+        for (size_t q = 0; q < inputs->size(); ++q) {
+            if (checks[q]) (*inputs)[q].tree_facts = tree_facts(*checks[q]);
+            prompts.push_back(llm::build_prompt((*inputs)[q], prompt_options));
+        }
+        if (options.prompts_only) {
+            run.prompts = std::move(prompts);
+            for (size_t i : *queries) run.prompt_ids.push_back(commits[i].id);
+            return run;
+        }
+        if (!writer && question.recorded)
+            say(hooks.warn, "LLM answers are not cached this run: the store can't be written");
+        if (hooks.start)
+            hooks.start("asking LLMs",
+                        static_cast<int64_t>(options.providers.size() * queries->size()));
+        asking = true;
+        auto added = llm_voters(config, repo, writer ? &*writer : nullptr, *corpus, *vectors,
+                                options.providers, run.usage, options.refresh, hooks.advance);
+        if (!added) return std::unexpected(added.error());
+        for (auto& v : *added) voters->push_back(std::move(v));
+    }
+    for (auto& v : *voters) run.voters.push_back(v->name());
+    auto votes = cast_votes(*voters, *corpus, *vectors, *queries, evidence, prompts);
+    if (asking && hooks.finish) hooks.finish();
+    std::vector<BallotResult> results;
+    for (auto& row : votes) results.push_back(ballot.decide(std::move(row)));
+    run.voted = results.size();
+    std::vector<size_t> order(queries->size());
+    std::iota(order.begin(), order.end(), 0);
+    std::ranges::stable_sort(
+        order, [&](size_t a, size_t b) { return results[a].probability > results[b].probability; });
+    if (options.limit && order.size() > options.limit) order.resize(options.limit);
+
+    // The selected commits get the deep checks (blame where the patch conflicts).
+    if (checker && !options.all_checks) {
+        std::vector<size_t> selected;
+        for (size_t q : order)
+            if (results[q].selected) selected.push_back(q);
+        std::vector<size_t> indexes;
+        for (size_t q : selected) indexes.push_back((*queries)[q]);
+        checker->prepare(indexes, std::vector<bool>(indexes.size(), true));
+        for (size_t q : selected) {
+            auto c = checker->check((*queries)[q], true);
+            if (!c) return std::unexpected(c.error());
+            checks[q] = std::move(*c);
+        }
+    }
+
+    std::optional<stable::Maintainers> maintainers;
+    if (options.with_mail && repo)
+        maintainers = stable::Maintainers::parse(
+            config.review.cc_maintainers ? git::file_at(*repo, main, "MAINTAINERS") : "");
+    auto fixers =
+        question.label == Label::kCve ? cve::fixers_of(*corpus) : std::multimap<int, size_t>{};
+    int64_t now_time = static_cast<int64_t>(std::time(nullptr));
+    for (size_t q : order) {
+        size_t i = (*queries)[q];
+        const CommitFacts& f = commits[i];
+        CommitReview r;
+        r.corpus_index = i;
+        r.id = f.id;
+        r.subject = f.subject;
+        r.time = f.time;
+        r.ballot = std::move(results[q]);
+        if (auto g = given.find(f.id); g != given.end()) r.given = g->second;
+        for (auto& p : evidence[q].precedents) {
+            if (r.precedents.size() >= options.precedents) break;
+            ReviewedPrecedent rp{
+                commits[p.index].id, commits[p.index].subject, p.similarity, p.backported, {}};
+            if (question.label == Label::kCve) {
+                auto theirs = store::cves_fixed_by(store, rp.id);
+                if (!theirs) return std::unexpected(theirs.error());
+                rp.cves = std::move(*theirs);
+            }
+            r.precedents.push_back(std::move(rp));
+        }
+        if (question.label == Label::kCve) {
+            auto covered = cve::coverage(store, *corpus, i, r.given, fixers);
+            if (!covered) return std::unexpected(covered.error());
+            auto related = cve::related_cves(store, *corpus, i);
+            if (!related) return std::unexpected(related.error());
+            std::set<std::string> related_set(related->begin(), related->end());
+            for (auto& cv : *covered) related_set.insert(cv.cves.begin(), cv.cves.end());
+            r.covered = std::move(*covered);
+            r.related_cves.assign(related_set.begin(), related_set.end());
+        }
+        r.positive = r.ballot.selected && r.covered.empty();
+        if (checks[q]) {
+            auto& c = *checks[q];
+            std::vector<std::string> applicable;
+            for (size_t t = 0; t < c.trees.size(); ++t)
+                if (c.trees[t].applicable()) applicable.push_back(run.targets[t].version);
+            if (!applicable.empty())
+                r.autosel_range = applicable.size() == 1
+                                      ? applicable.front()
+                                      : applicable.front() + "-" + applicable.back();
+            r.mail =
+                r.ballot.selected && c.opt_out.empty() && c.reverts.empty() && !applicable.empty();
+            r.checks = std::move(c);
+        }
+        if (r.mail && maintainers) {
+            auto m = mail_facts_of(store, *repo, *corpus, f, *maintainers);
+            if (!m) return std::unexpected(m.error());
+            r.mail_facts = std::move(*m);
+        }
+        if (writer && question.recorded) {
+            auto decided = stable::decisions_for(*writer, f.id);
+            if (!decided) return std::unexpected(decided.error());
+            r.decisions = std::move(*decided);
+            if (auto rec = stable::record_review(*writer, f.id, now_time, r.ballot.probability,
+                                                 r.ballot.selected, to_json(r, run));
+                !rec)
+                say(hooks.warn,
+                    fmt::format("this review is not recorded: {}", rec.error().message));
+        }
+        run.reviews.push_back(std::move(r));
+    }
+    return run;
+}
+
+Status write_prompts(const std::filesystem::path& dir, const ReviewRun& run) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        return fail(ErrorCode::kIo,
+                    fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
+    for (size_t q = 0; q < run.prompts.size(); ++q) {
+        auto path = dir / (run.prompt_ids[q] + ".prompt.md");
+        auto tmp = path;
+        tmp += ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::binary);
+            out << "# System\n\n"
+                << run.prompts[q].system << "\n\n# User\n\n"
+                << run.prompts[q].user;
+            if (!out.flush())
+                return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", tmp.string()));
+        }
+        std::filesystem::rename(tmp, path, ec);
+        if (ec)
+            return fail(ErrorCode::kIo,
+                        fmt::format("cannot write '{}': {}", path.string(), ec.message()));
+    }
+    return {};
+}
+
+}  // namespace stablepick::review

@@ -1,0 +1,32 @@
+#include "stablepick/stable/check_text.hpp"
+
+#include <fmt/format.h>
+
+namespace stablepick::stable {
+
+std::string short_refs(const std::vector<CommitRef>& refs) {
+    std::vector<std::string> out;
+    for (auto& r : refs) out.push_back(fmt::format("{} (\"{}\")", r.id.substr(0, 12), r.subject));
+    return fmt::format("{}", fmt::join(out, ", "));
+}
+
+std::string tree_line(const TreeCheck& t) {
+    if (!t.already_there.empty())
+        return fmt::format("{}: already there ({})", t.branch, t.already_there);
+    if (!t.affected) return fmt::format("{}: not affected: {}", t.branch, t.affected_reason);
+    std::string applies =
+        t.applies == "clean"   ? "applies cleanly"
+        : t.applies == "3-way" ? "applies with a 3-way merge (git am -3)"
+        : t.applies == "conflict"
+            ? fmt::format("conflicts in {}", fmt::join(t.conflicts, ", "))
+            : fmt::format("cannot tell whether it applies: {}", fmt::join(t.conflicts, ", "));
+    std::string line = fmt::format("{}: {}", t.branch, applies);
+    if (!t.missing_files.empty())
+        line += fmt::format("; files missing there: {}", fmt::join(t.missing_files, ", "));
+    if (!t.missing_functions.empty())
+        line += fmt::format("; functions missing there: {}", fmt::join(t.missing_functions, ", "));
+    if (!t.prerequisites.empty()) line += "; needs first: " + short_refs(t.prerequisites);
+    return line;
+}
+
+}  // namespace stablepick::stable

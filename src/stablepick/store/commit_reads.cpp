@@ -1,0 +1,60 @@
+#include "stablepick/store/commit_reads.hpp"
+
+#include <fmt/format.h>
+
+#include "stablepick/store/rows.hpp"
+
+namespace stablepick::store {
+namespace {
+
+Result<std::string> one_text(Store& store, std::string_view sql, int64_t row,
+                             std::string_view doing) {
+    std::optional<std::string> out;
+    auto st = for_each_row(store.db(), sql, std::vector<int64_t>{row}, doing,
+                           [&](util::Statement& q) { out = q.text(0); });
+    if (!st) return std::unexpected(st.error());
+    if (!out) return fail(ErrorCode::kNotFound, fmt::format("no stored commit with row {}", row));
+    return *out;
+}
+
+}  // namespace
+
+std::string main_branch_name(Store& store) {
+    auto names = texts(store.db(), "SELECT name FROM branches WHERE kind = 'main' LIMIT 1",
+                       std::vector<std::string>{}, "read branches");
+    return names && !names->empty() ? names->front() : "HEAD";
+}
+
+Result<std::string> author_of(Store& store, int64_t row) {
+    return one_text(store,
+                    "SELECT author_name || ' <' || author_email || '>' FROM commits WHERE id = ?",
+                    row, "read the commit's author");
+}
+
+Result<std::string> body_of(Store& store, int64_t row) {
+    return one_text(store, "SELECT body FROM commits WHERE id = ?", row, "read the commit");
+}
+
+Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string& id) {
+    return texts(store.db(),
+                 "SELECT c.sha FROM commits c WHERE c.revert_of = ? AND c.is_revert = 1 AND "
+                 "EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id "
+                 "WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY c.commit_time",
+                 std::vector<std::string>{id}, "read reverts");
+}
+
+Result<std::string> main_commit_of_backport(Store& store, const std::string& stable_id) {
+    auto ids = texts(store.db(), "SELECT main_sha FROM backports WHERE stable_sha = ? LIMIT 1",
+                     std::vector<std::string>{stable_id}, "read backport labels");
+    if (!ids) return std::unexpected(ids.error());
+    return ids->empty() ? std::string() : ids->front();
+}
+
+Result<std::vector<std::string>> cves_fixed_by(Store& store, const std::string& id) {
+    return texts(store.db(),
+                 "SELECT x.cve FROM cves x LEFT JOIN cve_status s ON s.cve = x.cve WHERE "
+                 "x.fix_sha = ? AND COALESCE(s.status, 'published') <> 'rejected' ORDER BY x.cve",
+                 std::vector<std::string>{id}, "read CVEs");
+}
+
+}  // namespace stablepick::store

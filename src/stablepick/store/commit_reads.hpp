@@ -1,0 +1,30 @@
+#pragma once
+// Reads of single commits and branches that the later stages share (the review stage, the
+// mails, the CVE questions), each a named operation so no stage writes SQL.
+//
+// Same thread rules as Store: the Store belongs to the calling thread.
+#include <string>
+#include <vector>
+
+#include "stablepick/store/store.hpp"
+
+namespace stablepick::store {
+
+// The main branch's name as the store recorded it ("HEAD" when it has none).
+std::string main_branch_name(Store& store);
+
+// "Name <email>" of a stored commit's author; kNotFound for an unknown row.
+Result<std::string> author_of(Store& store, int64_t row);
+// A stored commit's message after its subject, trailers included; kNotFound for an unknown row.
+Result<std::string> body_of(Store& store, int64_t row);
+
+// Main-branch commits that revert `id` (full id), oldest first.
+Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string& id);
+
+// The main commit that stable commit `stable_id` backports; empty when it backports none.
+Result<std::string> main_commit_of_backport(Store& store, const std::string& stable_id);
+
+// Published CVEs whose fix is `id` (rejected ids are left out), in id order.
+Result<std::vector<std::string>> cves_fixed_by(Store& store, const std::string& id);
+
+}  // namespace stablepick::store
