@@ -1,0 +1,178 @@
+#include "stablepick/eval/backtest.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "stablepick/embed/embeddings.hpp"
+#include "stablepick/util/time.hpp"
+
+namespace stablepick {
+namespace {
+
+int year_of(int64_t t) {
+    return std::stoi(util::format_date(t).substr(0, 4));
+}
+
+std::string date_or_now(int64_t t) {
+    return t == kNever ? "now" : util::format_date(t);
+}
+
+}  // namespace
+
+Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
+    auto started = std::chrono::steady_clock::now();
+    auto say = [&](const std::string& line) {
+        if (o.progress) o.progress(line);
+    };
+    for (auto& v : o.voters)
+        if (std::ranges::find(OfflineModel::voter_names(), v) == OfflineModel::voter_names().end())
+            return fail(ErrorCode::kInvalidInput,
+                        fmt::format("unknown voter '{}': the offline voters are {}", v,
+                                    fmt::join(OfflineModel::voter_names(), ", ")));
+    if (o.voters.empty()) return fail(ErrorCode::kInvalidInput, "--voters names no voter");
+
+    say("reading the history");
+    bool cve = o.label == Label::kCve;
+    auto corpus = Corpus::load(store, {o.strip_tag, o.label});
+    if (!corpus) return std::unexpected(corpus.error());
+    const auto& commits = corpus->commits();
+    std::vector<size_t> test;
+    std::vector<int64_t> train_rows, all_rows;
+    std::vector<size_t> all_index;
+    for (size_t i = 0; i < commits.size(); ++i) {
+        if (commits[i].time >= o.until) continue;
+        all_rows.push_back(commits[i].row);
+        all_index.push_back(i);
+        if (commits[i].time < o.split)
+            train_rows.push_back(commits[i].row);
+        else
+            test.push_back(i);
+    }
+    std::string split_text = util::format_date(o.split), until_text = date_or_now(o.until);
+    if (test.empty())
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("no test data: no main commit between {} and {}", split_text, until_text));
+    if (train_rows.size() < 50)
+        return fail(ErrorCode::kInvalidInput,
+                    fmt::format("no training data: {} main commits before {}", train_rows.size(),
+                                split_text));
+    Backtest bt;
+    bt.train_commits = train_rows.size();
+    std::vector<int>& y = bt.labels;
+    for (size_t i : test) y.push_back(corpus->first_backport(i) != kNever);
+    bt.positives = std::ranges::count(y, 1);
+    if (bt.positives == 0 && cve)
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("no CVE fix among the {} commits between {} and {}: import the "
+                                "CVE lists that cover them",
+                                test.size(), split_text, until_text));
+    if (bt.positives == 0)
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("no backport labels for the {} commits between {} and {}: index "
+                                "the stable branches or import the stable ChangeLogs that cover "
+                                "them",
+                                test.size(), split_text, until_text));
+    if (!cve && o.warn && corpus->last_label_time() < std::min(o.until, commits[test.back()].time))
+        o.warn(
+            fmt::format("the store knows no backport after {}: later commits in the test "
+                        "window all count as not backported",
+                        util::format_date(corpus->last_label_time())));
+
+    // The builtin embedding, learned from the training commits only.
+    say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(),
+                    split_text));
+    auto train_terms = terms_of(store, train_rows);
+    if (!train_terms) return std::unexpected(train_terms.error());
+    BuiltinFitOptions fit;
+    fit.dimension = o.dimension;
+    auto embedding = BuiltinModel::fit(*train_terms, fit);
+    if (!embedding) return std::unexpected(embedding.error());
+    train_terms = {};
+    auto terms = terms_of(store, all_rows);
+    if (!terms) return std::unexpected(terms.error());
+    CorpusVectors vectors(commits.size());
+    for (size_t r = 0; r < all_index.size(); ++r)
+        vectors[all_index[r]] = embedding->embed((*terms)[r]);
+    terms = {};
+
+    TrainOptions train;
+    train.known_at = o.split;
+    train.evidence.k = o.k;
+    train.ballot_voters = o.voters;
+    train.ballot.threshold = o.threshold;
+    train.progress = say;
+    auto model = OfflineModel::train(*corpus, vectors, embedding->id(), train);
+    if (!model) return std::unexpected(model.error());
+    bt.train = model->summary();
+
+    say(fmt::format("scoring {} commits from {}", test.size(), split_text));
+    std::vector<int64_t> known(test.size(), o.split);
+    auto evidence = evidence_for(*corpus, vectors, test, known, train.evidence);
+    auto all_voters = model->voters(OfflineModel::voter_names());
+    if (!all_voters) return std::unexpected(all_voters.error());
+    if (cve) all_voters->push_back(make_security_keywords_voter());
+    auto votes = cast_votes(*all_voters, *corpus, vectors, test, evidence);
+
+    // Scorers: every voter alone, then both ballots over the chosen voters.
+    double base_rate_then = double(bt.train.backported) / std::max<size_t>(1, bt.train.commits);
+    auto& scorers = bt.scorers;
+    for (size_t v = 0; v < all_voters->size(); ++v) {
+        Scorer s{(*all_voters)[v]->name(), {}, {}};
+        for (auto& row : votes)
+            s.probabilities.push_back(row[v].verdict == Verdict::kAbstain ? base_rate_then
+                                                                          : row[v].probability);
+        scorers.push_back(std::move(s));
+    }
+    std::vector<size_t> ballot_columns;
+    for (auto& name : o.voters)
+        ballot_columns.push_back(
+            static_cast<size_t>(std::ranges::find(OfflineModel::voter_names(), name) -
+                                OfflineModel::voter_names().begin()));
+    for (auto policy : {BallotPolicy::kWeighted, BallotPolicy::kMajority}) {
+        Scorer s{
+            fmt::format("ballot ({}: {})", ballot_policy_name(policy), fmt::join(o.voters, " + ")),
+            {},
+            {}};
+        for (auto& row : votes) {
+            std::vector<Vote> chosen;
+            for (size_t col : ballot_columns) chosen.push_back(row[col]);
+            auto result = model->ballot(policy).decide(std::move(chosen));
+            s.probabilities.push_back(result.probability);
+            if (policy == BallotPolicy::kMajority) s.decisions.push_back(result.selected);
+        }
+        scorers.insert(scorers.begin() +
+                           static_cast<std::ptrdiff_t>(policy == BallotPolicy::kWeighted ? 0 : 1),
+                       std::move(s));
+    }
+
+    std::vector<char> untagged;
+    for (size_t i : test) untagged.push_back(!commits[i].nominated);
+    bt.untagged = std::ranges::count(untagged, 1);
+    for (size_t q = 0; q < test.size(); ++q) bt.untagged_positives += untagged[q] && y[q];
+    bt.all = scorecard(scorers, y, {}, o.threshold);
+    bt.untagged_rows = scorecard(scorers, y, untagged, o.threshold);
+    std::map<int, std::vector<char>> by_year;
+    for (size_t q = 0; q < test.size(); ++q) {
+        auto& mask = by_year[year_of(commits[test[q]].time)];
+        mask.resize(test.size());
+        mask[q] = 1;
+    }
+    for (auto& [year, mask] : by_year) {
+        std::vector<char> untagged_year(mask.size());
+        for (size_t q = 0; q < mask.size(); ++q) untagged_year[q] = mask[q] && untagged[q];
+        bt.years.push_back({year, scorecard(scorers, y, mask, o.threshold),
+                            scorecard(scorers, y, untagged_year, o.threshold)});
+    }
+    bt.reliability = reliability(scorers.front().probabilities, y, 10);
+    bt.base_rate = double(bt.positives) / y.size();
+    const Ballot& wb = model->ballot(BallotPolicy::kWeighted);
+    for (size_t v = 0; v < wb.voters().size(); ++v)
+        bt.weights.emplace_back(wb.voters()[v], wb.weights()[v]);
+    bt.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return bt;
+}
+
+}  // namespace stablepick
