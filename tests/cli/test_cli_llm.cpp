@@ -239,7 +239,7 @@ TEST(CliLlm, LimitAsksOnlyAboutTheCommitsShown) {
 // The [llm] bounds reach every configured provider, a provider entry may override them, and a
 // bound that makes no sense is refused.
 TEST(CliLlm, BoundsComeFromTheConfig) {
-    FixesAndFeatures h(40);
+    FixesAndFeatures h(120);
     ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
     ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "train"}).exit_code, 0);
     auto flood = [](const nlohmann::json& body, int) {
