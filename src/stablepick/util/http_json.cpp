@@ -174,9 +174,11 @@ JsonPostResult post_json(const std::string& url, const nlohmann::json& body,
                 if (auto after = parse_retry_after(it->second, clock->calendar_now()))
                     wait = std::max(wait, std::min(*after, options.max_retry_after));
         } else if (response->status != 200) {
-            return give_up(ErrorCode::kUnavailable,
-                           fmt::format("{} answered HTTP {}: {}", options.who, response->status,
-                                       redact(response->body.substr(0, 4096), options.secrets).substr(0, 300)));
+            return give_up(
+                ErrorCode::kUnavailable,
+                fmt::format(
+                    "{} answered HTTP {}: {}", options.who, response->status,
+                    redact(response->body.substr(0, 4096), options.secrets).substr(0, 300)));
         } else {
             auto j = nlohmann::json::parse(response->body, nullptr, false);
             if (j.is_discarded() || !j.is_object())
