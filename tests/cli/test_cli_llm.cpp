@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -233,6 +234,61 @@ TEST(CliLlm, LimitAsksOnlyAboutTheCommitsShown) {
     EXPECT_NE(t.out.find("; the top 2 of 6 by the offline voters"), std::string::npos) << t.out;
     EXPECT_LT(t.out.find(ranked[0]["id"].get<std::string>().substr(0, 12)),
               t.out.find(ranked[1]["id"].get<std::string>().substr(0, 12)));
+}
+
+// The [llm] bounds reach every configured provider, a provider entry may override them, and a
+// bound that makes no sense is refused.
+TEST(CliLlm, BoundsComeFromTheConfig) {
+    FixesAndFeatures h(120);
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "train"}).exit_code, 0);
+    auto flood = [](const nlohmann::json& body, int) {
+        if (LlmServer::tool_results(body).empty()) {
+            LlmServer::Reply r;
+            for (int i = 0; i < 6; ++i)
+                r.tool_calls.push_back({"git_log", {{"ref", "HEAD"}, {"max_count", 1}}});
+            return r;
+        }
+        return judge(body);
+    };
+    LlmServer first(LlmServer::Kind::kOpenAi, flood);
+    LlmServer second(LlmServer::Kind::kAnthropic, flood);
+    auto config = h.repo.path() / "stablepick.toml";
+    {
+        std::ofstream out(config);
+        out << fmt::format(R"([llm]
+max_tool_calls = 2
+
+[[llm.providers]]
+url = "{}"
+name = "first"
+
+[[llm.providers]]
+url = "{}"
+name = "second"
+max_tool_calls = 3
+)",
+                           first.url(), second.url());
+    }
+    auto r = run_stablepick(
+        {"-C", h.dir(), "--config", config.string(), "review", "--json", h.fixes.back()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    std::map<std::string, size_t> calls;
+    for (auto& v : j[0]["votes"])
+        if (v.contains("tool_calls")) calls[v["voter"]] = v["tool_calls"].size();
+    EXPECT_EQ(calls["first"], 2u) << r.out;
+    EXPECT_EQ(calls["second"], 3u) << r.out;
+
+    {
+        std::ofstream out(config);
+        out << "[llm]\nmax_response_bytes = 0\n";
+    }
+    auto bad =
+        run_stablepick({"-C", h.dir(), "--config", config.string(), "review", h.fixes.back()});
+    EXPECT_EQ(bad.exit_code, 8);
+    EXPECT_NE(bad.err.find("max_response_bytes"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("must be positive"), std::string::npos) << bad.err;
 }
 
 }  // namespace

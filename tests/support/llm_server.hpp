@@ -1,7 +1,8 @@
 #pragma once
 // A local LLM server that speaks one provider's real wire protocol (OpenAI chat completions,
 // Anthropic messages, Ollama /api/chat) and answers from a script the test writes: text,
-// tool calls, slowness, 429 with Retry-After, 5xx, a dropped connection.
+// tool calls, slowness, 429 with Retry-After, 5xx, a dropped connection, and the hostile ones:
+// a body that never ends, an error that echoes the request's key, absurd token counts.
 #include <httplib.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +29,10 @@ class LlmServer {
         std::string retry_after;  // header value on 429/5xx
         bool drop = false;        // close the connection without an answer
         int input_tokens = 1000, output_tokens = 100;
+        bool endless = false;       // a 200 whose body never stops coming
+        bool echo_headers = false;  // an error body that repeats the request's key headers
+        // Replace the token counts in the usage fields (1e300, -5, a string, …).
+        std::optional<std::pair<nlohmann::json, nlohmann::json>> raw_tokens;
     };
     // Called for each request with its JSON body and its number (from 1).
     using Script = std::function<Reply(const nlohmann::json& body, int n)>;
@@ -113,13 +119,46 @@ class LlmServer {
                                      [](size_t, size_t, httplib::DataSink&) { return false; });
             return;
         }
+        if (r.endless) {
+            res.set_chunked_content_provider(
+                "application/json",
+                [chunk = std::string(64 * 1024, ' ')](size_t, httplib::DataSink& sink) {
+                    return sink.write(chunk.data(), chunk.size());
+                });
+            return;
+        }
         res.status = r.status;
         if (!r.retry_after.empty()) res.set_header("Retry-After", r.retry_after);
+        if (r.status != 200 && r.echo_headers) {
+            nlohmann::json echo{{"error", "invalid key: " + req.get_header_value("Authorization") +
+                                              req.get_header_value("x-api-key") +
+                                              "; headers received: " + fmt_headers(req)}};
+            res.set_content(echo.dump(), "application/json");
+            return;
+        }
         if (r.status != 200) {
             res.set_content(R"({"error":{"message":"scripted failure"}})", "application/json");
             return;
         }
-        res.set_content(answer(body, r).dump(), "application/json");
+        auto answered = answer(body, r);
+        if (r.raw_tokens) {
+            auto& [in, out] = *r.raw_tokens;
+            if (kind_ == Kind::kOpenAi)
+                answered["usage"] = {{"prompt_tokens", in}, {"completion_tokens", out}};
+            if (kind_ == Kind::kAnthropic)
+                answered["usage"] = {{"input_tokens", in}, {"output_tokens", out}};
+            if (kind_ == Kind::kOllama) {
+                answered["prompt_eval_count"] = in;
+                answered["eval_count"] = out;
+            }
+        }
+        res.set_content(answered.dump(), "application/json");
+    }
+
+    static std::string fmt_headers(const httplib::Request& req) {
+        std::string out;
+        for (auto& [name, value] : req.headers) out += name + ": " + value + "\n";
+        return out;
     }
 
     nlohmann::json answer(const nlohmann::json& request, const Reply& r) const {

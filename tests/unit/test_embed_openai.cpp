@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "stablepick/embed/openai_embedder.hpp"
+#include "support/fake_clock.hpp"
 #include "support/fixture_repo.hpp"
 
 namespace stablepick {
@@ -74,6 +75,17 @@ TEST(OpenAiEmbedder, UrlParsing) {
     EXPECT_EQ(parse_openai_url("openai://api.openai.com:443/text-embedding-3-small")->endpoint,
               "https://api.openai.com:443/v1/embeddings");
     EXPECT_FALSE(parse_openai_url("http://x/y").has_value());
+    // The same TLS rule as the chat providers: https unless local, +http/+https force it.
+    EXPECT_EQ(parse_openai_url("openai://gpu-box:8443/m")->endpoint,
+              "https://gpu-box:8443/v1/embeddings");
+    EXPECT_EQ(parse_openai_url("openai://api.openai.com/m")->endpoint,
+              "https://api.openai.com/v1/embeddings");
+    EXPECT_EQ(parse_openai_url("openai+http://gpu-box:8000/m")->endpoint,
+              "http://gpu-box:8000/v1/embeddings");
+    EXPECT_EQ(parse_openai_url("openai+https://localhost:9000/m")->endpoint,
+              "https://localhost:9000/v1/embeddings");
+    EXPECT_EQ(parse_openai_url("openai://127.0.0.1:9000/m")->endpoint,
+              "http://127.0.0.1:9000/v1/embeddings");
     EXPECT_FALSE(parse_openai_url("openai://hostonly").has_value());
 }
 
@@ -180,6 +192,56 @@ TEST(OpenAiEmbedder, FinishedBatchesAreHandedOverBeforeAFailure) {
                                             [&](size_t, const std::vector<std::vector<float>>& vs) { delivered += vs.size(); });
     ASSERT_FALSE(v.has_value());
     EXPECT_EQ(delivered, 2u);
+}
+
+TEST(OpenAiEmbedder, AnEndlessBodyIsCutAtTheCap) {
+    FakeEmbeddingsServer server;
+    server.handler = [](auto&, httplib::Response& res) {
+        res.set_chunked_content_provider(
+            "application/json", [chunk = std::string(65536, '[')](size_t, httplib::DataSink& sink) {
+                return sink.write(chunk.data(), chunk.size());
+            });
+    };
+    auto options = parse_openai_url(server.url());
+    options->max_response_bytes = 1 << 20;
+    auto v = OpenAiEmbedder(*options).embed({"x"});
+    ASSERT_FALSE(v.has_value());
+    EXPECT_EQ(v.error().code, ErrorCode::kInvalidInput);
+    EXPECT_NE(v.error().message.find("exceeds 1048576 bytes"), std::string::npos)
+        << v.error().message;
+    EXPECT_EQ(server.requests, 1);
+}
+
+TEST(OpenAiEmbedder, RetryAfterIsCappedOnTheClock) {
+    FakeEmbeddingsServer server;
+    std::atomic<int> calls = 0;
+    server.handler = [&](auto& req, auto& res) {
+        if (++calls == 1) {
+            res.status = 429;
+            res.set_header("Retry-After", "86400");
+        } else {
+            FakeEmbeddingsServer::answer(req, res, 3);
+        }
+    };
+    auto clock = std::make_shared<testing::FakeClock>();
+    auto options = parse_openai_url(server.url());
+    options->clock = clock;
+    auto v = OpenAiEmbedder(*options).embed({"x"});
+    ASSERT_TRUE(v.has_value()) << v.error().message;
+    ASSERT_EQ(clock->sleeps().size(), 1u);
+    EXPECT_EQ(clock->sleeps()[0], std::chrono::milliseconds(60'000));
+}
+
+TEST(OpenAiEmbedder, AnEchoedKeyIsRedacted) {
+    FakeEmbeddingsServer server;
+    server.handler = [](const httplib::Request& req, httplib::Response& res) {
+        res.status = 401;
+        res.set_content("invalid key in " + req.get_header_value("Authorization"), "text/plain");
+    };
+    auto v = client(server).embed({"x"});
+    ASSERT_FALSE(v.has_value());
+    EXPECT_NE(v.error().message.find("HTTP 401"), std::string::npos) << v.error().message;
+    EXPECT_EQ(v.error().message.find("sk-test-secret"), std::string::npos) << v.error().message;
 }
 
 TEST(CliEmbed, ServerEmbeddingsAreCachedAndNoKeyIsStored) {

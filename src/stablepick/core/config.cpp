@@ -63,12 +63,29 @@ Result<Config> load_config(const std::filesystem::path& file) {
     config.llm.max_turns = llm["max_turns"].value_or(config.llm.max_turns);
     config.llm.tool_output_bytes = llm["tool_output_bytes"].value_or(config.llm.tool_output_bytes);
     config.llm.wall_time_ms = llm["wall_time_ms"].value_or(config.llm.wall_time_ms);
+    auto& defaults = config.llm.provider_defaults;
+    auto read_bounds = [&](const toml::node_view<const toml::node>& v, ProviderConfig& p) {
+        p.max_response_bytes = v["max_response_bytes"].value_or(p.max_response_bytes);
+        p.max_retry_after_ms = v["max_retry_after_ms"].value_or(p.max_retry_after_ms);
+        p.max_tool_calls = v["max_tool_calls"].value_or(p.max_tool_calls);
+        p.max_answer_bytes = v["max_answer_bytes"].value_or(p.max_answer_bytes);
+        p.max_reasons = v["max_reasons"].value_or(p.max_reasons);
+        p.max_reason_chars = v["max_reason_chars"].value_or(p.max_reason_chars);
+        return p.max_response_bytes > 0 && p.max_retry_after_ms >= 0 && p.max_tool_calls > 0 &&
+               p.max_answer_bytes > 0 && p.max_reasons > 0 && p.max_reason_chars > 0;
+    };
+    const char* bounds_rule =
+        "max_response_bytes, max_tool_calls, max_answer_bytes, max_reasons and max_reason_chars "
+        "must be positive, max_retry_after_ms not negative";
+    if (auto* llm_table = llm.as_table();
+        llm_table && !read_bounds(toml::node_view<const toml::node>(*llm_table), defaults))
+        return bad(fmt::format("llm: {}", bounds_rule));
     if (auto* providers = llm["providers"].as_array()) {
         for (auto& node : *providers) {
             auto* t = node.as_table();
             if (!t) return bad("each [[llm.providers]] must be a table");
             auto pv = toml::node_view<const toml::node>(*t);
-            ProviderConfig p;
+            ProviderConfig p = defaults;
             p.url = pv["url"].value_or(std::string());
             if (p.url.empty()) return bad("an [[llm.providers]] entry has no url");
             p.name = pv["name"].value_or(p.name);
@@ -82,6 +99,8 @@ Result<Config> load_config(const std::filesystem::path& file) {
             p.input_price = pv["input_price"].value_or(p.input_price);
             p.output_price = pv["output_price"].value_or(p.output_price);
             p.tools = pv["tools"].value_or(p.tools);
+            if (!read_bounds(pv, p))
+                return bad(fmt::format("provider '{}': {}", p.url, bounds_rule));
             if (pv["api_key"])
                 return bad(fmt::format("provider '{}': API keys are not read from files; name "
                                        "the environment variable that holds it with api_key_env",

@@ -52,6 +52,14 @@ struct ProviderConfig {
     double input_price = 0;     // US dollars per million input tokens
     double output_price = 0;    // US dollars per million output tokens
     bool tools = true;          // offer the read-only git tools when the protocol has them
+    // Bounds on what a provider may send back; the [llm] keys of the same names set them for
+    // every provider, an [[llm.providers]] entry may override them.
+    int64_t max_response_bytes = 8 * 1024 * 1024;  // an HTTP body past this aborts the transfer
+    int max_retry_after_ms = 60'000;  // a longer Retry-After waits this long, never past wall time
+    int max_tool_calls = 16;          // run per reply; the model is told of the rest
+    int64_t max_answer_bytes = 64 * 1024;  // the answer text is cut here before it is read
+    int max_reasons = 10;                  // reasons, risks and cited commits kept from an answer
+    int max_reason_chars = 500;            // each reason or risk is cut here (bytes)
 };
 
 struct LlmConfig {
@@ -64,6 +72,10 @@ struct LlmConfig {
     int max_turns = 8;                   // model turns when it calls tools
     int64_t tool_output_bytes = 16 * 1024;
     int wall_time_ms = 300'000;          // per commit and provider, tools included
+    // The bounds read from [llm] (max_response_bytes, max_retry_after_ms, max_tool_calls,
+    // max_answer_bytes, max_reasons, max_reason_chars): what each [[llm.providers]] entry starts
+    // from, and what a provider added on the command line should start from.
+    ProviderConfig provider_defaults;
 };
 
 // Review mails and per-tree checks (review --target).

@@ -408,7 +408,14 @@ std::vector<ToolSpec> GitTools::specs() const {
 }
 
 std::string GitTools::call(const std::string& name, const nlohmann::json& arguments) const {
+    return call(name, arguments, limits_.timeout);
+}
+
+std::string GitTools::call(const std::string& name, const nlohmann::json& arguments,
+                           std::chrono::milliseconds timeout) const {
     const size_t max_bytes = limits_.max_output_bytes;
+    const auto time_limit =
+        std::max(std::chrono::milliseconds(1), std::min(limits_.timeout, timeout));
     auto git_error = [](const Error& e) { return "error: " + e.message; };
     try {
         std::vector<std::string> git_args;
@@ -457,7 +464,7 @@ std::string GitTools::call(const std::string& name, const nlohmann::json& argume
             // The pattern follows -e, so one starting with '-' is still a pattern.
             git_args = {"grep", "--no-color", "-n", "-E", "-I", "-e", pattern, ref, "--"};
             if (path) git_args.push_back(*path);
-            auto run = spawn_git(git_dir_, git_args, max_bytes, limits_.timeout);
+            auto run = spawn_git(git_dir_, git_args, max_bytes, time_limit);
             if (!run) return git_error(run.error());
             if (run->cut) return valid_utf8(with_cut_marker(std::move(run->out), max_bytes));
             if (run->exit_code == 1 && first_line(run->err).empty()) return "no match\n";
@@ -471,7 +478,7 @@ std::string GitTools::call(const std::string& name, const nlohmann::json& argume
             int64_t end = args.positive("end_line").value_or(start + kReadFileDefaultLines - 1);
             if (end < start) bad("'end_line' is before 'start_line'");
             auto blob = run_git(git_dir_, {"show", "--no-color", "--no-textconv", ref + ":" + path},
-                                std::max(kMaxFileBytes, max_bytes), limits_.timeout);
+                                std::max(kMaxFileBytes, max_bytes), time_limit);
             if (!blob) return git_error(blob.error());
             if (blob->find('\0') != std::string::npos)
                 return fmt::format("error: '{}' at '{}' is a binary file", path, ref);
@@ -506,7 +513,7 @@ std::string GitTools::call(const std::string& name, const nlohmann::json& argume
         } else {
             return cap_output(valid_utf8(fmt::format("error: unknown tool {}", name)), max_bytes);
         }
-        auto out = run_git(git_dir_, git_args, max_bytes, limits_.timeout);
+        auto out = run_git(git_dir_, git_args, max_bytes, time_limit);
         if (!out) return valid_utf8(git_error(out.error()));
         return valid_utf8(*out);  // run_git has cut it already
     } catch (const BadArgument& e) {

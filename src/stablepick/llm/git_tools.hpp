@@ -45,6 +45,10 @@ class GitTools {
     // Runs one tool call and returns what the model reads. Never throws: an unknown tool, bad
     // arguments or a failing git give a text starting with "error: ".
     std::string call(const std::string& name, const nlohmann::json& arguments) const;
+    // The same with git's time limit cut to `timeout` when that is shorter (the voter's wall
+    // time left); a similar_commits call is not timed.
+    std::string call(const std::string& name, const nlohmann::json& arguments,
+                     std::chrono::milliseconds timeout) const;
 
     const ToolLimits& limits() const { return limits_; }
 

@@ -61,8 +61,20 @@ std::unique_ptr<Voter> make_llm_voter(std::unique_ptr<Provider> provider,
                                       std::shared_ptr<const GitTools> tools,
                                       std::shared_ptr<UsageLedger> ledger, LlmVoterOptions options);
 
+// What is kept of an answer (ProviderConfig's max_answer_bytes, max_reasons, max_reason_chars):
+// a model's answer is stored twice (cache and review), so none may be unbounded.
+struct AnswerLimits {
+    size_t max_answer_bytes = 64 * 1024;  // the text is cut here before it is read
+    size_t max_reasons = 10;              // reasons, risks and cited commits, each
+    size_t max_reason_chars = 500;        // bytes of each reason or risk, cut with "…"
+};
+
 // The vote an answer text makes (exposed for tests): yes/no with probability from the stated
 // confidence, reasons and risks as the explanation; an abstention when it can't be read.
-Vote vote_from_answer(const std::string& voter, const std::string& text);
+Vote vote_from_answer(const std::string& voter, const std::string& text,
+                      const AnswerLimits& limits = {});
+
+// `text` cut to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string cut_utf8(std::string text, size_t max_bytes);
 
 }  // namespace stablepick::llm

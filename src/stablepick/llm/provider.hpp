@@ -2,28 +2,36 @@
 // LLM providers: one chat interface over each wire protocol, chosen by URL.
 //
 //   openai://host[:port]/model     OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp,
-//                                  Ollama's /v1); https for port 443 or no port, http otherwise
+//                                  Ollama's /v1)
 //   anthropic://model              the Anthropic Messages API (anthropic://host:port/model for a
 //                                  proxy or a local server)
-//   ollama://host[:port]/model     Ollama's native /api/chat (port 11434 by default)
+//   ollama://host[:port]/model     Ollama's native /api/chat (port 11434 by default; http, as
+//                                  Ollama serves, unless ollama+https://)
 //   exec:/path/to/program args…    a program that reads the prompt on stdin and prints its
 //                                  answer (agent command lines); no tool calls
 //
-// Requests that meet 429, 5xx, a timeout or a dropped connection are retried with exponential
-// backoff, waiting at least as long as Retry-After says. API keys come only from the environment
-// variable the config names; they go into request headers and nowhere else (not into errors,
-// logs, or the cache).
+// TLS follows one rule for every scheme with a host, here and for embeddings (util/http_json.hpp):
+// https unless the host is localhost, 127.x or [::1]; `+http` (openai+http://) forces http and
+// `+https` forces https on any port.
+//
+// Requests go through util::post_json: 429, 5xx, timeouts and dropped connections are retried
+// with exponential backoff and jitter, waiting as long as Retry-After says up to a cap, never past
+// the request's deadline; bodies are capped. API keys come only from the environment variable
+// the config names; they go into request headers and nowhere else, and are redacted from every
+// error text. Each protocol lives in its own file (openai_provider.cpp, …).
 //
 // Thread safe: chat() may run concurrently.
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "stablepick/core/config.hpp"
 #include "stablepick/core/error.hpp"
 #include "stablepick/llm/git_tools.hpp"
+#include "stablepick/util/http_json.hpp"
 
 namespace stablepick::llm {
 
@@ -46,13 +54,15 @@ struct ChatRequest {
     std::string system;
     std::vector<Message> messages;
     std::vector<ToolSpec> tools;  // empty: the model answers in text only
+    // No request is sent, and no retry waits, past this (the voter's wall time).
+    std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct ChatReply {
     std::string text;
     std::vector<ToolCall> tool_calls;
-    int64_t input_tokens = 0, output_tokens = 0;
-    int attempts = 1;  // HTTP requests made, retries included
+    int64_t input_tokens = 0, output_tokens = 0;  // as the server said, clamped to [0, 10^9]
+    int attempts = 1;                             // HTTP requests made, retries included
 };
 
 enum class Protocol { kOpenAi, kAnthropic, kOllama, kExec };
@@ -64,7 +74,8 @@ struct ProviderSpec {
     std::string endpoint;  // full URL; for exec, the program
     std::vector<std::string> exec_args;
     ProviderConfig config;
-    std::string api_key;  // read from config.api_key_env; never printed
+    std::string api_key;                       // read from config.api_key_env; never printed
+    std::shared_ptr<const util::Clock> clock;  // retries and deadlines; null: the system clock
 };
 
 // Parses the provider's URL and reads its API key from the environment. kInvalidInput names
@@ -78,13 +89,20 @@ class Provider {
     // Whether the protocol carries tool calls.
     virtual bool supports_tools() const = 0;
     // One model turn. Failures after all retries are kUnavailable (transport, HTTP status) or
-    // kInvalidInput (an answer that is not the protocol's JSON).
-    virtual Result<ChatReply> chat(const ChatRequest& request) const = 0;
+    // kInvalidInput (an answer that is not the protocol's JSON, or too long).
+    Result<ChatReply> chat(const ChatRequest& request) const {
+        int sent = 0;
+        return chat(request, sent);
+    }
+    // The same, saying in `requests_sent` how many requests (or program runs) were really made,
+    // failed ones included.
+    virtual Result<ChatReply> chat(const ChatRequest& request, int& requests_sent) const = 0;
 };
 
 std::unique_ptr<Provider> make_provider(ProviderSpec spec);
 
-// Seconds from a Retry-After header (delta-seconds or an HTTP date); nullopt when unreadable.
+// Seconds from a Retry-After header (delta-seconds or an HTTP date); nullopt when unreadable
+// (util::parse_retry_after).
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value);
 
 }  // namespace stablepick::llm

@@ -1,6 +1,7 @@
 #pragma once
 // A small HTTP client over libcurl. Thread safe: each call uses its own handle.
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,8 +17,12 @@ struct HttpResponse {
 };
 
 // POSTs `body` to `url`. Transport failures (refused, timed out, reset) are kUnavailable;
-// any HTTP status is a response for the caller to judge.
+// any HTTP status is a response for the caller to judge. A body longer than `max_body_bytes`
+// aborts the transfer as soon as it passes the cap: kInvalidInput "response from 'url' exceeds
+// N bytes" (a server that never stops sending must not fill memory).
 Result<HttpResponse> http_post(const std::string& url, const std::string& body,
-                               const std::vector<std::string>& headers, std::chrono::milliseconds timeout);
+                               const std::vector<std::string>& headers,
+                               std::chrono::milliseconds timeout,
+                               size_t max_body_bytes = 8 * 1024 * 1024);
 
 }  // namespace stablepick::util

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -62,7 +63,9 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
         for (auto& extra : options.extra_env)
             replaced |= entry.substr(0, entry.find('=') + 1) ==
                         std::string_view(extra).substr(0, extra.find('=') + 1);
-        if (!replaced) env_strings.emplace_back(entry);
+        auto name = entry.substr(0, entry.find('='));
+        bool dropped = std::ranges::find(options.drop_env, name) != options.drop_env.end();
+        if (!replaced && !dropped) env_strings.emplace_back(entry);
     }
     for (auto& e : options.extra_env) env_strings.push_back(e);
     std::vector<char*> env;
