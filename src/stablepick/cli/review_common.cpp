@@ -41,7 +41,11 @@ review::ReviewOptions review_options(const VotingOptions& o, const Config& confi
     r.precedents = o.precedents;
     r.limit = o.limit;
     if (!o.no_llm) r.providers = config.llm.providers;
-    for (auto& url : o.llm_urls) r.providers.push_back(ProviderConfig{.url = url});
+    for (auto& url : o.llm_urls) {  // with the [llm] defaults, as a config entry would have
+        ProviderConfig p = config.llm.provider_defaults;
+        p.url = url;
+        r.providers.push_back(std::move(p));
+    }
     r.refresh = o.refresh;
     r.max_cost = o.max_cost;
     r.prompts_only = !o.make_prompt.empty();
