@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "stablepick/cli/cli_reference.hpp"
 #include "stablepick/cli/command.hpp"
 #include "stablepick/core/version.hpp"
 #include "stablepick/util/time.hpp"
@@ -89,6 +90,8 @@ int run_cli(int argc, char** argv) {
         c.setup(*sub);
         subs.push_back(sub);
     }
+    // Hidden: the manual pages and shell completion, made by the build from this very app.
+    if (int rc = run_reference_output(app, argc, argv); rc >= 0) return rc;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
