@@ -4,6 +4,7 @@
 
 #include <future>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "stablepick/report/review_text.hpp"
 #include "stablepick/review/review.hpp"
@@ -161,6 +162,55 @@ TEST_F(ReviewStage, PromptsOnlyBuildsOnePromptPerCommitAndCallsNothing) {
     ASSERT_EQ(run->prompt_ids.size(), 3u);
     EXPECT_NE(run->prompts[0].user.find(run->prompt_ids[0].substr(0, 12)), std::string::npos);
     EXPECT_TRUE(run->usage->usage().empty());
+}
+
+TEST_F(ReviewStage, RangeEndsOffMainStandForWhereTheyFork) {
+    auto o = open();
+    Config config;
+    std::vector<std::string> notes;
+    review::ReviewHooks hooks;
+    hooks.note = [&](const std::string& text) { notes.push_back(text); };
+    // v1-stable forks from main at its first commit: "v1-stable..HEAD" is everything after it.
+    auto run = review::review_commits(o.store, &o.repo, config, {"v1-stable..HEAD"},
+                                      review::backport_question(config), {}, hooks);
+    ASSERT_TRUE(run) << run.error().message;
+    EXPECT_EQ(run->reviews.size(), h_->fixes.size() + h_->features.size() - 1);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(
+        notes[0].find("'v1-stable' is not on main: taken as " + h_->features.front().substr(0, 12)),
+        std::string::npos)
+        << notes[0];
+
+    // Both ends on the stable branch after its fork: no main commit, and the error says why.
+    auto none = review::review_commits(o.store, &o.repo, config, {"v1-stable~3..v1-stable"},
+                                       review::backport_question(config), {});
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+    EXPECT_NE(none.error().message.find("stands for no commit of main: both ends fork from it at " +
+                                        h_->features.front().substr(0, 12)),
+              std::string::npos)
+        << none.error().message;
+    EXPECT_NE(none.error().message.find("--last N"), std::string::npos);
+}
+
+TEST_F(ReviewStage, LastReviewsTheNewestMainCommits) {
+    auto o = open();
+    Config config;
+    review::ReviewOptions options;
+    options.last = 4;
+    auto run = review::review_commits(o.store, &o.repo, config, {},
+                                      review::backport_question(config), options);
+    ASSERT_TRUE(run) << run.error().message;
+    ASSERT_EQ(run->reviews.size(), 4u);
+    std::set<std::string> ids;
+    for (auto& r : run->reviews) ids.insert(r.id);
+    EXPECT_TRUE(ids.contains(h_->repo.head())) << "the newest main commit is among them";
+    auto cli = run_stablepick({"-C", h_->dir(), "review"});
+    EXPECT_EQ(cli.exit_code, 2);
+    EXPECT_NE(cli.err.find("error: nothing to review"), std::string::npos) << cli.err;
+    auto last = run_stablepick({"-q", "-C", h_->dir(), "review", "--last", "3", "--json"});
+    ASSERT_EQ(last.exit_code, 0) << last.err;
+    EXPECT_EQ(nlohmann::json::parse(last.out).size(), 3u);
 }
 
 }  // namespace

@@ -24,6 +24,15 @@ Result<std::vector<RangeCommit>> commits_in_range(const Repository& repo,
     return out;
 }
 
+Result<git_oid> merge_base(const Repository& repo, const git_oid& commit, const git_oid& onto) {
+    git_oid base;
+    if (int rc = git_merge_base(&base, repo.get(), &commit, &onto); rc != 0)
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("{} shares no history with {}: {}", to_hex(commit).substr(0, 12),
+                                to_hex(onto).substr(0, 12), last_error(rc, "merge base").message));
+    return base;
+}
+
 std::string file_at(const Repository& repo, const std::string& ref, const std::string& path) {
     git_object* raw = nullptr;
     std::string spec = ref + ":" + path;

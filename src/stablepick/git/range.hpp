@@ -17,6 +17,10 @@ struct RangeCommit {
 // Oldest first, parents before children. kNotFound for a range git can't resolve, saying why.
 Result<std::vector<RangeCommit>> commits_in_range(const Repository& repo, const std::string& range);
 
+// The commit where `commit` forks from (or joins) the line of `onto`: their merge base.
+// kNotFound when they share no history.
+Result<git_oid> merge_base(const Repository& repo, const git_oid& commit, const git_oid& onto);
+
 // The blob at "ref:path"; empty when there is none.
 std::string file_at(const Repository& repo, const std::string& ref, const std::string& path);
 

@@ -30,18 +30,63 @@ void say(const std::function<void(const std::string&)>& f, const std::string& te
 
 // The corpus indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
 // single commits may be abbreviated. kNotFound names what is not in the store.
-Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
+// A range as a maintainer writes it: an end that is not on the main branch (a release tag or a
+// stable branch) stands for the main-branch commit it forks from, and a note says so.
+// "A...B" is left as git reads it.
+Result<std::string> range_on_main(const git::Repository& repo, const std::string& spec,
+                                  const std::string& main, const ReviewHooks& hooks) {
+    size_t dots = spec.find("..");
+    if (spec.find("...") != std::string::npos) return spec;
+    auto main_tip = repo.resolve_commit(main);
+    if (!main_tip) return spec;  // no main branch to speak of: git decides
+    std::string ends[2] = {spec.substr(0, dots), spec.substr(dots + 2)};
+    bool moved = false;
+    for (auto& end : ends) {
+        if (end.empty()) end = "HEAD";
+        auto oid = repo.resolve_commit(end);
+        if (!oid)
+            return fail(ErrorCode::kNotFound,
+                        fmt::format("bad range '{}': {}", spec, oid.error().message));
+        auto on_main = repo.is_ancestor(*oid, *main_tip);
+        if (!on_main) return std::unexpected(on_main.error());
+        if (*on_main) {
+            end = git::to_hex(*oid);
+            continue;
+        }
+        auto base = git::merge_base(repo, *oid, *main_tip);
+        if (!base) return std::unexpected(base.error());
+        say(hooks.note, fmt::format("'{}' is not on {}: taken as {}, where its line forks from {}",
+                                    end, main, git::to_hex(*base).substr(0, 12), main));
+        end = git::to_hex(*base);
+        moved = true;
+    }
+    if (moved && ends[0] == ends[1])
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("'{}' stands for no commit of {}: both ends fork from it at {}; "
+                                "name commits of {} (e.g. {}~50..{}), or review the newest ones "
+                                "with --last N",
+                                spec, main, ends[0].substr(0, 12), main, main, main));
+    return ends[0] + ".." + ends[1];
+}
+
+Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs, size_t last,
                                           const Corpus& corpus, const git::Repository* repo,
-                                          const ReviewHooks& hooks) {
+                                          const std::string& main, const ReviewHooks& hooks) {
     std::vector<size_t> out;
     std::vector<std::string> missing;
     size_t merges = 0;
+    // --last N: the newest N main-branch commits the store holds (the corpus is oldest first).
+    for (size_t i = corpus.commits().size() - std::min(last, corpus.commits().size());
+         i < corpus.commits().size(); ++i)
+        out.push_back(i);
     for (auto& spec : specs) {
         if (spec.find("..") != std::string::npos) {
             if (!repo)
                 return fail(ErrorCode::kNotFound,
                             fmt::format("a range ('{}') needs a repository: use --repo", spec));
-            auto range = git::commits_in_range(*repo, spec);
+            auto on_main = range_on_main(*repo, spec, main, hooks);
+            if (!on_main) return std::unexpected(on_main.error());
+            auto range = git::commits_in_range(*repo, *on_main);
             if (!range) return std::unexpected(range.error());
             for (auto& c : *range) {
                 if (c.merge) {
@@ -296,7 +341,8 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     auto named = question.stable_as_main ? main_specs(store, *corpus, repo, specs, given)
                                          : Result<std::vector<std::string>>(specs);
     if (!named) return std::unexpected(named.error());
-    auto queries = commits_named(*named, *corpus, repo, hooks);
+    std::string main = store::main_branch_name(store);
+    auto queries = commits_named(*named, options.last, *corpus, repo, main, hooks);
     if (!queries) return std::unexpected(queries.error());
     if (queries->empty()) return run;
 
@@ -321,7 +367,6 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     run.ranked =
         keep_offline_top(*queries, evidence, *voters, ballot, *corpus, *vectors, options.limit);
 
-    std::string main = store::main_branch_name(store);
     if (!options.targets.empty()) {
         if (!repo)
             return fail(ErrorCode::kNotFound, "--target needs the repository: use -C/--repo");

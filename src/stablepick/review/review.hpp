@@ -51,6 +51,7 @@ struct ReviewOptions {
     std::optional<BallotPolicy> policy;  // default: the trained one
     size_t precedents = 3;               // precedents kept per commit
     size_t limit = 0;                    // only the N ranked highest (0: all); see keep_offline_top
+    size_t last = 0;                     // also review the newest N main-branch commits
     std::vector<ProviderConfig> providers;  // LLM voters
     bool refresh = false;                   // ask the LLMs again instead of reading their cache
     double max_cost = 0;                    // US dollars; 0: no limit
@@ -126,8 +127,10 @@ struct ReviewRun {
 };
 
 // Reviews the commits `specs` name (ids, prefixes, ranges such as "v6.1..v6.2"; merges in a
-// range are left out, with a warning). kNotFound names commits the store does not hold;
-// kInvalidInput when the voters' model does not fit the store (saying how to retrain). `repo`
+// range are left out, with a warning; an end of a range off the main branch, such as a release
+// tag on a stable branch, stands for the commit where its line forks from main, with a note),
+// and the newest `options.last` main-branch commits. kNotFound names commits the store does not
+// hold; kInvalidInput when the voters' model does not fit the store (saying how to retrain). `repo`
 // may be null: then ranges, targets and the LLM's git tools are unavailable.
 Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, const Config& config,
                                  const std::vector<std::string>& specs, const Question& question,
