@@ -46,7 +46,7 @@ std::string short_refs(const nlohmann::json& refs) {
     std::vector<std::string> out;
     for (auto& r : refs)
         out.push_back(fmt::format("{} (\"{}\")", r["id"].get<std::string>().substr(0, 12),
-                                  r["subject"].get<std::string>()));
+                                  report::short_subject(r["subject"].get<std::string>())));
     return fmt::format("{}", fmt::join(out, ", "));
 }
 
@@ -136,7 +136,7 @@ std::vector<std::string> review_lines(const nlohmann::json& j, size_t offline_vo
                                     p["id"].get<std::string>().substr(0, 12),
                                     p["similarity"].get<double>(),
                                     p["backported"].get<bool>() ? "backported" : "not backported",
-                                    p["subject"].get<std::string>()));
+                                    report::short_subject(p["subject"].get<std::string>())));
     if (j.contains("targets")) {
         for (auto& t : j["targets"]) lines.push_back(target_line(t));
         if (!j["follow_ups"].empty())
@@ -267,9 +267,12 @@ Result<size_t> write_mails(Context& ctx, Store& store, const Corpus& corpus,
         for (auto& who : cc)
             if (!who.empty() && seen.insert(who).second) m.cc.push_back(who);
         std::string id = fmt::format("<{}.{}-autosel@{}>", now, f.id.substr(0, 12), domain);
+        auto rendered =
+            report::render_mail(m, sender, id, root, static_cast<size_t>(rc.max_mail_bytes));
+        for (auto& w : rendered.warnings) warn(w);
+        if (rendered.text.empty()) continue;
         if (root.empty()) root = id;
-        auto text = report::format_mail(m, sender, id, id == root ? "" : root);
-        files.emplace_back(mail_file_name(files.size() + 1, f.subject), std::move(text));
+        files.emplace_back(mail_file_name(files.size() + 1, f.subject), std::move(rendered.text));
     }
     if (out_dir.empty()) {
         for (auto& [name, text] : files) fmt::print("{}", text);
