@@ -90,22 +90,21 @@ struct HostileHistory {
             "int rx_510_null_check = 2;\n", "Evil\rBcc: attacker@example.com <evil@example.org>");
         fix("address", 520, "net: fix NULL pointer dereference in rx path 520", crash,
             "int rx_520_null_check = 2;\n", "Evil <evil@example.org\rBcc: attacker@example.com>");
-        fix("smuggle", 530, "net: fix NULL pointer dereference in rx path 530", kSmuggled,
+        // Patches 1 and 2 of one series: each mail cites the other's subject.
+        auto link = [](int n) {
+            return fmt::format("Link: https://lore.kernel.org/r/20200601-rx-v2-{}-abc@example.org\n",
+                               n);
+        };
+        fix("smuggle", 530, "net: fix NULL pointer dereference in rx path 530", kSmuggled + link(1),
             "int rx_530_null_check = 2;\n");
         // A 1 MB line, and a byte that is not UTF-8 (a Latin-1 file).
         fix("big-line", 540, "net: fix NULL pointer dereference in rx path 540", crash,
             "int rx_540_null_check = 2;\nstatic const char table[] = \"" +
                 std::string(1 << 20, 'x') + "\";\n/* caf\xE9 */\n");
-        // A 64 KB subject, on a fix of the "name" fix: that mail cites it.
+        // A 64 KB subject.
         std::string long_subject = "net: fix NULL pointer dereference in rx path 550 ";
         for (int i = 0; long_subject.size() < 65536; ++i) long_subject += fmt::format("w{} ", i);
-        file["long"] = file["name"];
-        id["long"] = r.commit(
-            file["name"], "int rx_510_null_check = 3;\n",
-            fmt::format("{}\n\n{}Fixes: {} (\"net: fix NULL pointer dereference in rx path "
-                        "510\")\nSigned-off-by: Dev <dev@example.org>\n",
-                        long_subject, crash, id["name"].substr(0, 12)),
-            when());
+        fix("long", 550, long_subject, crash + link(2), "int rx_550_null_check = 2;\n");
     }
     std::string dir() const { return h.dir(); }
 };
@@ -165,7 +164,10 @@ void expect_sane_headers(const std::string& mail, const std::set<std::string>& n
                 << "byte " << int(c) << " in " << line.substr(0, 200);
     }
     auto parsed = python_parse(mail);
-    EXPECT_EQ(header_names(parsed), names) << parsed["headers"].dump();
+    auto found = header_names(parsed);
+    // Threading: a reply has both, the first mail neither.
+    EXPECT_EQ(found.erase("In-Reply-To"), found.erase("References"));
+    EXPECT_EQ(found, names) << parsed["headers"].dump();
     EXPECT_TRUE(parsed["bcc"].empty()) << parsed["bcc"].dump();
     EXPECT_TRUE(parsed["defects"].empty()) << parsed["defects"].dump();
 }
@@ -200,7 +202,7 @@ TEST_F(CliReviewMailSafety, ControlCharactersNeverReachTheHeaders) {
     expect_sane_headers(mail, kReviewHeaders);
     auto parsed = python_parse(mail);
     EXPECT_EQ(parsed["to"],
-              nlohmann::json::parse(R"([["Evil Bcc: attacker@example.com", "evil@example.org"]])"));
+              nlohmann::json::parse(R"([["Evil Bcc: attacker at example.com", "evil@example.org"]])"));
     EXPECT_EQ(parsed["cc"], nlohmann::json::parse(R"([["Test Author", "author@example.org"],
                                                       ["Good Maintainer", "good@example.org"],
                                                       ["Reviewer, Jr.", "reviewer@example.org"],
@@ -214,9 +216,9 @@ TEST_F(CliReviewMailSafety, ControlCharactersNeverReachTheHeaders) {
                   std::string::npos)
             << run.result.err;
     EXPECT_EQ(mail.find("attacker2"), std::string::npos);
-    // git am keeps the authorship, the CR made a space.
+    // git am keeps the authorship: the CR made a space, the "@" in the name " at ".
     auto info = mailinfo(mail);
-    EXPECT_NE(info.info.find("Author: Evil Bcc: attacker@example.com\nEmail: evil@example.org\n"),
+    EXPECT_NE(info.info.find("Author: Evil Bcc: attacker at example.com\nEmail: evil@example.org\n"),
               std::string::npos)
         << info.info;
 }
@@ -257,17 +259,18 @@ TEST_F(CliReviewMailSafety, AMessageCarryingAMailAndADiffStaysOneCommit) {
 }
 
 TEST_F(CliReviewMailSafety, LongSubjectsAreCutAndLongLinesQuotedPrintable) {
-    auto run = mails({"name", "long", "big-line"});
+    auto run = mails({"smuggle", "long", "big-line"});
     ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
     // The mail that cites the 64 KB subject cites 200 characters of it.
-    ASSERT_EQ(run.mail.count("name"), 1u) << run.result.err;
-    auto cited = python_parse(run.mail["name"])["body"].get<std::string>();
+    ASSERT_EQ(run.mail.count("smuggle"), 1u) << run.result.err;
+    auto cited = python_parse(run.mail["smuggle"])["body"].get<std::string>();
     auto at = cited.find(s_->id["long"].substr(0, 12) + " (\"net: fix NULL pointer");
     ASSERT_NE(at, std::string::npos) << cited;
     auto line = cited.substr(at, cited.find('\n', at) - at);
     EXPECT_LT(line.size(), 300u) << line.substr(0, 400);
     EXPECT_NE(line.find("\xE2\x80\xA6\")"), std::string::npos) << line;  // the ellipsis
     // Its own mail: the subject cut, folded in encoded words.
+    EXPECT_EQ(run.mail.count("long"), 1u) << run.result.err;
     if (run.mail.count("long")) {
         expect_sane_headers(run.mail["long"], kReviewHeaders);
         auto subject = python_parse(run.mail["long"])["subject"].get<std::string>();

@@ -96,8 +96,8 @@ RenderedMail render_mail(const ReviewMail& m, const std::string& sender,
                 into.push_back(std::move(*a));
         }
     };
-    take(m.to, to, "To:");
-    take(m.cc, cc, "Cc:");
+    take(m.to, to, "To");
+    take(m.cc, cc, "Cc");
 
     std::string out = fmt::format("From {} Mon Sep 17 00:00:00 2001\n", id_text(m.id));
     out += util::address_header("From", {*from});

@@ -75,9 +75,12 @@ bool is_atext(unsigned char c) {
 // UTF-8 text (valid, no controls) in encoded words of at most 75 characters, split between
 // characters. Only letters and digits stay as they are: the words are then valid in a phrase
 // (a display name) as well as in unstructured text.
-std::vector<std::string> encoded_words(std::string_view text) {
+// The first word fits in `first_room` characters when that leaves room for some text.
+std::vector<std::string> encoded_words(std::string_view text, size_t first_room = kFoldAt) {
     std::vector<std::string> words;
     std::string payload;
+    size_t limit =
+        first_room >= 12 + 12 ? std::min(kEncodedPayload, first_room - 12) : kEncodedPayload;
     auto flush = [&] {
         if (!payload.empty()) words.push_back("=?UTF-8?q?" + payload + "?=");
         payload.clear();
@@ -94,7 +97,10 @@ std::vector<std::string> encoded_words(std::string_view text) {
             else
                 piece += fmt::format("={:02X}", c);
         }
-        if (payload.size() + piece.size() > kEncodedPayload) flush();
+        if (payload.size() + piece.size() > limit) {
+            flush();
+            limit = kEncodedPayload;
+        }
         payload += piece;
         i += n;
     }
@@ -123,6 +129,8 @@ class Folder {
         for (size_t i = 0; i < words.size(); ++i) add(words[i], new_line && i == 0);
     }
     std::string finish() { return out_ + "\n"; }
+    // What the next word may take and stay on this line.
+    size_t room() const { return column_ + 1 < kFoldAt ? kFoldAt - column_ - 1 : 0; }
 
   private:
     std::string out_;
@@ -139,7 +147,7 @@ bool plain_word(std::string_view word) {
 
 // A display name as the words of a phrase: atoms as they are, a quoted string when it has
 // RFC 5322 specials, encoded words when it is not plain ASCII or too long for either.
-std::vector<std::string> phrase_words(std::string_view name) {
+std::vector<std::string> phrase_words(std::string_view name, size_t first_room) {
     std::vector<std::string> words;
     if (is_printable_ascii(name) && name.find("=?") == std::string_view::npos) {
         bool specials = name.find_first_of("()<>@,;:\\\".[]") != std::string_view::npos;
@@ -158,7 +166,7 @@ std::vector<std::string> phrase_words(std::string_view name) {
         quoted += '"';
         if (quoted.size() <= kFoldAt - 2) return {quoted};
     }
-    return encoded_words(name);
+    return encoded_words(name, first_room);
 }
 
 // git mailinfo's is_scissors_line(): with --scissors, everything above such a line is dropped
@@ -308,6 +316,9 @@ Result<MailAddress> parse_mail_address(std::string_view text) {
         out.name = std::string(name);
     }
     out.name = std::string(trim(one_line(out.name, 200)));
+    // git mailinfo takes the first "@" of a From: line, decoded, for the address's.
+    for (size_t at; (at = out.name.find('@')) != std::string::npos;)
+        out.name.replace(at, 1, " at ");
     return out;
 }
 
@@ -327,7 +338,8 @@ std::string text_header(std::string_view name, std::string_view text) {
         }
         const char* start = words[first].data();
         const char* end = words[last].data() + words[last].size();
-        f.add_all(encoded_words(std::string_view(start, static_cast<size_t>(end - start))));
+        f.add_all(
+            encoded_words(std::string_view(start, static_cast<size_t>(end - start)), f.room()));
         i = last;
     }
     return f.finish();
@@ -342,7 +354,7 @@ std::string address_header(std::string_view name, const std::vector<MailAddress>
             f.add(a.address + comma, i > 0);
             continue;
         }
-        f.add_all(phrase_words(a.name), i > 0);
+        f.add_all(phrase_words(a.name, i > 0 ? kFoldAt - 2 : f.room()), i > 0);
         f.add("<" + a.address + ">" + comma);
     }
     return f.finish();

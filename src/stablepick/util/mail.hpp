@@ -34,7 +34,8 @@ struct MailAddress {
 
 // "Name <local@domain>", "\"Name, Jr.\" <local@domain>", "<local@domain>" or "local@domain".
 // kInvalidInput when the address has control characters or is not a plausible addr-spec
-// (a dot-atom local part and a host name); control characters in the name become spaces.
+// (a dot-atom local part and a host name). In the name, control characters become spaces and
+// an "@" becomes " at " (git mailinfo would take the text around it for the address).
 Result<MailAddress> parse_mail_address(std::string_view text);
 // The address as it can be shown in a message: control characters escaped.
 std::string printable(std::string_view text);
