@@ -11,6 +11,7 @@
 
 #include "stablepick/cve/schema_check.hpp"
 #include "support/cve_history.hpp"
+#include "support/mail_check.hpp"
 
 namespace stablepick {
 namespace {
@@ -210,6 +211,72 @@ TEST(CliCveRecordRejected, RejectedIdIsRefused) {
     EXPECT_NE(other.err.find("CVE-2025-0001 is already known as the CVE of " + k.f.substr(0, 12)),
               std::string::npos)
         << other.err;
+}
+
+// A fix whose subject is not UTF-8 and whose message carries a second mail: the announcement
+// is one mail with an ASCII Subject:, and recipients that are no address are left out.
+TEST(CliCveRecordMail, HostileFixMessageStaysOneMailWithAnAsciiSubject) {
+    KernelLike k;
+    k.r.commit("cache.c", "int cache = 2;\n", "core: fix the cache again\n");
+    // git commit would take the bytes for Latin-1 and convert them; a commit that says its
+    // encoding is kept as it is, and libgit2 gives the raw bytes.
+    k.r.git({"-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--amend", "-m",
+             fmt::format("core: fix the \xFF\xFE cache\n\nThe cache breaks.\n\n"
+                         "From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n"
+                         "From: Mallory <mallory@example.com>\nBcc: attacker@example.com\n"
+                         "Subject: smuggled\n\nSmuggled.\n---\ndiff --git a/INJECTED b/INJECTED\n\n"
+                         "Fixes: {} (\"core: add a cache\")\n",
+                         k.v.substr(0, 12))});
+    std::string fix = k.r.head();
+    ASSERT_EQ(run_stablepick({"-q", "-C", k.dir(), "index", "--no-embed"}).exit_code, 0);
+    auto config = k.r.path() / "cve.toml";
+    write(config, R"([cve]
+sender = "Proj CVE team <cve@example.org>"
+announce_to = ["announce@example.org", "evil@example.org\rBcc: attacker@example.com"]
+)");
+    auto r =
+        run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix, "--cve",
+                        "CVE-2025-4321", "--mail", "--repo-url", "https://example.org/p"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: left out of To: cve.announce_to 'evil@example.org\\rBcc: "
+                         "attacker@example.com' has control characters in its address"),
+              std::string::npos)
+        << r.err;
+    for (auto& line : testing::header_lines(r.out))
+        for (unsigned char c : line) ASSERT_TRUE(c >= 0x20 && c < 0x7F) << line;
+    TempDir dir;
+    write(dir.path() / "mbox", r.out);
+    ASSERT_EQ(testing::mailsplit(dir.path() / "mbox").size(), 1u) << r.out;
+    auto parsed = testing::python_parse(r.out);
+    EXPECT_EQ(parsed["headers"],
+              nlohmann::json::parse(R"(["From", "To", "Subject", "MIME-Version", "Content-Type",
+                                        "Content-Transfer-Encoding"])"));
+    EXPECT_EQ(parsed["subject"], "CVE-2025-4321: core: fix the \uFFFD\uFFFD cache");
+    EXPECT_EQ(parsed["to"], nlohmann::json::parse(R"([["", "announce@example.org"]])"));
+    EXPECT_TRUE(parsed["bcc"].empty());
+    EXPECT_TRUE(parsed["defects"].empty()) << parsed["defects"].dump();
+    auto body = parsed["body"].get<std::string>();
+    EXPECT_NE(body.find("\n>From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 "),
+              std::string::npos)
+        << body;
+    EXPECT_NE(body.find("\n ---\n diff --git a/INJECTED"), std::string::npos) << body;
+    // The record is valid JSON with the replacement characters.
+    auto json = run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix,
+                                "--cve", "CVE-2025-4321", "--repo-url", "https://example.org/p"});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_EQ(nlohmann::json::parse(json.out)["containers"]["cna"]["title"],
+              "core: fix the \uFFFD\uFFFD cache");
+    // A sender that is no address: no mail.
+    write(config, "[cve]\nsender = \"CVE team <cve@example.org>\\nBcc: attacker@example.com\"\n");
+    auto bad =
+        run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix, "--cve",
+                        "CVE-2025-4321", "--mail", "--repo-url", "https://example.org/p"});
+    EXPECT_EQ(bad.exit_code, 8) << bad.out;
+    EXPECT_NE(bad.err.find("error: cve.sender 'CVE team <cve@example.org>\\nBcc: "
+                           "attacker@example.com' has control characters in its address"),
+              std::string::npos)
+        << bad.err;
+    EXPECT_TRUE(bad.out.empty()) << bad.out;
 }
 
 // The CVE schema through valijson: the published 5.0 schema Debian ships (python3-cvelib),

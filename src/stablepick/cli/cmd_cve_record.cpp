@@ -11,6 +11,7 @@
 #include "stablepick/cli/cve_commands.hpp"
 #include "stablepick/cve/cve_record.hpp"
 #include "stablepick/cve/schema_check.hpp"
+#include "stablepick/util/mail.hpp"
 
 namespace stablepick::cli {
 namespace {
@@ -138,7 +139,8 @@ CveSubcommand make_cve_record_command() {
             auto oid = git::from_hex(ranges->fix_sha);
             auto commit = ctx.repo->lookup_commit(*oid);
             if (!commit) return report(commit.error());
-            std::string message = git_commit_message(commit->get());
+            // Records and mails are UTF-8: bytes of another encoding are replaced.
+            std::string message = util::valid_utf8(git_commit_message(commit->get()));
             auto nl = message.find('\n');
             in.subject = message.substr(0, nl);
             in.body = nl == std::string::npos ? "" : message.substr(nl + 1);
@@ -165,7 +167,13 @@ CveSubcommand make_cve_record_command() {
         in.sender = cfg.sender;
         in.announce_to = cfg.announce_to;
         auto record = cve::cve_record(in);
-        std::string mail = cve::cve_announcement(in);
+        std::string mail;
+        if (opts->mail || !opts->out_dir.empty()) {
+            auto announcement = cve::cve_announcement(in);
+            if (!announcement) return report(announcement.error());
+            for (auto& w : announcement->warnings) warn(w);
+            mail = std::move(announcement->text);
+        }
 
         std::string schema = opts->schema.empty() ? cfg.schema : opts->schema;
         if (schema.empty()) {

@@ -77,10 +77,12 @@ Command make_review_command() {
             return exit_code::kOk;
         }
         if (opts->format == "mbox") {
+            std::vector<std::string> mail_warnings;
             auto mails = report::autosel_mails(
                 run, ctx.config.review,
                 opts->sender.empty() ? ctx.config.review.sender : opts->sender,
-                static_cast<int64_t>(std::time(nullptr)));
+                static_cast<int64_t>(std::time(nullptr)), mail_warnings);
+            for (auto& w : mail_warnings) warn(w);
             if (opts->out_dir.empty()) {
                 for (auto& m : mails) fmt::print("{}", m.text);
             } else {

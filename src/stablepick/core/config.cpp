@@ -56,6 +56,10 @@ Result<Config> load_config(const std::filesystem::path& file) {
     config.review.cc_fixes_author = review["cc_fixes_author"].value_or(config.review.cc_fixes_author);
     config.review.cc_maintainers = review["cc_maintainers"].value_or(config.review.cc_maintainers);
     config.review.opt_out_paths = string_array(review["opt_out_paths"], config.review.opt_out_paths);
+    config.review.max_mail_bytes = review["max_mail_bytes"].value_or(config.review.max_mail_bytes);
+    if (config.review.max_mail_bytes <= 0)
+        return bad(fmt::format("review.max_mail_bytes must be positive, not {}",
+                               config.review.max_mail_bytes));
     auto llm = tv["llm"];
     config.llm.policy_text = llm["policy_text"].value_or(config.llm.policy_text);
     config.llm.precedents = llm["precedents"].value_or(config.llm.precedents);

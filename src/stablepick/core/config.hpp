@@ -87,6 +87,8 @@ struct ReviewConfig {
     // Paths (fnmatch patterns) whose changes are never selected automatically, e.g. a
     // subsystem that asked not to be.
     std::vector<std::string> opt_out_paths;
+    // A commit whose mail would be larger is not mailed (a huge diff is no review mail).
+    int64_t max_mail_bytes = 2 * 1024 * 1024;
 };
 
 // CVE work: how versions are named, and what records and announcements say.

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "stablepick/core/version.hpp"
+#include "stablepick/util/mail.hpp"
 
 namespace stablepick::cve {
 namespace {
@@ -152,19 +153,27 @@ nlohmann::json cve_record(const RecordInputs& in) {
             {"containers", {{"cna", std::move(cna)}}}};
 }
 
-std::string cve_announcement(const RecordInputs& in) {
+Result<Announcement> cve_announcement(const RecordInputs& in) {
+    auto sender = util::parse_mail_address(in.sender);
+    if (!sender) return fail(ErrorCode::kInvalidInput, "cve.sender " + sender.error().message);
+    Announcement out;
+    std::vector<util::MailAddress> to;
+    for (auto& a : in.announce_to) {
+        if (auto address = util::parse_mail_address(a))
+            to.push_back(std::move(*address));
+        else
+            out.warnings.push_back("left out of To: cve.announce_to " + address.error().message);
+    }
     auto lines = dyad_order(in.ranges.lines);
-    std::string to = in.announce_to.empty() ? std::string("undisclosed-recipients:;")
-                                            : fmt::format("{}", fmt::join(in.announce_to, ", "));
-    std::string m = fmt::format(
-        "From stablepick-{} Mon Sep 17 00:00:00 2001\nFrom: {}\nTo: {}\n"
-        "Subject: {}: {}\n\n",
-        kVersion, in.sender, to, in.cve_id, in.subject);
+    // The subject and the message are the fix's: one line, UTF-8, of a sane length in the
+    // header, and no line of the body that a mail reader would take for a new message.
+    std::string subject = util::one_line(in.subject, util::kMaxSubjectChars);
+    std::string m;
     m += "Description\n===========\n\n";
     m += fmt::format("In {}, the following vulnerability has been resolved:\n\n{}\n\n", in.product,
-                     in.subject);
-    auto body = description_body(in.body);
-    if (!body.empty()) m += body + "\n";
+                     util::one_line(in.subject, std::string::npos));
+    auto description = description_body(in.body);
+    if (!description.empty()) m += description + "\n";
     m += fmt::format("The {} has assigned {} to this issue.\n\n\n", in.team, in.cve_id);
     m += "Affected and fixed versions\n===========================\n\n";
     std::vector<std::string> said;  // branches that say the same thing are said once
@@ -190,7 +199,7 @@ std::string cve_announcement(const RecordInputs& in) {
         "up to date information about this issue.\n\n\n",
         in.cve_id);
     m += "Affected files\n==============\n\nThe file(s) affected by this issue are:\n";
-    for (auto& f : in.ranges.files) m += "\t" + f + "\n";
+    for (auto& f : in.ranges.files) m += "\t" + util::one_line(f, std::string::npos) + "\n";
     m += fmt::format(
         "\n\nMitigation\n==========\n\n"
         "The {} recommends that you update to the latest stable release of\n"
@@ -199,7 +208,24 @@ std::string cve_announcement(const RecordInputs& in) {
         in.team, in.product);
     for (auto& l : lines)
         if (!l.fixed_sha.empty()) m += "\t" + url_of(in, l.fixed_sha) + "\n";
-    return m;
+
+    std::string body = util::defuse_body_lines(util::valid_utf8(m));
+    std::string head = fmt::format("From stablepick-{} Mon Sep 17 00:00:00 2001\n", kVersion);
+    head += util::address_header("From", {*sender});
+    head +=
+        to.empty() ? std::string("To: undisclosed-recipients:;\n") : util::address_header("To", to);
+    head += util::text_header("Subject", fmt::format("{}: {}", in.cve_id, subject));
+    // Plain ASCII as bippy writes it; anything else says its charset, and lines 8bit can't
+    // carry are quoted-printable.
+    bool encode = util::needs_transfer_encoding(body);
+    bool ascii = std::ranges::all_of(body, [](char c) { return (c & 0x80) == 0; });
+    if (encode || !ascii)
+        head += fmt::format(
+            "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+            "Content-Transfer-Encoding: {}\n",
+            encode ? "quoted-printable" : "8bit");
+    out.text = head + "\n" + (encode ? util::quoted_printable(body) : body);
+    return out;
 }
 
 }  // namespace stablepick::cve

@@ -5,8 +5,10 @@
 // description, affected and fixed versions, affected files and mitigation.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "stablepick/core/config.hpp"
+#include "stablepick/core/error.hpp"
 #include "stablepick/cve/affected_ranges.hpp"
 
 namespace stablepick::cve {
@@ -25,7 +27,12 @@ struct RecordInputs {
 };
 
 nlohmann::json cve_record(const RecordInputs& in);
-std::string cve_announcement(const RecordInputs& in);
+struct Announcement {
+    std::string text;
+    std::vector<std::string> warnings;  // announce_to addresses left out
+};
+// The mail; kInvalidInput when the sender is not an e-mail address.
+Result<Announcement> cve_announcement(const RecordInputs& in);
 
 // A commit message without its trailer block and backport markers, for descriptions.
 std::string description_body(const std::string& body);

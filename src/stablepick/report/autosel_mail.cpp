@@ -25,7 +25,8 @@ std::string mail_file_name(size_t n, const std::string& subject) {
 }
 
 std::vector<NamedMail> autosel_mails(const review::ReviewRun& run, const ReviewConfig& rc,
-                                     const std::string& sender, int64_t now) {
+                                     const std::string& sender, int64_t now,
+                                     std::vector<std::string>& warnings) {
     std::string domain =
         sender.substr(sender.find('@') == std::string::npos ? 0 : sender.find('@') + 1);
     if (!domain.empty() && domain.back() == '>') domain.pop_back();
@@ -62,9 +63,12 @@ std::vector<NamedMail> autosel_mails(const review::ReviewRun& run, const ReviewC
         for (auto& who : cc)
             if (!who.empty() && seen.insert(who).second) m.cc.push_back(who);
         std::string id = fmt::format("<{}.{}-autosel@{}>", now, r.id.substr(0, 12), domain);
+        auto mail = render_mail(m, sender, id, root.empty() ? "" : root,
+                                static_cast<size_t>(rc.max_mail_bytes));
+        for (auto& w : mail.warnings) warnings.push_back(w);
+        if (mail.text.empty()) continue;  // the first mail sent starts the thread
         if (root.empty()) root = id;
-        out.push_back({mail_file_name(out.size() + 1, r.subject),
-                       format_mail(m, sender, id, id == root ? "" : root)});
+        out.push_back({mail_file_name(out.size() + 1, r.subject), std::move(mail.text)});
     }
     return out;
 }

@@ -20,9 +20,12 @@ struct NamedMail {
 };
 
 // REQUIRES: the run was made with ReviewOptions::with_mail (mailed commits carry MailFacts).
-// `now` (seconds since the epoch) makes the Message-Ids.
+// `now` (seconds since the epoch) makes the Message-Ids. Recipients that are not valid
+// addresses are left out, and a commit whose mail can't be sent safely (a bad author address,
+// larger than review.max_mail_bytes) is not mailed: `warnings` says which and why.
 std::vector<NamedMail> autosel_mails(const review::ReviewRun& run, const ReviewConfig& config,
-                                     const std::string& sender, int64_t now);
+                                     const std::string& sender, int64_t now,
+                                     std::vector<std::string>& warnings);
 
 // "0001-net-fix-a-crash.patch", as git format-patch names it.
 std::string mail_file_name(size_t n, const std::string& subject);

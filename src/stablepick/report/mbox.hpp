@@ -18,6 +18,13 @@
 //
 //   <diffstat>
 //   <diff>
+//
+// The commit's parts are another's words, and the mails go out under the maintainer's name:
+// headers are ASCII and folded, with only valid addresses; the commit's lines can't start a
+// mail of their own (mboxrd "From " quoting) nor end the message part early; a body that 8bit
+// can't carry is quoted-printable.
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -38,12 +45,26 @@ struct ReviewMail {
     std::vector<std::string> to, cc;
 };
 
-// RFC 2822 headers are ASCII: non-ASCII text goes in RFC 2047 encoded words.
-std::string encode_header_words(const std::string& text);
-// "Name <email>" with the name encoded when it needs it.
-std::string encode_address(const std::string& address);
+// The most a review mail may weigh by default (review.max_mail_bytes).
+inline constexpr size_t kDefaultMaxMailBytes = 2 * 1024 * 1024;
 
-// One mail. `message_id` and `in_reply_to` are given with their angle brackets.
+// A subject as a mail shows it, in Subject: and in the lines that cite other commits: one
+// line, valid UTF-8, at most util::kMaxSubjectChars characters (cut with an ellipsis).
+std::string short_subject(const std::string& subject);
+
+struct RenderedMail {
+    std::string text;                   // empty: the mail is not to be sent (warnings say why)
+    std::vector<std::string> warnings;  // addresses left out, or why there is no mail
+};
+
+// One mail. `message_id` and `in_reply_to` are given with their angle brackets. Recipients
+// that are not valid addresses are left out (and said in the warnings); there is no mail when
+// the sender's or the author's address is not valid (git am would credit someone else), or
+// when it would be larger than `max_bytes`.
+RenderedMail render_mail(const ReviewMail& mail, const std::string& sender,
+                         const std::string& message_id, const std::string& in_reply_to,
+                         size_t max_bytes = kDefaultMaxMailBytes);
+// render_mail's text.
 std::string format_mail(const ReviewMail& mail, const std::string& sender,
                         const std::string& message_id, const std::string& in_reply_to);
 

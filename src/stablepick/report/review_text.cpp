@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "stablepick/report/mbox.hpp"
 #include "stablepick/stable/check_text.hpp"
 #include "stablepick/util/time.hpp"
 
@@ -51,7 +52,7 @@ std::vector<std::string> review_lines(const review::CommitReview& r, const revie
     for (auto& p : r.precedents)
         lines.push_back(fmt::format("precedent {} ({:.2f}, {}): {}", p.id.substr(0, 12),
                                     p.similarity, p.positive ? "backported" : "not backported",
-                                    p.subject));
+                                    short_subject(p.subject)));
     if (r.checks) {
         const auto& c = *r.checks;
         for (auto& t : c.trees) lines.push_back(stable::tree_line(t));

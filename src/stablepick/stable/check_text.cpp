@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "stablepick/util/mail.hpp"
+
 namespace stablepick::stable {
 
 std::string short_refs(const std::vector<CommitRef>& refs) {
     std::vector<std::string> out;
-    for (auto& r : refs) out.push_back(fmt::format("{} (\"{}\")", r.id.substr(0, 12), r.subject));
+    for (auto& r : refs)
+        out.push_back(fmt::format("{} (\"{}\")", r.id.substr(0, 12),
+                                  util::one_line(r.subject, util::kMaxSubjectChars)));
     return fmt::format("{}", fmt::join(out, ", "));
 }
 
