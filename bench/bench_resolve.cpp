@@ -9,7 +9,7 @@
 #include <functional>
 #include <random>
 
-#include "stablepick/store/resolve.hpp"
+#include "stablepick/history/resolve.hpp"
 
 using namespace stablepick;
 

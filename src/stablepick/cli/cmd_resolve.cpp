@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
-#include "stablepick/store/resolve.hpp"
+#include "stablepick/history/resolve.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {

@@ -14,7 +14,7 @@
 #include "stablepick/cli/command.hpp"
 #include "stablepick/index/vector_index.hpp"
 #include "stablepick/sources/mail.hpp"
-#include "stablepick/store/resolve.hpp"
+#include "stablepick/history/resolve.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "stablepick/store/resolve.hpp"
+#include "stablepick/history/resolve.hpp"
 #include "support/fixture_repo.hpp"
 
 namespace stablepick {
