@@ -8,11 +8,11 @@
 #include <sstream>
 
 #include "stablepick/cli/command.hpp"
-#include "stablepick/cve/cve_sources.hpp"
+#include "stablepick/ingest/cve_sources.hpp"
 #include "stablepick/git/lookup.hpp"
-#include "stablepick/sources/changelog.hpp"
-#include "stablepick/sources/mail.hpp"
-#include "stablepick/sources/public_inbox.hpp"
+#include "stablepick/ingest/changelog.hpp"
+#include "stablepick/ingest/mail.hpp"
+#include "stablepick/ingest/public_inbox.hpp"
 #include "stablepick/util/compress.hpp"
 #include "stablepick/util/progress.hpp"
 #include "stablepick/util/time.hpp"

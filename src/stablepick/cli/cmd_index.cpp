@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
-#include "stablepick/git/indexer.hpp"
+#include "stablepick/ingest/indexer.hpp"
 
 namespace stablepick::cli {
 

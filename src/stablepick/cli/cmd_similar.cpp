@@ -13,7 +13,7 @@
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/index/vector_index.hpp"
-#include "stablepick/sources/mail.hpp"
+#include "stablepick/ingest/mail.hpp"
 #include "stablepick/history/resolve.hpp"
 #include "stablepick/util/time.hpp"
 

@@ -1,4 +1,4 @@
-#include "stablepick/git/indexer.hpp"
+#include "stablepick/ingest/indexer.hpp"
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "stablepick/git/backport_labels.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
 #include "stablepick/git/commit_reader.hpp"
 #include "stablepick/util/progress.hpp"
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "stablepick/sources/changelog.hpp"
-#include "stablepick/sources/mail.hpp"
+#include "stablepick/ingest/changelog.hpp"
+#include "stablepick/ingest/mail.hpp"
 
 namespace stablepick {
 namespace {

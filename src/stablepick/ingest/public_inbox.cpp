@@ -1,4 +1,4 @@
-#include "stablepick/sources/public_inbox.hpp"
+#include "stablepick/ingest/public_inbox.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "stablepick/sources/mail.hpp"
+#include "stablepick/ingest/mail.hpp"
 
 #include <re2/re2.h>
 

@@ -1,4 +1,4 @@
-#include "stablepick/git/backport_labels.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
 
 #include <fmt/format.h>
 

@@ -2,8 +2,8 @@
 
 #include <fstream>
 
-#include "stablepick/git/backport_labels.hpp"
-#include "stablepick/git/indexer.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
+#include "stablepick/ingest/indexer.hpp"
 #include "support/fixture_repo.hpp"
 #include "support/store_dump.hpp"
 

@@ -1,4 +1,4 @@
-#include "stablepick/sources/changelog.hpp"
+#include "stablepick/ingest/changelog.hpp"
 
 #include <fmt/format.h>
 #include <re2/re2.h>
