@@ -114,7 +114,7 @@ Command make_eval_command() {
 
         say("reading the history");
         Label label = *parse_label(opts->label);
-        double threshold = opts->threshold >= 0 ? opts->threshold
+        double threshold = opts->threshold >= 0   ? opts->threshold
                            : label == Label::kCve ? 0.1
                                                   : 0.5;
         bool cve = label == Label::kCve;
@@ -270,8 +270,8 @@ Command make_eval_command() {
             "the majority ballot selects by AUTOSEL's rule (yes-votes >= (n+1)/2 of the voters "
             "that answered).\n\n",
             cve ? " of the CVE classifier" : "", opts->split, until_text, sum.commits,
-            util::format_date(sum.settled_before), sum.backported, positive, opts->split, train_rows.size() - sum.commits,
-            sum.backport_delay_days,
+            util::format_date(sum.settled_before), sum.backported, positive, opts->split,
+            train_rows.size() - sum.commits, sum.backport_delay_days,
             cve ? "the CVE labels are read as the CNA has them now, so only the newest commits "
                   "are held back"
                 : "a backport usually takes up to that long, so their labels were not settled",
@@ -288,10 +288,10 @@ Command make_eval_command() {
             "{:.4f} |\n\n",
             base_rate, base_rate * (1 - base_rate));
         md += "## Commits without a nomination tag\n\n" + scorecard_markdown(untagged_card) + "\n";
-        md +=
-            fmt::format("## Per year (PR-AUC / recall in the top 20 %)\n\n| year | commits | {} | "
-                        "untagged | ",
-                        positive);
+        md += fmt::format(
+            "## Per year (PR-AUC / recall in the top 20 %)\n\n| year | commits | {} | "
+            "untagged | ",
+            positive);
         for (auto& s : scorers) md += s.name + " | ";
         md += "\n|---|---|---|---|";
         for (size_t s = 0; s < scorers.size(); ++s) md += "---|";

@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "stablepick/cli/command.hpp"
-#include "stablepick/ingest/cve_sources.hpp"
 #include "stablepick/git/lookup.hpp"
 #include "stablepick/ingest/changelog.hpp"
+#include "stablepick/ingest/cve_sources.hpp"
 #include "stablepick/ingest/mail.hpp"
 #include "stablepick/ingest/public_inbox.hpp"
 #include "stablepick/util/compress.hpp"

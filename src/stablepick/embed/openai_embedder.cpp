@@ -22,11 +22,14 @@ Result<OpenAiEmbedderOptions> parse_openai_url(const std::string& url) {
     } else if (url.starts_with("openai://")) {
         rest = url.substr(9);
     } else {
-        return fail(ErrorCode::kInvalidInput, fmt::format("'{}' is not an openai://host[:port]/model URL", url));
+        return fail(ErrorCode::kInvalidInput,
+                    fmt::format("'{}' is not an openai://host[:port]/model URL", url));
     }
     auto slash = rest.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size())
-        return fail(ErrorCode::kInvalidInput, fmt::format("'{}' names no host or no model: use openai://host[:port]/model", url));
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("'{}' names no host or no model: use openai://host[:port]/model", url));
     std::string host = rest.substr(0, slash);
     o.model = rest.substr(slash + 1);
     if (host.ends_with(":443")) scheme = "https";
@@ -40,7 +43,8 @@ std::string OpenAiEmbedder::model_id() const {
     return fmt::format("openai:{}/{}", host, options_.model);
 }
 
-Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed_batch(const std::vector<std::string>& texts) {
+Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed_batch(
+    const std::vector<std::string>& texts) {
     nlohmann::json request{{"model", options_.model}, {"input", texts}};
     std::vector<std::string> headers{"Content-Type: application/json"};
     if (!options_.api_key.empty()) headers.push_back("Authorization: Bearer " + options_.api_key);
@@ -55,33 +59,41 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed_batch(const std::v
             last = response.error();
             retry = true;
         } else if (response->status == 429 || response->status >= 500) {
-            last = Error{ErrorCode::kUnavailable,
-                         fmt::format("embedding server '{}' answered HTTP {}", options_.endpoint, response->status)};
+            last =
+                Error{ErrorCode::kUnavailable, fmt::format("embedding server '{}' answered HTTP {}",
+                                                           options_.endpoint, response->status)};
             retry = true;
             if (auto it = response->headers.find("retry-after"); it != response->headers.end()) {
                 try {
-                    delay = std::max(delay, std::chrono::milliseconds(static_cast<int64_t>(std::stod(it->second) * 1000)));
+                    delay = std::max(delay, std::chrono::milliseconds(static_cast<int64_t>(
+                                                std::stod(it->second) * 1000)));
                 } catch (...) {
                 }
             }
         } else if (response->status != 200) {
-            return fail(ErrorCode::kUnavailable, fmt::format("embedding server '{}' answered HTTP {}: {}", options_.endpoint,
-                                                             response->status, response->body.substr(0, 200)));
+            return fail(ErrorCode::kUnavailable,
+                        fmt::format("embedding server '{}' answered HTTP {}: {}", options_.endpoint,
+                                    response->status, response->body.substr(0, 200)));
         } else {
             auto j = nlohmann::json::parse(response->body, nullptr, false);
             auto garbage = [&](const std::string& why) {
-                return fail(ErrorCode::kInvalidInput, fmt::format("embedding server '{}' answered garbage: {}", options_.endpoint, why));
+                return fail(ErrorCode::kInvalidInput,
+                            fmt::format("embedding server '{}' answered garbage: {}",
+                                        options_.endpoint, why));
             };
             if (j.is_discarded() || !j.is_object() || !j.contains("data") || !j["data"].is_array())
                 return garbage("not an embeddings response");
             if (j["data"].size() != texts.size())
-                return garbage(fmt::format("{} vectors for {} texts", j["data"].size(), texts.size()));
+                return garbage(
+                    fmt::format("{} vectors for {} texts", j["data"].size(), texts.size()));
             std::vector<std::vector<float>> out(texts.size());
             for (size_t i = 0; i < j["data"].size(); ++i) {
                 auto& item = j["data"][i];
-                size_t index = item.contains("index") && item["index"].is_number_unsigned() ? item["index"].get<size_t>() : i;
-                if (index >= out.size() || !item.contains("embedding") || !item["embedding"].is_array() ||
-                    item["embedding"].empty())
+                size_t index = item.contains("index") && item["index"].is_number_unsigned()
+                                   ? item["index"].get<size_t>()
+                                   : i;
+                if (index >= out.size() || !item.contains("embedding") ||
+                    !item["embedding"].is_array() || item["embedding"].empty())
                     return garbage("an item without an embedding");
                 std::vector<float> v;
                 double norm = 0;
@@ -109,7 +121,8 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed(
     const std::function<void(size_t, const std::vector<std::vector<float>>&)>& on_batch) {
     std::vector<std::vector<float>> out(texts.size());
     size_t batches = (texts.size() + options_.batch_size - 1) / options_.batch_size;
-    std::vector<Result<std::vector<std::vector<float>>>> results(batches, fail(ErrorCode::kInternal, "not sent"));
+    std::vector<Result<std::vector<std::vector<float>>>> results(
+        batches, fail(ErrorCode::kInternal, "not sent"));
     // Batches in waves of `concurrency`, each wave handed to on_batch before the next.
     for (size_t wave = 0; wave < batches; wave += static_cast<size_t>(options_.concurrency)) {
         size_t end = std::min(batches, wave + static_cast<size_t>(options_.concurrency));
@@ -117,8 +130,9 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed(
         std::mutex counting;
         for (size_t b = wave; b < end; ++b) {
             workers.emplace_back([&, b] {
-                std::vector<std::string> chunk(texts.begin() + b * options_.batch_size,
-                                               texts.begin() + std::min(texts.size(), (b + 1) * options_.batch_size));
+                std::vector<std::string> chunk(
+                    texts.begin() + b * options_.batch_size,
+                    texts.begin() + std::min(texts.size(), (b + 1) * options_.batch_size));
                 OpenAiEmbedder worker(options_);
                 results[b] = worker.embed_batch(chunk);
                 std::lock_guard lock(counting);
@@ -132,12 +146,15 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed(
                 int dim = static_cast<int>(v.size());
                 if (!expected) expected = dim;
                 if (dim != *expected)
-                    return fail(ErrorCode::kInvalidInput,
-                                fmt::format("embedding server '{}' answered vectors of {} dimensions, expected {}",
-                                            options_.endpoint, dim, *expected));
+                    return fail(
+                        ErrorCode::kInvalidInput,
+                        fmt::format(
+                            "embedding server '{}' answered vectors of {} dimensions, expected {}",
+                            options_.endpoint, dim, *expected));
             }
             if (on_batch) on_batch(b * options_.batch_size, *results[b]);
-            for (size_t i = 0; i < results[b]->size(); ++i) out[b * options_.batch_size + i] = std::move((*results[b])[i]);
+            for (size_t i = 0; i < results[b]->size(); ++i)
+                out[b * options_.batch_size + i] = std::move((*results[b])[i]);
         }
     }
     return out;

@@ -18,7 +18,7 @@ namespace stablepick {
 struct OpenAiEmbedderOptions {
     std::string endpoint;  // http(s)://host:port/v1/embeddings
     std::string model;
-    std::string api_key;   // from the environment variable the config names; never logged
+    std::string api_key;  // from the environment variable the config names; never logged
     size_t batch_size = 64;
     int concurrency = 4;
     int max_attempts = 4;
@@ -30,7 +30,7 @@ struct OpenAiEmbedderOptions {
 Result<OpenAiEmbedderOptions> parse_openai_url(const std::string& url);
 
 class OpenAiEmbedder {
-public:
+  public:
     explicit OpenAiEmbedder(OpenAiEmbedderOptions options) : options_(std::move(options)) {}
 
     // "openai:<host:port>/<model>": what vectors are cached under.
@@ -42,11 +42,12 @@ public:
     // kInvalidInput (garbage, a wrong count, or vectors of another dimension than `expected`).
     Result<std::vector<std::vector<float>>> embed(
         const std::vector<std::string>& texts, std::optional<int> expected_dimension = std::nullopt,
-        const std::function<void(size_t first, const std::vector<std::vector<float>>&)>& on_batch = {});
+        const std::function<void(size_t first, const std::vector<std::vector<float>>&)>& on_batch =
+            {});
 
     int requests() const { return requests_; }  // including retries
 
-private:
+  private:
     Result<std::vector<std::vector<float>>> embed_batch(const std::vector<std::string>& texts);
     OpenAiEmbedderOptions options_;
     int requests_ = 0;

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <thread>
 
-#include "stablepick/ingest/backport_labels.hpp"
 #include "stablepick/git/commit_reader.hpp"
 #include "stablepick/git/walk.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
 #include "stablepick/util/progress.hpp"
 
 namespace stablepick::git {

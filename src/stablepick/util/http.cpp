@@ -21,7 +21,9 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
         std::string name = line.substr(0, colon);
         std::ranges::transform(name, name.begin(), [](unsigned char c) { return std::tolower(c); });
         std::string value = line.substr(colon + 1);
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
+        while (!value.empty() &&
+               (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+            value.pop_back();
         while (!value.empty() && value.front() == ' ') value.erase(value.begin());
         (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
     }
@@ -31,7 +33,8 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
 }  // namespace
 
 Result<HttpResponse> http_post(const std::string& url, const std::string& body,
-                               const std::vector<std::string>& headers, std::chrono::milliseconds timeout) {
+                               const std::vector<std::string>& headers,
+                               std::chrono::milliseconds timeout) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -53,7 +56,8 @@ Result<HttpResponse> http_post(const std::string& url, const std::string& body,
     curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &response.headers);
     CURLcode rc = curl_easy_perform(curl.get());
     if (rc != CURLE_OK)
-        return fail(ErrorCode::kUnavailable, fmt::format("cannot reach '{}': {}", url, curl_easy_strerror(rc)));
+        return fail(ErrorCode::kUnavailable,
+                    fmt::format("cannot reach '{}': {}", url, curl_easy_strerror(rc)));
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &response.status);
     return response;
 }

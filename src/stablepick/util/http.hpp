@@ -18,6 +18,7 @@ struct HttpResponse {
 // POSTs `body` to `url`. Transport failures (refused, timed out, reset) are kUnavailable;
 // any HTTP status is a response for the caller to judge.
 Result<HttpResponse> http_post(const std::string& url, const std::string& body,
-                               const std::vector<std::string>& headers, std::chrono::milliseconds timeout);
+                               const std::vector<std::string>& headers,
+                               std::chrono::milliseconds timeout);
 
 }  // namespace stablepick::util
