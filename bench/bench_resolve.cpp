@@ -9,15 +9,16 @@
 #include <functional>
 #include <random>
 
-#include "stablepick/store/resolve.hpp"
+#include "stablepick/history/resolve.hpp"
 
 using namespace stablepick;
 
 namespace {
 
-const char* kWords[] = {"mm",     "net",    "fix",   "leak",  "race",   "null",  "pointer", "dereference",
-                        "driver", "usb",    "x86",   "sched", "memory", "error", "path",    "handle",
-                        "add",    "remove", "clean", "up",    "use",    "after", "free",    "lock"};
+const char* kWords[] = {"mm",      "net",         "fix",    "leak",   "race", "null",
+                        "pointer", "dereference", "driver", "usb",    "x86",  "sched",
+                        "memory",  "error",       "path",   "handle", "add",  "remove",
+                        "clean",   "up",          "use",    "after",  "free", "lock"};
 
 std::string random_id(std::mt19937_64& rng) {
     static const char* hex = "0123456789abcdef";
@@ -33,7 +34,9 @@ std::string random_subject(std::mt19937_64& rng, int64_t i) {
     return s + fmt::format(" #{}", i);  // unique, as real subjects mostly are
 }
 
-double ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(std::chrono::steady_clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 }  // namespace
 
@@ -56,9 +59,11 @@ int main(int argc, char** argv) {
         auto t0 = std::chrono::steady_clock::now();
         if (fresh) (void)store->begin();
         auto ins = store->db().prepare(
-            "INSERT INTO commits(sha, source, author_name, author_email, author_time, committer_name,"
+            "INSERT INTO commits(sha, source, author_name, author_email, author_time, "
+            "committer_name,"
             " committer_email, commit_time, subject, body, is_revert, diff_bytes, diff_truncated,"
-            " files_skipped, parent_count) VALUES(?, 'git', 'A', 'a@x', ?, 'C', 'c@x', ?, ?, '', 0, 0, 0, 0, 1)");
+            " files_skipped, parent_count) VALUES(?, 'git', 'A', 'a@x', ?, 'C', 'c@x', ?, ?, '', "
+            "0, 0, 0, 0, 1)");
         for (int64_t i = 0; i < count; ++i) {
             std::string id = random_id(rng), subject = random_subject(rng, i);
             if (i % 1000 == 0) sample.emplace_back(id, subject);
@@ -71,7 +76,8 @@ int main(int argc, char** argv) {
         }
         if (fresh) {
             (void)store->commit();
-            fmt::print("generated {} commits in {:.1f} s ({} MB)\n", count, ms(std::chrono::steady_clock::now() - t0) / 1000,
+            fmt::print("generated {} commits in {:.1f} s ({} MB)\n", count,
+                       ms(std::chrono::steady_clock::now() - t0) / 1000,
                        std::filesystem::file_size(path) >> 20);
         }
     }
@@ -81,14 +87,30 @@ int main(int argc, char** argv) {
         std::function<ResolveQuery(const std::pair<std::string, std::string>&)> make;
     };
     std::vector<Case> cases{
-        {"unique 12-char prefix", [](auto& s) { return ResolveQuery{s.first.substr(0, 12), "", false}; }},
-        {"7-char prefix + subject", [](auto& s) { return ResolveQuery{s.first.substr(0, 7), s.second, false}; }},
-        {"4-char prefix + subject (~20 candidates)", [](auto& s) { return ResolveQuery{s.first.substr(0, 4), s.second, false}; }},
-        {"wrong id + subject, --force", [](auto& s) { return ResolveQuery{"deadbeef0", s.second, true}; }},
+        {"unique 12-char prefix",
+         [](auto& s) {
+             return ResolveQuery{s.first.substr(0, 12), "", false};
+         }},
+        {"7-char prefix + subject",
+         [](auto& s) {
+             return ResolveQuery{s.first.substr(0, 7), s.second, false};
+         }},
+        {"4-char prefix + subject (~20 candidates)",
+         [](auto& s) {
+             return ResolveQuery{s.first.substr(0, 4), s.second, false};
+         }},
+        {"wrong id + subject, --force",
+         [](auto& s) {
+             return ResolveQuery{"deadbeef0", s.second, true};
+         }},
         {"wrong id + 'prefix...' subject, --force",
-         [](auto& s) { return ResolveQuery{"deadbeef0", s.second.substr(0, s.second.size() - 3) + "...", true}; }},
+         [](auto& s) {
+             return ResolveQuery{"deadbeef0", s.second.substr(0, s.second.size() - 3) + "...",
+                                 true};
+         }},
     };
-    fmt::print("{:<44} {:>9} {:>9} {:>8}\n", "lookup (store of " + std::to_string(count) + ")", "p50 ms", "p99 ms", "found");
+    fmt::print("{:<44} {:>9} {:>9} {:>8}\n", "lookup (store of " + std::to_string(count) + ")",
+               "p50 ms", "p99 ms", "found");
     for (auto& c : cases) {
         std::vector<double> times;
         int found = 0;
@@ -103,6 +125,7 @@ int main(int argc, char** argv) {
         fmt::print("{:<44} {:>9.3f} {:>9.3f} {:>4}/{}\n", c.name, times[times.size() / 2],
                    times[times.size() * 99 / 100], found, times.size());
     }
-    fmt::print("one id to run from the command line: {}\n", sample[sample.size() / 2].first.substr(0, 12));
+    fmt::print("one id to run from the command line: {}\n",
+               sample[sample.size() / 2].first.substr(0, 12));
     return 0;
 }

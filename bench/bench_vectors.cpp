@@ -17,7 +17,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // A mixture of topics: each vector is its topic's centre plus noise, normalised.
 struct Generator {
@@ -41,7 +43,8 @@ struct Generator {
     }
     std::vector<float> next() {
         auto& c = centres[rng() % centres.size()];
-        auto v = random_vector(0.6f / std::sqrt(float(dim)));  // noise of norm 0.6 around a unit centre
+        auto v =
+            random_vector(0.6f / std::sqrt(float(dim)));  // noise of norm 0.6 around a unit centre
         for (int i = 0; i < dim; ++i) v[i] += c[i];
         return unit(v);
     }
@@ -84,11 +87,14 @@ int main(int argc, char** argv) {
         });
     workers.clear();
     double build = seconds_since(t0);
-    fmt::print("{} vectors of {} dimensions; HNSW (M={}, ef_construction={}, int8) built in {:.1f} s on {} threads; "
-               "{:.0f} bytes per vector (float32 exact: {} bytes)\n",
-               n, dim, options.m, options.ef_construction, build, threads, hnsw.bytes_per_vector(), dim * 4);
-    fmt::print("exact oracle: p50 {:.2f} ms, p99 {:.2f} ms per query (one core)\n", exact_times[exact_times.size() / 2],
-               exact_times[exact_times.size() * 99 / 100]);
+    fmt::print(
+        "{} vectors of {} dimensions; HNSW (M={}, ef_construction={}, int8) built in {:.1f} s on "
+        "{} threads; "
+        "{:.0f} bytes per vector (float32 exact: {} bytes)\n",
+        n, dim, options.m, options.ef_construction, build, threads, hnsw.bytes_per_vector(),
+        dim * 4);
+    fmt::print("exact oracle: p50 {:.2f} ms, p99 {:.2f} ms per query (one core)\n",
+               exact_times[exact_times.size() / 2], exact_times[exact_times.size() * 99 / 100]);
     fmt::print("{:>6} {:>10} {:>10} {:>10}\n", "ef", "p50 ms", "p99 ms", "recall@10");
     for (size_t ef : {32, 64, 128, 256}) {
         hnsw.set_ef(ef);
@@ -103,8 +109,8 @@ int main(int argc, char** argv) {
             for (auto& nb : found) hits += want.contains(nb.key);
         }
         std::ranges::sort(times);
-        fmt::print("{:>6} {:>10.3f} {:>10.3f} {:>10.3f}\n", ef, times[times.size() / 2], times[times.size() * 99 / 100],
-                   hits / (10.0 * queries_n));
+        fmt::print("{:>6} {:>10.3f} {:>10.3f} {:>10.3f}\n", ef, times[times.size() / 2],
+                   times[times.size() * 99 / 100], hits / (10.0 * queries_n));
     }
     (void)exact_build_and_batch;
     return 0;

@@ -1,3 +1,5 @@
 #include "stablepick/cli/command.hpp"
 
-int main(int argc, char** argv) { return stablepick::cli::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+    return stablepick::cli::run_cli(argc, argv);
+}

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "stablepick/cve/cve_sources.hpp"
+#include "stablepick/ingest/cve_sources.hpp"
 #include "stablepick/store/store.hpp"
 #include "support/fixture_repo.hpp"
 

@@ -1,7 +1,7 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,7 +18,6 @@ namespace {
 using testing::FixtureRepo;
 using testing::run_stablepick;
 using testing::TempDir;
-
 
 TEST(CliIndex, HelpForEveryCommand) {
     for (auto cmd : {"index", "stats", "labels", "resolve", "import"}) {
@@ -49,7 +48,7 @@ TEST(CliIndex, UnknownOptionIsUsageError) {
 
 TEST(CliIndex, IndexStatsAndLabelsAsOf) {
     FixtureRepo repo;
-    repo.commit("a.c", "int a;\n", "core: add a", 1600000000);     // 2020-09-13
+    repo.commit("a.c", "int a;\n", "core: add a", 1600000000);  // 2020-09-13
     repo.git({"branch", "v1-stable"});
     std::string fix = repo.commit("a.c", "int a = 0;\n", "core: fix a", 1600100000);
     repo.checkout("v1-stable");
@@ -121,7 +120,8 @@ int64_t commits_in(const std::filesystem::path& db) {
 TEST(CliIndex, KilledRunRestartedEqualsOneCleanRun) {
     TempDir repo_dir, a, b;
     testing::generate_history(repo_dir.path(), 12000);
-    auto clean = run_stablepick({"-q", "-C", repo_dir.path().string(), "--db", (a.path() / "s.sqlite").string(), "index"});
+    auto clean = run_stablepick(
+        {"-q", "-C", repo_dir.path().string(), "--db", (a.path() / "s.sqlite").string(), "index"});
     ASSERT_EQ(clean.exit_code, 0) << clean.err;
 
     auto db = b.path() / "s.sqlite";
@@ -145,9 +145,12 @@ TEST(CliIndex, KilledRunRestartedEqualsOneCleanRun) {
     ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
     EXPECT_LT(partial, 12000 + 2000);
 
-    auto rest = run_stablepick({"-q", "-C", repo_dir.path().string(), "--db", db.string(), "index"});
+    auto rest =
+        run_stablepick({"-q", "-C", repo_dir.path().string(), "--db", db.string(), "index"});
     ASSERT_EQ(rest.exit_code, 0) << rest.err;
-    EXPECT_EQ(testing::first_difference(testing::dump_store(a.path() / "s.sqlite"), testing::dump_store(db)), "");
+    EXPECT_EQ(testing::first_difference(testing::dump_store(a.path() / "s.sqlite"),
+                                        testing::dump_store(db)),
+              "");
 }
 
 }  // namespace

@@ -92,8 +92,8 @@ struct HostileHistory {
             "int rx_520_null_check = 2;\n", "Evil <evil@example.org\rBcc: attacker@example.com>");
         // Patches 1 and 2 of one series: each mail cites the other's subject.
         auto link = [](int n) {
-            return fmt::format("Link: https://lore.kernel.org/r/20200601-rx-v2-{}-abc@example.org\n",
-                               n);
+            return fmt::format(
+                "Link: https://lore.kernel.org/r/20200601-rx-v2-{}-abc@example.org\n", n);
         };
         fix("smuggle", 530, "net: fix NULL pointer dereference in rx path 530", kSmuggled + link(1),
             "int rx_530_null_check = 2;\n");
@@ -201,8 +201,8 @@ TEST_F(CliReviewMailSafety, ControlCharactersNeverReachTheHeaders) {
     const auto& mail = run.mail["name"];
     expect_sane_headers(mail, kReviewHeaders);
     auto parsed = python_parse(mail);
-    EXPECT_EQ(parsed["to"],
-              nlohmann::json::parse(R"([["Evil Bcc: attacker at example.com", "evil@example.org"]])"));
+    EXPECT_EQ(parsed["to"], nlohmann::json::parse(
+                                R"([["Evil Bcc: attacker at example.com", "evil@example.org"]])"));
     EXPECT_EQ(parsed["cc"], nlohmann::json::parse(R"([["Test Author", "author@example.org"],
                                                       ["Good Maintainer", "good@example.org"],
                                                       ["Reviewer, Jr.", "reviewer@example.org"],
@@ -218,8 +218,9 @@ TEST_F(CliReviewMailSafety, ControlCharactersNeverReachTheHeaders) {
     EXPECT_EQ(mail.find("attacker2"), std::string::npos);
     // git am keeps the authorship: the CR made a space, the "@" in the name " at ".
     auto info = mailinfo(mail);
-    EXPECT_NE(info.info.find("Author: Evil Bcc: attacker at example.com\nEmail: evil@example.org\n"),
-              std::string::npos)
+    EXPECT_NE(
+        info.info.find("Author: Evil Bcc: attacker at example.com\nEmail: evil@example.org\n"),
+        std::string::npos)
         << info.info;
 }
 

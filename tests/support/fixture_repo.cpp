@@ -56,8 +56,10 @@ RunResult run_program(const std::vector<std::string>& argv, const std::filesyste
     if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
     RunResult result;
     size_t written = 0;
-    if (input.empty()) close(in_pipe[1]), in_pipe[1] = -1;
-    else fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+    if (input.empty())
+        close(in_pipe[1]), in_pipe[1] = -1;
+    else
+        fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
     bool out_open = true, err_open = true;
     char buf[65536];
     while (out_open || err_open) {
@@ -76,8 +78,10 @@ RunResult run_program(const std::vector<std::string>& argv, const std::filesyste
             }
             ssize_t n = read(p.fd, buf, sizeof buf);
             if (n <= 0) {
-                if (p.fd == out_pipe[0]) out_open = false;
-                else err_open = false;
+                if (p.fd == out_pipe[0])
+                    out_open = false;
+                else
+                    err_open = false;
             } else {
                 (p.fd == out_pipe[0] ? result.out : result.err).append(buf, n);
             }
@@ -108,8 +112,8 @@ FixtureRepo::FixtureRepo(const std::string& main_branch) {
 
 std::vector<std::string> FixtureRepo::date_env() {
     std::string date = fmt::format("@{} +0000", now_);
-    return {"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date,
-            "GIT_CONFIG_NOSYSTEM=1", "HOME=" + path().string()};
+    return {"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date, "GIT_CONFIG_NOSYSTEM=1",
+            "HOME=" + path().string()};
 }
 
 std::string FixtureRepo::git(const std::vector<std::string>& args) {
@@ -117,7 +121,8 @@ std::string FixtureRepo::git(const std::vector<std::string>& args) {
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run_program(argv, path(), {}, date_env());
     if (r.exit_code != 0)
-        throw std::runtime_error(fmt::format("git {} failed: {}{}", fmt::join(args, " "), r.out, r.err));
+        throw std::runtime_error(
+            fmt::format("git {} failed: {}{}", fmt::join(args, " "), r.out, r.err));
     while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
     return r.out;
 }
@@ -128,7 +133,9 @@ void FixtureRepo::write(const std::string& file, const std::string& content) {
     std::ofstream(p, std::ios::binary) << content;
 }
 
-void FixtureRepo::remove(const std::string& file) { git({"rm", "-q", file}); }
+void FixtureRepo::remove(const std::string& file) {
+    git({"rm", "-q", file});
+}
 
 std::string FixtureRepo::commit(const std::string& file, const std::string& content,
                                 const std::string& message, int64_t epoch) {
@@ -160,6 +167,8 @@ std::string FixtureRepo::cherry_pick_x(const std::string& id) {
     return head();
 }
 
-std::string FixtureRepo::head() { return git({"rev-parse", "HEAD"}); }
+std::string FixtureRepo::head() {
+    return git({"rev-parse", "HEAD"});
+}
 
 }  // namespace stablepick::testing

@@ -10,13 +10,13 @@ namespace stablepick::testing {
 
 // A fresh temporary directory, removed when the object dies.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -32,11 +32,11 @@ RunResult run_program(const std::vector<std::string>& argv, const std::filesyste
                       const std::vector<std::string>& extra_env = {});
 
 // Runs the stablepick binary built with the tests.
-RunResult run_stablepick(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
-                         const std::string& input = {});
+RunResult run_stablepick(const std::vector<std::string>& args,
+                         const std::filesystem::path& cwd = {}, const std::string& input = {});
 
 class FixtureRepo {
-public:
+  public:
     // Initialises a repository with branch `main_branch` in a new temporary directory.
     explicit FixtureRepo(const std::string& main_branch = "main");
 
@@ -60,7 +60,7 @@ public:
     std::string head();
     int64_t tick() const { return now_; }
 
-private:
+  private:
     std::vector<std::string> date_env();
     TempDir dir_;
     int64_t now_ = 1577836800;  // 2020-01-01T00:00:00Z

@@ -16,8 +16,10 @@ std::string dump_store(const std::filesystem::path& db_path) {
         throw std::runtime_error("cannot open " + db_path.string());
     std::vector<std::string> tables;
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name", -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name", -1,
+                       &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
     sqlite3_finalize(st);
     std::string out;
     for (auto& t : tables) {
@@ -29,9 +31,13 @@ std::string dump_store(const std::filesystem::path& db_path) {
         }
         while (sqlite3_step(st) == SQLITE_ROW) {
             for (int i = 0; i < sqlite3_column_count(st); ++i) {
-                if (sqlite3_column_type(st, i) == SQLITE_NULL) out += "NULL";
-                else out.append(static_cast<const char*>(sqlite3_column_blob(st, i)) ? static_cast<const char*>(sqlite3_column_blob(st, i)) : "",
-                                sqlite3_column_bytes(st, i));
+                if (sqlite3_column_type(st, i) == SQLITE_NULL)
+                    out += "NULL";
+                else
+                    out.append(static_cast<const char*>(sqlite3_column_blob(st, i))
+                                   ? static_cast<const char*>(sqlite3_column_blob(st, i))
+                                   : "",
+                               sqlite3_column_bytes(st, i));
                 out += '|';
             }
             out += '\n';
@@ -64,9 +70,10 @@ void generate_history(const std::filesystem::path& dir, int main_commits) {
         main_stream += fmt::format("commit refs/heads/main\nmark :{}\n", i);
         main_stream += fmt::format("committer Dev {} <dev{}@example.org> {} +0000\n", i % 7, i % 7,
                                    t0 + i * 60);
-        main_stream += data(fmt::format(
-            "area{}: change number {}\n\nFix the thing {} properly.\n\nSigned-off-by: Dev <dev@example.org>",
-            i % 5, i, i));
+        main_stream +=
+            data(fmt::format("area{}: change number {}\n\nFix the thing {} "
+                             "properly.\n\nSigned-off-by: Dev <dev@example.org>",
+                             i % 5, i, i));
         if (i > 1) main_stream += fmt::format("from :{}\n", i - 1);
         main_stream += change(i);
     }
@@ -95,8 +102,8 @@ void generate_history(const std::filesystem::path& dir, int main_commits) {
         stable_stream += "commit refs/heads/v1-stable\n";
         stable_stream += fmt::format("committer Stable <stable@example.org> {} +0000\n",
                                      t0 + (main_commits + i) * 60);
-        stable_stream += data(fmt::format("area{}: change number {}\n\n(cherry picked from commit {})",
-                                          i % 5, i, ids[i]));
+        stable_stream += data(fmt::format(
+            "area{}: change number {}\n\n(cherry picked from commit {})", i % 5, i, ids[i]));
         stable_stream += change(i);
     }
     r = run_program({"git", "fast-import", "--quiet"}, dir, stable_stream);

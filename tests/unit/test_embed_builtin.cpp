@@ -14,18 +14,26 @@ namespace {
 std::vector<CommitText> corpus() {
     std::vector<CommitText> docs;
     for (int i = 0; i < 30; ++i) {
-        docs.push_back({"usb: fix a leak in the hub driver " + std::to_string(i), "The hub leaks urb memory on disconnect.",
-                        "+\tusb_free_urb(hub->urb);\n-\thub->urb = NULL;\n", {"drivers/usb/core/hub.c"},
+        docs.push_back({"usb: fix a leak in the hub driver " + std::to_string(i),
+                        "The hub leaks urb memory on disconnect.",
+                        "+\tusb_free_urb(hub->urb);\n-\thub->urb = NULL;\n",
+                        {"drivers/usb/core/hub.c"},
                         {"static void hub_disconnect(struct usb_interface *intf)"}});
-        docs.push_back({"sched: fix the load balance race " + std::to_string(i), "The runqueue lock is dropped too early.",
-                        "+\traw_spin_lock(&rq->lock);\n", {"kernel/sched/fair.c"},
+        docs.push_back({"sched: fix the load balance race " + std::to_string(i),
+                        "The runqueue lock is dropped too early.",
+                        "+\traw_spin_lock(&rq->lock);\n",
+                        {"kernel/sched/fair.c"},
                         {"static int load_balance(int this_cpu, struct rq *this_rq)"}});
     }
     return docs;
 }
 
 TEST(Features, TermsAreHashedSortedAndSkipTrailers) {
-    CommitText a{"net: fix", "Body words.\nSigned-off-by: Someone <s@x.org>\nCc: stable@vger.kernel.org", "", {}, {}};
+    CommitText a{"net: fix",
+                 "Body words.\nSigned-off-by: Someone <s@x.org>\nCc: stable@vger.kernel.org",
+                 "",
+                 {},
+                 {}};
     CommitText b{"net: fix", "Body words.", "", {}, {}};
     auto ta = commit_terms(a), tb = commit_terms(b);
     ASSERT_EQ(ta.size(), tb.size());  // trailer lines add nothing: "Cc: stable" can't leak
@@ -59,7 +67,8 @@ TEST(BuiltinModel, FitEmbedRoundTripAndNeighbours) {
 
     // Neighbours of a usb fix are usb fixes.
     ExactIndex index(model->dimension());
-    for (size_t i = 2; i < docs.size(); ++i) index.add(static_cast<int64_t>(i), model->embed(docs[i]));
+    for (size_t i = 2; i < docs.size(); ++i)
+        index.add(static_cast<int64_t>(i), model->embed(docs[i]));
     auto best = index.search(model->embed(docs[0]), 5);
     ASSERT_EQ(best.size(), 5u);
     for (auto& n : best) EXPECT_EQ(n.key % 2, 0) << n.key;

@@ -16,7 +16,7 @@ namespace {
 
 // A local embeddings server whose behaviour each test scripts.
 class FakeEmbeddingsServer {
-public:
+  public:
     std::function<void(const httplib::Request&, httplib::Response&)> handler;
     std::atomic<int> requests = 0;
     std::string last_authorization;
@@ -35,12 +35,15 @@ public:
         server_.stop();
         thread_.join();
     }
-    std::string url() const { return "openai://127.0.0.1:" + std::to_string(port_) + "/test-model"; }
+    std::string url() const {
+        return "openai://127.0.0.1:" + std::to_string(port_) + "/test-model";
+    }
 
     // Answers each input with a vector of `dim` numbers derived from the text.
     static void answer(const httplib::Request& req, httplib::Response& res, int dim) {
         auto body = nlohmann::json::parse(req.body);
-        nlohmann::json out{{"object", "list"}, {"model", body["model"]}, {"data", nlohmann::json::array()}};
+        nlohmann::json out{
+            {"object", "list"}, {"model", body["model"]}, {"data", nlohmann::json::array()}};
         int i = 0;
         for (auto& text : body["input"]) {
             std::vector<float> v(dim, 1.0f);
@@ -50,7 +53,7 @@ public:
         res.set_content(out.dump(), "application/json");
     }
 
-private:
+  private:
     httplib::Server server_;
     int port_ = 0;
     std::thread thread_;
@@ -136,9 +139,12 @@ TEST(OpenAiEmbedder, FailuresAreClearErrors) {
     auto failing = client(server, 8).embed({"x"});
     ASSERT_FALSE(failing.has_value());
     EXPECT_EQ(failing.error().code, ErrorCode::kUnavailable);
-    EXPECT_NE(failing.error().message.find("HTTP 500 (after 4 attempts)"), std::string::npos) << failing.error().message;
+    EXPECT_NE(failing.error().message.find("HTTP 500 (after 4 attempts)"), std::string::npos)
+        << failing.error().message;
 
-    server.handler = [](auto&, auto& res) { res.set_content("<html>not json</html>", "text/html"); };
+    server.handler = [](auto&, auto& res) {
+        res.set_content("<html>not json</html>", "text/html");
+    };
     auto garbage = client(server, 8).embed({"x"});
     ASSERT_FALSE(garbage.has_value());
     EXPECT_EQ(garbage.error().code, ErrorCode::kInvalidInput);
@@ -147,7 +153,8 @@ TEST(OpenAiEmbedder, FailuresAreClearErrors) {
     server.handler = [](auto& req, auto& res) { FakeEmbeddingsServer::answer(req, res, 5); };
     auto wrong = client(server, 8).embed({"x"}, 8);
     ASSERT_FALSE(wrong.has_value());
-    EXPECT_NE(wrong.error().message.find("vectors of 5 dimensions, expected 8"), std::string::npos) << wrong.error().message;
+    EXPECT_NE(wrong.error().message.find("vectors of 5 dimensions, expected 8"), std::string::npos)
+        << wrong.error().message;
 
     server.handler = [](auto& req, auto& res) {
         std::this_thread::sleep_for(std::chrono::milliseconds(600));
@@ -181,15 +188,18 @@ TEST(OpenAiEmbedder, FinishedBatchesAreHandedOverBeforeAFailure) {
     FakeEmbeddingsServer server;
     std::atomic<int> calls = 0;
     server.handler = [&](auto& req, auto& res) {
-        if (++calls <= 2) FakeEmbeddingsServer::answer(req, res, 3);
-        else res.status = 400;
+        if (++calls <= 2)
+            FakeEmbeddingsServer::answer(req, res, 3);
+        else
+            res.status = 400;
     };
     auto options = parse_openai_url(server.url());
     options->batch_size = 1;
     options->concurrency = 1;
     size_t delivered = 0;
-    auto v = OpenAiEmbedder(*options).embed({"a", "b", "c", "d"}, std::nullopt,
-                                            [&](size_t, const std::vector<std::vector<float>>& vs) { delivered += vs.size(); });
+    auto v = OpenAiEmbedder(*options).embed(
+        {"a", "b", "c", "d"}, std::nullopt,
+        [&](size_t, const std::vector<std::vector<float>>& vs) { delivered += vs.size(); });
     ASSERT_FALSE(v.has_value());
     EXPECT_EQ(delivered, 2u);
 }
@@ -248,17 +258,22 @@ TEST(CliEmbed, ServerEmbeddingsAreCachedAndNoKeyIsStored) {
     FakeEmbeddingsServer server;
     server.handler = [](auto& req, auto& res) { FakeEmbeddingsServer::answer(req, res, 6); };
     testing::FixtureRepo repo;
-    for (int i = 0; i < 5; ++i) repo.commit("f" + std::to_string(i), "x\n", "change " + std::to_string(i));
-    ASSERT_EQ(testing::run_stablepick({"-q", "-C", repo.path().string(), "index", "--no-embed"}).exit_code, 0);
+    for (int i = 0; i < 5; ++i)
+        repo.commit("f" + std::to_string(i), "x\n", "change " + std::to_string(i));
+    ASSERT_EQ(testing::run_stablepick({"-q", "-C", repo.path().string(), "index", "--no-embed"})
+                  .exit_code,
+              0);
     setenv("STABLEPICK_TEST_KEY", "sk-do-not-store", 1);
-    auto first = testing::run_stablepick({"-q", "-C", repo.path().string(), "embed", "--embedder", server.url(),
-                                          "--api-key-env", "STABLEPICK_TEST_KEY"});
+    auto first = testing::run_stablepick({"-q", "-C", repo.path().string(), "embed", "--embedder",
+                                          server.url(), "--api-key-env", "STABLEPICK_TEST_KEY"});
     ASSERT_EQ(first.exit_code, 0) << first.err;
     EXPECT_NE(first.out.find("5 commits embedded"), std::string::npos) << first.out;
     int before = server.requests;
-    auto second = testing::run_stablepick({"-q", "-C", repo.path().string(), "embed", "--embedder", server.url()});
+    auto second = testing::run_stablepick(
+        {"-q", "-C", repo.path().string(), "embed", "--embedder", server.url()});
     ASSERT_EQ(second.exit_code, 0) << second.err;
-    EXPECT_NE(second.out.find("0 commits embedded, 5 already cached"), std::string::npos) << second.out;
+    EXPECT_NE(second.out.find("0 commits embedded, 5 already cached"), std::string::npos)
+        << second.out;
     EXPECT_EQ(server.requests, before);
     EXPECT_EQ(server.last_authorization, "Bearer sk-do-not-store");
     // The key is in no file of the store.
@@ -267,7 +282,8 @@ TEST(CliEmbed, ServerEmbeddingsAreCachedAndNoKeyIsStored) {
         std::string content((std::istreambuf_iterator<char>(in)), {});
         EXPECT_EQ(content.find("sk-do-not-store"), std::string::npos) << entry.path();
     }
-    auto down = testing::run_stablepick({"-q", "-C", repo.path().string(), "embed", "--embedder", "openai://127.0.0.1:1/m"});
+    auto down = testing::run_stablepick(
+        {"-q", "-C", repo.path().string(), "embed", "--embedder", "openai://127.0.0.1:1/m"});
     EXPECT_EQ(down.exit_code, 5);
     EXPECT_NE(down.err.find("cannot reach"), std::string::npos) << down.err;
 }

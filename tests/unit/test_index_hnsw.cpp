@@ -48,7 +48,8 @@ TEST(HnswIndex, AgreesWithTheExactOracle) {
         for (auto& n : exact.search(q, 10)) want.insert(n.key);
         auto found = hnsw.search(q, 10);
         ASSERT_EQ(found.size(), 10u);
-        for (size_t i = 1; i < found.size(); ++i) EXPECT_GE(found[i - 1].similarity, found[i].similarity);
+        for (size_t i = 1; i < found.size(); ++i)
+            EXPECT_GE(found[i - 1].similarity, found[i].similarity);
         for (auto& n : found) hits += want.contains(n.key);
     }
     EXPECT_GE(hits / (10.0 * queries.size()), 0.9);

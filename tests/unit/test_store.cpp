@@ -17,8 +17,10 @@ TEST(Store, ReadingAnOlderStoreUpgradesIt) {
         ASSERT_TRUE(store.has_value());
         // Make it look like a store written before migration 2.
         ASSERT_TRUE(store->db()
-                        .exec("DROP TABLE embeddings; DROP TABLE models; DROP TABLE llm_cache; DROP TABLE reviews; "
-                              "DROP TABLE decisions; DROP TABLE cves; DROP TABLE cve_status; DROP TABLE cve_ranges; "
+                        .exec("DROP TABLE embeddings; DROP TABLE models; DROP TABLE llm_cache; "
+                              "DROP TABLE reviews; "
+                              "DROP TABLE decisions; DROP TABLE cves; DROP TABLE cve_status; DROP "
+                              "TABLE cve_ranges; "
                               "DROP TABLE cve_vulnerable; "
                               "PRAGMA user_version = 1")
                         .has_value());
@@ -69,7 +71,8 @@ TEST(Store, GarbageFileIsCorrupt) {
     TempDir dir;
     auto path = dir.path() / "s.sqlite";
     std::FILE* f = std::fopen(path.c_str(), "wb");
-    std::fputs("this is not a database, just some text that is long enough to be a header......", f);
+    std::fputs("this is not a database, just some text that is long enough to be a header......",
+               f);
     std::fclose(f);
     auto read = Store::open(path, Store::Mode::kRead);
     ASSERT_FALSE(read.has_value());

@@ -54,20 +54,24 @@ TEST(DiffParse, FilesHunksAndCounts) {
 
 TEST(DiffParse, PatchIdIgnoresWhitespaceLineNumbersContextAndFileOrder) {
     const char* a =
-        "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@ f\n ctx\n-int a = 1;\n+int a = 2;\n ctx\n"
+        "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@ f\n ctx\n-int a = 1;\n+int "
+        "a = 2;\n ctx\n"
         "diff --git a/y.c b/y.c\n--- a/y.c\n+++ b/y.c\n@@ -5 +5 @@\n-y\n+z\n";
     const char* b =
         "diff --git a/y.c b/y.c\n--- a/y.c\n+++ b/y.c\n@@ -50 +50 @@\n-y\n+z\n"
-        "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -100,3 +100,3 @@ g\n other\n-int  a = 1;\n+int a=2;\n other\n";
+        "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -100,3 +100,3 @@ g\n other\n-int  a = "
+        "1;\n+int a=2;\n other\n";
     EXPECT_EQ(parse_unified_diff(a).patch_id, parse_unified_diff(b).patch_id);
     const char* c =
-        "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@ f\n ctx\n-int a = 1;\n+int a = 3;\n ctx\n";
+        "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@ f\n ctx\n-int a = 1;\n+int "
+        "a = 3;\n ctx\n";
     EXPECT_NE(parse_unified_diff(a).patch_id, parse_unified_diff(c).patch_id);
 }
 
 TEST(DiffParse, MailBodyWithSignatureAndPlainDiff) {
     auto d = parse_unified_diff(
-        "Some message\n---\n a.c | 2 +-\n\n--- a/a.c\n+++ b/a.c\n@@ -1 +1 @@\n-x\n+y\n-- \n2.40.0\n");
+        "Some message\n---\n a.c | 2 +-\n\n--- a/a.c\n+++ b/a.c\n@@ -1 +1 @@\n-x\n+y\n-- "
+        "\n2.40.0\n");
     ASSERT_EQ(d.files.size(), 1u);
     EXPECT_EQ(d.files[0].path, "a.c");
     EXPECT_EQ(d.files[0].added, 1);

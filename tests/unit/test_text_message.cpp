@@ -104,7 +104,8 @@ TEST(Message, EveryMarkerForm) {
 }
 
 TEST(Message, Reverts) {
-    auto c = parse("Revert \"net: add x\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n");
+    auto c = parse(
+        "Revert \"net: add x\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n");
     EXPECT_TRUE(c.is_revert);
     ASSERT_TRUE(c.revert_of);
     EXPECT_EQ(*c.revert_of, "0123456789abcdef0123456789abcdef01234567");
@@ -145,7 +146,9 @@ TEST(Message, DpdkNominationParagraphAboveTheSignOffs) {
     EXPECT_NE(find_kind(c, Trailer::Kind::kFixes), nullptr);
     EXPECT_NE(find_kind(c, Trailer::Kind::kSignedOffBy), nullptr);
     // A prose paragraph that merely has a colon is not taken for trailers.
-    auto prose = parse("x: y\n\nNote: this is prose,\nand more prose here.\n\nCc: stable@dpdk.org\n\nSigned-off-by: W <w@x>\n");
+    auto prose = parse(
+        "x: y\n\nNote: this is prose,\nand more prose here.\n\nCc: "
+        "stable@dpdk.org\n\nSigned-off-by: W <w@x>\n");
     EXPECT_NE(find_kind(prose, Trailer::Kind::kCcStable), nullptr);
     size_t others = 0;
     for (auto& t : prose.trailers) others += t.key == "Note";

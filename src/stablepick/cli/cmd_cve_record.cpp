@@ -1,7 +1,6 @@
 // stablepick cve record: the CVE JSON 5.1 record and the announcement mail for a fix, from
 // the ranges `cve ranges` computes, validated against the CVE schema when one is known.
 #include <fmt/format.h>
-#include <git2.h>
 #include <re2/re2.h>
 
 #include <filesystem>
@@ -11,6 +10,7 @@
 #include "stablepick/cli/cve_commands.hpp"
 #include "stablepick/cve/cve_record.hpp"
 #include "stablepick/cve/schema_check.hpp"
+#include "stablepick/git/lookup.hpp"
 #include "stablepick/util/mail.hpp"
 
 namespace stablepick::cli {
@@ -51,10 +51,7 @@ Status write_all(const fs::path& dir,
 }
 
 std::string remote_url(const git::Repository& repo) {
-    git_remote* remote = nullptr;
-    if (git_remote_lookup(&remote, repo.get(), "origin") != 0) return {};
-    std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
-    git_remote_free(remote);
+    std::string url = git::remote_url(repo, "origin");
     if (url.ends_with(".git")) url.resize(url.size() - 4);
     return url.starts_with("http://") || url.starts_with("https://") ? url : std::string();
 }
@@ -137,10 +134,10 @@ CveSubcommand make_cve_record_command() {
         in.ranges = *ranges;
         {
             auto oid = git::from_hex(ranges->fix_sha);
-            auto commit = ctx.repo->lookup_commit(*oid);
-            if (!commit) return report(commit.error());
+            auto commit_message = git::commit_message(*ctx.repo, *oid);
+            if (!commit_message) return report(commit_message.error());
             // Records and mails are UTF-8: bytes of another encoding are replaced.
-            std::string message = util::valid_utf8(git_commit_message(commit->get()));
+            std::string message = util::valid_utf8(*commit_message);
             auto nl = message.find('\n');
             in.subject = message.substr(0, nl);
             in.body = nl == std::string::npos ? "" : message.substr(nl + 1);

@@ -52,14 +52,17 @@ std::string server_text(const CommitText& t) {
 Result<EmbedReport> embed_with_server(Store& store, OpenAiEmbedder& embedder, bool quiet) {
     EmbedReport report;
     std::string model = embedder.model_id();
-    auto q = store.db().prepare(R"(SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = c.id)
+    auto q = store.db().prepare(
+        R"(SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = c.id)
         FROM commits c WHERE c.parent_count <= 1 ORDER BY c.id)");
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
     q->bind(1, model);
     std::vector<int64_t> todo;
     while (*q->step()) {
-        if (q->int64(1)) ++report.cached;
-        else todo.push_back(q->int64(0));
+        if (q->int64(1))
+            ++report.cached;
+        else
+            todo.push_back(q->int64(0));
     }
     std::optional<int> dimension;
     auto dq = store.db().prepare("SELECT dimension FROM models WHERE id = ?");
@@ -68,7 +71,8 @@ Result<EmbedReport> embed_with_server(Store& store, OpenAiEmbedder& embedder, bo
     util::Progress progress("embed", static_cast<int64_t>(todo.size()), quiet);
     constexpr size_t kChunk = 1024;
     for (size_t begin = 0; begin < todo.size(); begin += kChunk) {
-        std::vector<int64_t> rows(todo.begin() + begin, todo.begin() + std::min(todo.size(), begin + kChunk));
+        std::vector<int64_t> rows(todo.begin() + begin,
+                                  todo.begin() + std::min(todo.size(), begin + kChunk));
         std::vector<std::string> texts;
         for (int64_t row : rows) {
             auto text = load_commit_text(store, row);
@@ -76,31 +80,36 @@ Result<EmbedReport> embed_with_server(Store& store, OpenAiEmbedder& embedder, bo
             texts.push_back(server_text(*text));
         }
         Status stored;
-        auto done = embedder.embed(texts, dimension, [&](size_t first, const std::vector<std::vector<float>>& vectors) {
-            if (!stored) return;
-            if (!dimension) {
-                dimension = static_cast<int>(vectors.front().size());
-                auto m = store.db().prepare("INSERT OR IGNORE INTO models VALUES(?, 'openai', 0, ?, x'')");
-                m->bind(1, model).bind(2, *dimension);
-                if (auto r = m->run(); !r) stored = std::unexpected(Store::error(r.error(), "store the model"));
-            }
-            if (auto r = store.begin(); !r) {
-                stored = r;
-                return;
-            }
-            auto ins = store.db().prepare("INSERT OR IGNORE INTO embeddings VALUES(?, ?, ?)");
-            for (size_t i = 0; i < vectors.size() && ins; ++i) {
-                ins->bind(1, model).bind(2, rows[first + i]).bind_blob(3, vector_to_blob(vectors[i]));
-                if (auto r = ins->run(); !r) {
-                    store.rollback();
-                    stored = std::unexpected(Store::error(r.error(), "store embeddings"));
+        auto done = embedder.embed(
+            texts, dimension, [&](size_t first, const std::vector<std::vector<float>>& vectors) {
+                if (!stored) return;
+                if (!dimension) {
+                    dimension = static_cast<int>(vectors.front().size());
+                    auto m = store.db().prepare(
+                        "INSERT OR IGNORE INTO models VALUES(?, 'openai', 0, ?, x'')");
+                    m->bind(1, model).bind(2, *dimension);
+                    if (auto r = m->run(); !r)
+                        stored = std::unexpected(Store::error(r.error(), "store the model"));
+                }
+                if (auto r = store.begin(); !r) {
+                    stored = r;
                     return;
                 }
-            }
-            stored = store.commit();
-            report.embedded += static_cast<int64_t>(vectors.size());
-            progress.advance(static_cast<int64_t>(vectors.size()));
-        });
+                auto ins = store.db().prepare("INSERT OR IGNORE INTO embeddings VALUES(?, ?, ?)");
+                for (size_t i = 0; i < vectors.size() && ins; ++i) {
+                    ins->bind(1, model)
+                        .bind(2, rows[first + i])
+                        .bind_blob(3, vector_to_blob(vectors[i]));
+                    if (auto r = ins->run(); !r) {
+                        store.rollback();
+                        stored = std::unexpected(Store::error(r.error(), "store embeddings"));
+                        return;
+                    }
+                }
+                stored = store.commit();
+                report.embedded += static_cast<int64_t>(vectors.size());
+                progress.advance(static_cast<int64_t>(vectors.size()));
+            });
         if (!stored) return std::unexpected(stored.error());
         if (!done) {
             auto e = done.error();
@@ -126,19 +135,27 @@ Command make_embed_command() {
     auto opts = std::make_shared<Options>();
     Command c;
     c.name = "embed";
-    c.summary = "learn the builtin embedding model and embed every stored commit (index does this too)";
+    c.summary =
+        "learn the builtin embedding model and embed every stored commit (index does this too)";
     c.needs = kWantsRepo | kNeedsStoreWrite;
     c.setup = [opts](CLI::App& app) {
-        app.add_flag("--refit", opts->refit, "learn the model again (every commit is embedded anew)");
-        app.add_option("--dimension", opts->dimension, "vector size of a new model")->capture_default_str()
+        app.add_flag("--refit", opts->refit,
+                     "learn the model again (every commit is embedded anew)");
+        app.add_option("--dimension", opts->dimension, "vector size of a new model")
+            ->capture_default_str()
             ->check(CLI::Range(2, 1024));
-        app.add_option("--embedder", opts->embedder,
-                       "builtin: (default), or openai://host[:port]/model for an OpenAI-compatible server")
+        app.add_option(
+               "--embedder", opts->embedder,
+               "builtin: (default), or openai://host[:port]/model for an OpenAI-compatible server")
             ->capture_default_str();
-        app.add_option("--api-key-env", opts->api_key_env, "environment variable holding the server's API key");
-        app.add_option("--concurrency", opts->concurrency, "requests in flight at once")->capture_default_str()
+        app.add_option("--api-key-env", opts->api_key_env,
+                       "environment variable holding the server's API key");
+        app.add_option("--concurrency", opts->concurrency, "requests in flight at once")
+            ->capture_default_str()
             ->check(CLI::Range(1, 64));
-        app.add_option("--batch", opts->batch, "texts per request")->capture_default_str()->check(CLI::Range(1, 2048));
+        app.add_option("--batch", opts->batch, "texts per request")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 2048));
     };
     c.run = [opts](Context& ctx) -> int {
         auto start = std::chrono::steady_clock::now();
@@ -148,7 +165,9 @@ Command make_embed_command() {
             if (!opts->api_key_env.empty()) {
                 const char* key = std::getenv(opts->api_key_env.c_str());
                 if (!key || !*key)
-                    return report(Error{ErrorCode::kInvalidInput, fmt::format("environment variable '{}' is not set", opts->api_key_env)});
+                    return report(Error{
+                        ErrorCode::kInvalidInput,
+                        fmt::format("environment variable '{}' is not set", opts->api_key_env)});
                 options->api_key = key;
             }
             options->concurrency = opts->concurrency;
@@ -156,9 +175,10 @@ Command make_embed_command() {
             OpenAiEmbedder embedder(*options);
             auto r = embed_with_server(*ctx.store, embedder, ctx.global.quiet);
             if (!r) return report(r.error());
-            fmt::print("model {}: {} commits embedded, {} already cached, {} requests, in {:.1f}s\n", embedder.model_id(),
-                       r->embedded, r->cached, embedder.requests(),
-                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            fmt::print(
+                "model {}: {} commits embedded, {} already cached, {} requests, in {:.1f}s\n",
+                embedder.model_id(), r->embedded, r->cached, embedder.requests(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
             return exit_code::kOk;
         }
         auto r = ensure_embeddings(*ctx.store, opts->refit, opts->dimension, ctx.global.quiet);

@@ -1,7 +1,6 @@
 // stablepick import: history that is not a git repository — commit-notification mails
 // (public-inbox archives, mbox files) and kernel.org stable ChangeLogs.
 #include <fmt/format.h>
-#include <git2.h>
 
 #include <fstream>
 #include <memory>
@@ -9,10 +8,11 @@
 #include <sstream>
 
 #include "stablepick/cli/command.hpp"
-#include "stablepick/cve/cve_sources.hpp"
-#include "stablepick/sources/changelog.hpp"
-#include "stablepick/sources/mail.hpp"
-#include "stablepick/sources/public_inbox.hpp"
+#include "stablepick/git/lookup.hpp"
+#include "stablepick/ingest/changelog.hpp"
+#include "stablepick/ingest/cve_sources.hpp"
+#include "stablepick/ingest/mail.hpp"
+#include "stablepick/ingest/public_inbox.hpp"
 #include "stablepick/util/compress.hpp"
 #include "stablepick/util/progress.hpp"
 #include "stablepick/util/time.hpp"
@@ -285,32 +285,16 @@ int import_cves(Context& ctx, const std::string& kind, const std::vector<std::st
             std::string main = "HEAD";
             if (q)
                 if (auto row = q->step(); row && *row) main = q->text(0);
-            git_object* raw = nullptr;
-            std::string spec = main + ":advisories";
-            if (git_revparse_single(&raw, ctx.repo->get(), spec.c_str()) != 0 ||
-                git_object_type(raw) != GIT_OBJECT_TREE) {
-                if (raw) git_object_free(raw);
-                return report(Error{ErrorCode::kNotFound,
-                                    fmt::format("no advisories/ directory on '{}'", main)});
-            }
-            auto* tree = reinterpret_cast<git_tree*>(raw);
-            for (size_t i = 0; i < git_tree_entrycount(tree); ++i) {
-                const git_tree_entry* e = git_tree_entry_byindex(tree, i);
-                std::string name = git_tree_entry_name(e);
-                if (!name.starts_with("GLIBC-SA-") || git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-                    continue;
-                git_blob* blob = nullptr;
-                if (git_blob_lookup(&blob, ctx.repo->get(), git_tree_entry_id(e)) != 0) {
+            auto found = git::files_in_directory(*ctx.repo, main, "advisories", "GLIBC-SA-");
+            if (!found) return report(found.error());
+            for (auto& f : *found) {
+                if (!f.content) {
                     problems.push_back(
-                        {"advisories/" + name, 0, "cannot read the file (missing blob?)"});
+                        {"advisories/" + f.name, 0, "cannot read the file (missing blob?)"});
                     continue;
                 }
-                files.emplace_back("advisories/" + name,
-                                   std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
-                                               static_cast<size_t>(git_blob_rawsize(blob))));
-                git_blob_free(blob);
+                files.emplace_back("advisories/" + f.name, std::move(*f.content));
             }
-            git_object_free(raw);
         }
         for (auto& [name, text] : files)
             if (auto r = cve::read_glibc_advisory(text, name, problems))

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
-#include "stablepick/git/indexer.hpp"
+#include "stablepick/ingest/indexer.hpp"
 
 namespace stablepick::cli {
 
@@ -23,12 +23,14 @@ Command make_index_command() {
     c.summary = "record the main and stable branches' history and backport labels in the store";
     c.needs = kNeedsRepo | kNeedsStoreWrite;
     c.setup = [opts](CLI::App& app) {
-        app.add_option("--main", opts->main, "main branch name (default: first of master, main, staging)");
+        app.add_option("--main", opts->main,
+                       "main branch name (default: first of master, main, staging)");
         app.add_option("--branch", opts->branches, "index only these stable branches (repeatable)");
         app.add_option("--stop-after", opts->stop_after,
                        "stop after storing this many new commits (a later run continues)");
         app.add_flag("--json", opts->json, "print the summary as JSON");
-        app.add_flag("--no-embed", opts->no_embed, "do not embed the new commits (similar needs them)");
+        app.add_flag("--no-embed", opts->no_embed,
+                     "do not embed the new commits (similar needs them)");
     };
     c.run = [opts](Context& ctx) -> int {
         git::IndexOptions options;
@@ -43,14 +45,18 @@ Command make_index_command() {
         if (!opts->no_embed && !report->stopped_early) {
             auto e = ensure_embeddings(*ctx.store, false, 128, options.quiet);
             // Too little history to learn from is not a failure of the index.
-            if (!e && e.error().code == ErrorCode::kInvalidInput) warn(fmt::format("no embeddings yet: {}", e.error().message));
-            else if (!e) return cli::report(e.error());
-            else embedded = *e;
+            if (!e && e.error().code == ErrorCode::kInvalidInput)
+                warn(fmt::format("no embeddings yet: {}", e.error().message));
+            else if (!e)
+                return cli::report(e.error());
+            else
+                embedded = *e;
         }
         if (report->skipped_files > 0)
-            warn(fmt::format("{} file diffs in {} commits were skipped (blob missing or unreadable); "
-                             "see 'stablepick stats'",
-                             report->skipped_files, report->commits_with_skips));
+            warn(fmt::format(
+                "{} file diffs in {} commits were skipped (blob missing or unreadable); "
+                "see 'stablepick stats'",
+                report->skipped_files, report->commits_with_skips));
         if (opts->json) {
             nlohmann::json j;
             j["new_commits"] = report->new_commits;
@@ -78,15 +84,17 @@ Command make_index_command() {
                 ++up_to_date;
                 continue;
             }
-            fmt::print("{:<24} {:>8} new commits{}\n", b.name, b.new_commits, b.is_main ? "  (main)" : "");
+            fmt::print("{:<24} {:>8} new commits{}\n", b.name, b.new_commits,
+                       b.is_main ? "  (main)" : "");
         }
         if (up_to_date > 0) fmt::print("{} branches already up to date\n", up_to_date);
         if (report->stopped_early)
             fmt::print("stopped after {} new commits; run 'stablepick index' again to continue\n",
                        report->new_commits);
-        fmt::print("{} new commits in {:.1f}s{}{}\n", report->new_commits, report->seconds,
-                   report->labels_updated ? "; backport labels updated" : "",
-                   embedded.embedded ? fmt::format("; {} commits embedded", embedded.embedded) : "");
+        fmt::print(
+            "{} new commits in {:.1f}s{}{}\n", report->new_commits, report->seconds,
+            report->labels_updated ? "; backport labels updated" : "",
+            embedded.embedded ? fmt::format("; {} commits embedded", embedded.embedded) : "");
         return exit_code::kOk;
     };
     return c;

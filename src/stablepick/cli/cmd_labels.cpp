@@ -27,7 +27,8 @@ Command make_labels_command() {
         app.add_option("commits", opts->commits, "main commit ids or prefixes (default: all)");
         app.add_option("--as-of", opts->as_of, "labels as they stood on this date (YYYY-MM-DD)");
         app.add_option("--branch", opts->branch, "only this stable branch");
-        app.add_option("--method", opts->method, "only labels found by: marker, patch-id, changelog");
+        app.add_option("--method", opts->method,
+                       "only labels found by: marker, patch-id, changelog");
         app.add_flag("--json", opts->json, "print JSON lines");
     };
     c.run = [opts](Context& ctx) -> int {
@@ -53,10 +54,11 @@ Command make_labels_command() {
                 if (!*row) break;
                 ++count;
                 if (opts->json) {
-                    nlohmann::json j{{"main", q->text(0)}, {"branch", q->text(1)},
-                                     {"stable", q->text(2)}, {"date", util::format_date(q->int64(3))},
-                                     {"time", q->int64(3)}, {"method", q->text(4)},
-                                     {"release", q->text(5)}};
+                    nlohmann::json j{
+                        {"main", q->text(0)},   {"branch", q->text(1)},
+                        {"stable", q->text(2)}, {"date", util::format_date(q->int64(3))},
+                        {"time", q->int64(3)},  {"method", q->text(4)},
+                        {"release", q->text(5)}};
                     fmt::print("{}\n", j.dump());
                 } else {
                     fmt::print("{} {:<22} {} {} {}{}\n", q->text(0).substr(0, 12), q->text(1),

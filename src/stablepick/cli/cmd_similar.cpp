@@ -12,9 +12,9 @@
 #include <unordered_set>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/history/resolve.hpp"
 #include "stablepick/index/vector_index.hpp"
-#include "stablepick/sources/mail.hpp"
-#include "stablepick/store/resolve.hpp"
+#include "stablepick/ingest/mail.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -41,25 +41,35 @@ Command make_similar_command() {
     auto opts = std::make_shared<Options>();
     Command c;
     c.name = "similar";
-    c.summary = "list the earlier commits most similar to a commit or a patch, with their backport decisions";
+    c.summary =
+        "list the earlier commits most similar to a commit or a patch, with their backport "
+        "decisions";
     c.needs = kWantsRepo | kNeedsStoreRead;
     c.setup = [opts](CLI::App& app) {
-        app.add_option("commit", opts->commit, "a stored commit (id or prefix), or '-' for a patch on stdin");
-        app.add_option("--patch", opts->patch, "a patch file (format-patch or a mail) instead of a commit");
-        app.add_option("-k", opts->k, "how many neighbours")->capture_default_str()->check(CLI::Range(1, 1000));
-        app.add_option("--label", opts->label, "keep only neighbours that are: any, backported, not-backported")
+        app.add_option("commit", opts->commit,
+                       "a stored commit (id or prefix), or '-' for a patch on stdin");
+        app.add_option("--patch", opts->patch,
+                       "a patch file (format-patch or a mail) instead of a commit");
+        app.add_option("-k", opts->k, "how many neighbours")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 1000));
+        app.add_option("--label", opts->label,
+                       "keep only neighbours that are: any, backported, not-backported")
             ->capture_default_str()
             ->check(CLI::IsMember({"any", "backported", "not-backported", "cve"}));
-        app.add_option("--branch", opts->branch, "keep only neighbours backported to this stable branch");
+        app.add_option("--branch", opts->branch,
+                       "keep only neighbours backported to this stable branch");
         app.add_flag("--json", opts->json, "print JSON");
-        app.add_flag("!--no-rerank", opts->rerank,
-                     "rank by the embedding alone (default: add earlier commits to the same files, and "
-                     "re-rank the candidates by exact TF-IDF)");
+        app.add_flag(
+            "!--no-rerank", opts->rerank,
+            "rank by the embedding alone (default: add earlier commits to the same files, and "
+            "re-rank the candidates by exact TF-IDF)");
     };
     c.run = [opts](Context& ctx) -> int {
         Store& store = *ctx.store;
         if (opts->label == "cve")
-            return report(Error{ErrorCode::kNotFound, "no CVE labels in this store: CVE lists cannot be imported yet"});
+            return report(Error{ErrorCode::kNotFound,
+                                "no CVE labels in this store: CVE lists cannot be imported yet"});
         auto model = load_current_model(store);
         if (!model) return report(model.error());
 
@@ -75,12 +85,15 @@ Command make_similar_command() {
                 text.assign(std::istreambuf_iterator<char>(std::cin), {});
             } else {
                 std::ifstream in(opts->patch, std::ios::binary);
-                if (!in) return report(Error{ErrorCode::kNotFound, fmt::format("cannot read patch '{}'", opts->patch)});
+                if (!in)
+                    return report(Error{ErrorCode::kNotFound,
+                                        fmt::format("cannot read patch '{}'", opts->patch)});
                 text.assign(std::istreambuf_iterator<char>(in), {});
             }
             Commit patch = commit_from_patch(text, ctx.config.trailers);
             if (patch.subject.empty() && patch.files.empty())
-                return report(Error{ErrorCode::kInvalidInput, "the patch has neither a subject nor a diff"});
+                return report(
+                    Error{ErrorCode::kInvalidInput, "the patch has neither a subject nor a diff"});
             for (auto& f : patch.files) query_paths.push_back(f.path);
             query_terms = commit_terms(commit_text_of(patch));
             query = model->embed(query_terms);
@@ -88,20 +101,29 @@ Command make_similar_command() {
             query_subject = patch.subject;
             if (patch.commit_time > 0) query_time = patch.commit_time;
         } else {
-            if (opts->commit.empty()) return report(Error{ErrorCode::kInvalidInput, "give a commit, --patch FILE, or '-'"});
+            if (opts->commit.empty())
+                return report(
+                    Error{ErrorCode::kInvalidInput, "give a commit, --patch FILE, or '-'"});
             auto q = parse_resolve_input(opts->commit, "", false);
             if (!q) return report(q.error());
             auto found = resolve_in_store(store, *q);
             if (!found) return report(found.error());
             if (found->candidates.empty())
-                return report(Error{ErrorCode::kNotFound, fmt::format("commit '{}' is not in the store: run 'stablepick index', or give --patch", opts->commit)});
+                return report(Error{
+                    ErrorCode::kNotFound,
+                    fmt::format(
+                        "commit '{}' is not in the store: run 'stablepick index', or give --patch",
+                        opts->commit)});
             if (found->candidates.size() > 1)
-                return report(Error{ErrorCode::kAmbiguous, fmt::format("'{}' is ambiguous: {} commits", opts->commit, found->candidates.size())});
+                return report(Error{ErrorCode::kAmbiguous,
+                                    fmt::format("'{}' is ambiguous: {} commits", opts->commit,
+                                                found->candidates.size())});
             query_sha = found->candidates[0].id;
             query_subject = found->candidates[0].subject;
             query_time = found->candidates[0].time;
             auto row = store.commit_row(query_sha);
-            if (!row || !*row) return report(Error{ErrorCode::kNotFound, "commit vanished from the store"});
+            if (!row || !*row)
+                return report(Error{ErrorCode::kNotFound, "commit vanished from the store"});
             auto text = load_commit_text(store, **row);
             if (!text) return report(text.error());
             query_paths = text->paths;
@@ -124,16 +146,20 @@ Command make_similar_command() {
             }
             return out;
         };
-        auto main_rows = rows_of(R"(SELECT bc.commit_id FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
+        auto main_rows = rows_of(
+            R"(SELECT bc.commit_id FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
                                     WHERE b.kind = 'main')");
-        auto backported_rows = rows_of(opts->branch.empty()
-            ? "SELECT c.id FROM commits c JOIN backports b ON b.main_sha = c.sha"
-            : "SELECT c.id FROM commits c JOIN backports b ON b.main_sha = c.sha WHERE b.branch = ?");
+        auto backported_rows =
+            rows_of(opts->branch.empty()
+                        ? "SELECT c.id FROM commits c JOIN backports b ON b.main_sha = c.sha"
+                        : "SELECT c.id FROM commits c JOIN backports b ON b.main_sha = c.sha WHERE "
+                          "b.branch = ?");
         if (!main_rows) return report(main_rows.error());
         if (!backported_rows) return report(backported_rows.error());
         bool want_backported = opts->label == "backported" || !opts->branch.empty();
         bool want_not_backported = opts->label == "not-backported";
-        auto vq = store.db().prepare(R"(SELECT e.commit_id, e.vector FROM embeddings e JOIN commits c ON c.id = e.commit_id
+        auto vq = store.db().prepare(
+            R"(SELECT e.commit_id, e.vector FROM embeddings e JOIN commits c ON c.id = e.commit_id
             WHERE e.model = ? AND c.commit_time < ? AND c.sha != ?)");
         if (!vq) return report(Store::error(vq.error(), "read embeddings"));
         vq->bind(1, model->id()).bind(2, query_time).bind(3, query_sha);
@@ -151,24 +177,30 @@ Command make_similar_command() {
             auto blob = vq->blob(1);
             if (blob.size() != bytes)
                 return report(Error{ErrorCode::kCorrupt,
-                                    fmt::format("a stored vector of model '{}' has {} bytes, not {}: run 'stablepick embed --refit'",
+                                    fmt::format("a stored vector of model '{}' has {} bytes, not "
+                                                "{}: run 'stablepick embed --refit'",
                                                 model->id(), blob.size(), bytes)});
-            index.add(row, std::span<const float>(reinterpret_cast<const float*>(blob.data()), model->dimension()));
+            index.add(row, std::span<const float>(reinterpret_cast<const float*>(blob.data()),
+                                                  model->dimension()));
         }
         if (index.size() == 0 && !opts->json)
             fmt::print(stderr, "no earlier commits to compare with under model {}\n", model->id());
         // The embedding finds commits about the same kind of problem; among its best
         // candidates, exact TF-IDF similarity puts the ones touching the same code first.
-        auto best = index.search(query, opts->rerank ? std::max<size_t>(opts->k * 20, 200) : opts->k);
+        auto best =
+            index.search(query, opts->rerank ? std::max<size_t>(opts->k * 20, 200) : opts->k);
         if (opts->rerank) {
             // Earlier commits to the same files join the candidates: the embedding alone can
             // miss them when a short message is mostly common words.
             std::unordered_set<int64_t> seen;
             for (auto& n : best) seen.insert(n.key);
-            auto fq = store.db().prepare(R"(SELECT DISTINCT f.commit_id FROM files f JOIN commits c ON c.id = f.commit_id
+            auto fq = store.db().prepare(
+                R"(SELECT DISTINCT f.commit_id FROM files f JOIN commits c ON c.id = f.commit_id
                 WHERE f.path = ? AND c.commit_time < ? ORDER BY c.commit_time DESC LIMIT 200)");
-            auto eq = store.db().prepare("SELECT vector FROM embeddings WHERE model = ? AND commit_id = ?");
-            if (!fq || !eq) return report(Store::error(!fq ? fq.error() : eq.error(), "read files"));
+            auto eq = store.db().prepare(
+                "SELECT vector FROM embeddings WHERE model = ? AND commit_id = ?");
+            if (!fq || !eq)
+                return report(Store::error(!fq ? fq.error() : eq.error(), "read files"));
             for (auto& path : query_paths) {
                 fq->bind(1, path).bind(2, query_time);
                 std::vector<int64_t> rows;
@@ -177,7 +209,8 @@ Command make_similar_command() {
                 for (int64_t row : rows) {
                     if (!main_rows->contains(row) || !seen.insert(row).second) continue;
                     bool backported = backported_rows->contains(row);
-                    if ((want_backported && !backported) || (want_not_backported && backported)) continue;
+                    if ((want_backported && !backported) || (want_not_backported && backported))
+                        continue;
                     eq->bind(1, model->id()).bind(2, row);
                     if (*eq->step() && eq->blob(0).size() == bytes) {
                         auto v = eq->blob(0);
@@ -201,12 +234,14 @@ Command make_similar_command() {
                     if (auto it = qmap.find(col); it != qmap.end()) dot += double(w) * it->second;
                 n.similarity = static_cast<float>(dot);
             }
-            std::ranges::stable_sort(best, [](auto& a, auto& b) { return a.similarity > b.similarity; });
+            std::ranges::stable_sort(best,
+                                     [](auto& a, auto& b) { return a.similarity > b.similarity; });
             if (best.size() > opts->k) best.resize(opts->k);
         }
         std::unordered_map<int64_t, Stored> stored;
         auto dq = store.db().prepare("SELECT sha, subject, commit_time FROM commits WHERE id = ?");
-        auto lq = store.db().prepare("SELECT DISTINCT branch FROM backports WHERE main_sha = ? ORDER BY branch");
+        auto lq = store.db().prepare(
+            "SELECT DISTINCT branch FROM backports WHERE main_sha = ? ORDER BY branch");
         if (!dq || !lq) return report(Store::error(!dq ? dq.error() : lq.error(), "read commits"));
         for (auto& n : best) {
             dq->bind(1, n.key);
@@ -219,21 +254,29 @@ Command make_similar_command() {
             stored[n.key] = std::move(s);
         }
         if (opts->json) {
-            nlohmann::json j{{"query", {{"id", query_sha}, {"subject", query_subject}}}, {"model", model->id()}};
+            nlohmann::json j{{"query", {{"id", query_sha}, {"subject", query_subject}}},
+                             {"model", model->id()}};
             j["neighbours"] = nlohmann::json::array();
             for (auto& n : best) {
                 auto& s = stored[n.key];
-                j["neighbours"].push_back({{"similarity", n.similarity}, {"id", s.sha}, {"date", util::format_date(s.time)},
-                                           {"subject", s.subject}, {"backported_to", s.branches}});
+                j["neighbours"].push_back({{"similarity", n.similarity},
+                                           {"id", s.sha},
+                                           {"date", util::format_date(s.time)},
+                                           {"subject", s.subject},
+                                           {"backported_to", s.branches}});
             }
             fmt::print("{}\n", j.dump(2));
             return exit_code::kOk;
         }
-        fmt::print("{:>5}  {:<12}  {:<10}  {:<28}  {}\n", "sim", "commit", "date", "decision", "subject");
+        fmt::print("{:>5}  {:<12}  {:<10}  {:<28}  {}\n", "sim", "commit", "date", "decision",
+                   "subject");
         for (auto& n : best) {
             auto& s = stored[n.key];
-            std::string decision = s.branches.empty() ? "not backported" : fmt::format("{}", fmt::join(s.branches, ","));
-            if (decision.size() > 28) decision = fmt::format("{} branches: {}..", s.branches.size(), s.branches.front());
+            std::string decision = s.branches.empty()
+                                       ? "not backported"
+                                       : fmt::format("{}", fmt::join(s.branches, ","));
+            if (decision.size() > 28)
+                decision = fmt::format("{} branches: {}..", s.branches.size(), s.branches.front());
             fmt::print("{:>5.3f}  {:<12}  {:<10}  {:<28}  {}\n", n.similarity, s.sha.substr(0, 12),
                        util::format_date(s.time), decision, s.subject);
         }

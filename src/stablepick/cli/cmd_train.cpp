@@ -56,7 +56,7 @@ Command make_train_command() {
         if (!embedding) return report(embedding.error());
         say("reading the history");
         Label label = *parse_label(opts->label);
-        double threshold = opts->threshold >= 0 ? opts->threshold
+        double threshold = opts->threshold >= 0   ? opts->threshold
                            : label == Label::kCve ? 0.1
                                                   : 0.5;
         auto corpus = Corpus::load(store, {.label = label});

@@ -2,7 +2,6 @@
 // The table of subcommands and what each needs opened. The dispatcher (cli/dispatch.cpp)
 // opens what a command declares, so commands never repeat it (git's git.c does the same).
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -28,10 +27,10 @@ struct GlobalOptions {
 // What a command needs before it runs.
 enum Needs : unsigned {
     kNeedsNothing = 0,
-    kNeedsRepo = 1u << 0,         // a git repository (error when --repo is not one)
-    kWantsRepo = 1u << 1,         // a repository if there is one (--db then locates the store)
-    kNeedsStoreRead = 1u << 2,    // an existing store
-    kNeedsStoreWrite = 1u << 3,   // a store to write, created if missing, locked
+    kNeedsRepo = 1u << 0,        // a git repository (error when --repo is not one)
+    kWantsRepo = 1u << 1,        // a repository if there is one (--db then locates the store)
+    kNeedsStoreRead = 1u << 2,   // an existing store
+    kNeedsStoreWrite = 1u << 3,  // a store to write, created if missing, locked
 };
 
 struct Context {

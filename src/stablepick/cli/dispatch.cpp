@@ -11,10 +11,10 @@ namespace stablepick::cli {
 
 std::vector<Command> all_commands() {
     return {
-        make_index_command(), make_import_command(), make_stats_command(),
-        make_labels_command(), make_resolve_command(), make_embed_command(),
-        make_similar_command(), make_train_command(), make_review_command(), make_decide_command(), make_eval_command(),
-        make_cve_command(),
+        make_index_command(),   make_import_command(),  make_stats_command(),
+        make_labels_command(),  make_resolve_command(), make_embed_command(),
+        make_similar_command(), make_train_command(),   make_review_command(),
+        make_decide_command(),  make_eval_command(),    make_cve_command(),
     };
 }
 
@@ -23,12 +23,16 @@ int report(const Error& error) {
     return exit_code_for(error.code);
 }
 
-void warn(const std::string& message) { fmt::print(stderr, "warning: {}\n", message); }
+void warn(const std::string& message) {
+    fmt::print(stderr, "warning: {}\n", message);
+}
 
 Result<int64_t> parse_as_of(const std::string& text) {
     if (text.empty()) return INT64_MAX;
     auto d = util::parse_date(text);
-    if (!d) return fail(ErrorCode::kInvalidInput, fmt::format("invalid date '{}': use YYYY-MM-DD", text));
+    if (!d)
+        return fail(ErrorCode::kInvalidInput,
+                    fmt::format("invalid date '{}': use YYYY-MM-DD", text));
     return *d + 86399;
 }
 
@@ -53,9 +57,12 @@ int open_needs(const Command& command, Context& ctx) {
 
     if (command.needs & (kNeedsStoreRead | kNeedsStoreWrite)) {
         std::filesystem::path path;
-        if (!ctx.global.db.empty()) path = ctx.global.db;
-        else if (git_dir) path = Store::default_path(*git_dir);
-        else return report(Error{ErrorCode::kNotFound, "no store: give --repo or --db"});
+        if (!ctx.global.db.empty())
+            path = ctx.global.db;
+        else if (git_dir)
+            path = Store::default_path(*git_dir);
+        else
+            return report(Error{ErrorCode::kNotFound, "no store: give --repo or --db"});
         auto mode = (command.needs & kNeedsStoreWrite) ? Store::Mode::kWrite : Store::Mode::kRead;
         auto store = Store::open(path, mode);
         if (!store) return report(store.error());
@@ -97,8 +104,9 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
         fmt::print(stderr, "error: {}\n", e.what());
-        fmt::print(stderr, "usage: see 'stablepick {}--help'\n",
-                   app.get_subcommands().empty() ? "" : app.get_subcommands().front()->get_name() + " ");
+        fmt::print(
+            stderr, "usage: see 'stablepick {}--help'\n",
+            app.get_subcommands().empty() ? "" : app.get_subcommands().front()->get_name() + " ");
         return exit_code::kUsage;
     }
     for (size_t i = 0; i < commands.size(); ++i) {

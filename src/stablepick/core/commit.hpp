@@ -17,10 +17,10 @@ struct Trailer {
     // Normalised meaning, so later stages need not know each project's spelling.
     enum class Kind {
         kOther,
-        kFixes,           // value names a commit that this one fixes (ref_id, ref_subject)
-        kFixesIssue,      // "Fixes: #123": an issue number, not a commit
-        kCcStable,        // Cc: stable@...
-        kCcNoAutosel,     // Cc: stable+noautosel@... # reason
+        kFixes,        // value names a commit that this one fixes (ref_id, ref_subject)
+        kFixesIssue,   // "Fixes: #123": an issue number, not a commit
+        kCcStable,     // Cc: stable@...
+        kCcNoAutosel,  // Cc: stable+noautosel@... # reason
         kSignedOffBy,
         kReportedBy,
         kLink,
@@ -56,20 +56,20 @@ struct Commit {
     std::string id;  // full 40-hex id
     std::string author_name, author_email;
     std::string committer_name, committer_email;
-    int64_t author_time = 0;     // seconds since the epoch, UTC
+    int64_t author_time = 0;  // seconds since the epoch, UTC
     int64_t commit_time = 0;
     std::string subject;
-    std::string body;            // message after the subject line
+    std::string body;  // message after the subject line
     std::vector<Trailer> trailers;
     std::vector<BackportMarker> markers;
     std::optional<std::string> revert_of;  // id named by "This reverts commit X."
     bool is_revert = false;                // subject starts with Revert "
     std::vector<FileChange> files;
     std::vector<Hunk> hunks;
-    std::string diff;           // unified diff, possibly cut at the size cap
+    std::string diff;  // unified diff, possibly cut at the size cap
     bool diff_truncated = false;
-    int64_t diff_bytes = 0;     // full size before the cap
-    std::string patch_id;       // hex; empty when the commit changes nothing textual
+    int64_t diff_bytes = 0;      // full size before the cap
+    std::string patch_id;        // hex; empty when the commit changes nothing textual
     std::string source = "git";  // git, mbox, changelog, patch
     int parent_count = 1;
 };

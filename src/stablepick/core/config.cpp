@@ -1,9 +1,9 @@
 #include "stablepick/core/config.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cstdlib>
-#include <toml++/toml.h>
 
 namespace stablepick {
 namespace {
@@ -27,10 +27,10 @@ Result<Config> load_config(const std::filesystem::path& file) {
         table = toml::parse_file(file.string());
     } catch (const toml::parse_error& e) {
         if (!std::filesystem::exists(file))
-            return fail(ErrorCode::kNotFound, fmt::format("cannot read config '{}'", file.string()));
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("config '{}' line {}: {}", file.string(),
-                                e.source().begin.line, e.description()));
+            return fail(ErrorCode::kNotFound,
+                        fmt::format("cannot read config '{}'", file.string()));
+        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}' line {}: {}", file.string(),
+                                                          e.source().begin.line, e.description()));
     }
     auto tv = toml::node_view<toml::node>(table);
     config.branches.main_names = string_array(tv["branches"]["main"], config.branches.main_names);
@@ -42,9 +42,10 @@ Result<Config> load_config(const std::filesystem::path& file) {
     config.index.threads = tv["index"]["threads"].value_or(config.index.threads);
     config.index.diff_reader = tv["index"]["diff_reader"].value_or(config.index.diff_reader);
     if (config.index.diff_reader != "git" && config.index.diff_reader != "libgit2")
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("config '{}': index.diff_reader must be \"git\" or \"libgit2\", not '{}'",
-                                file.string(), config.index.diff_reader));
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("config '{}': index.diff_reader must be \"git\" or \"libgit2\", not '{}'",
+                        file.string(), config.index.diff_reader));
     auto bad = [&](const std::string& why) {
         return fail(ErrorCode::kInvalidInput, fmt::format("config '{}': {}", file.string(), why));
     };
@@ -53,9 +54,11 @@ Result<Config> load_config(const std::filesystem::path& file) {
     config.review.to = string_array(review["to"], config.review.to);
     config.review.cc = string_array(review["cc"], config.review.cc);
     config.review.cc_author = review["cc_author"].value_or(config.review.cc_author);
-    config.review.cc_fixes_author = review["cc_fixes_author"].value_or(config.review.cc_fixes_author);
+    config.review.cc_fixes_author =
+        review["cc_fixes_author"].value_or(config.review.cc_fixes_author);
     config.review.cc_maintainers = review["cc_maintainers"].value_or(config.review.cc_maintainers);
-    config.review.opt_out_paths = string_array(review["opt_out_paths"], config.review.opt_out_paths);
+    config.review.opt_out_paths =
+        string_array(review["opt_out_paths"], config.review.opt_out_paths);
     config.review.max_mail_bytes = review["max_mail_bytes"].value_or(config.review.max_mail_bytes);
     if (config.review.max_mail_bytes <= 0)
         return bad(fmt::format("review.max_mail_bytes must be positive, not {}",
@@ -106,13 +109,15 @@ Result<Config> load_config(const std::filesystem::path& file) {
             if (!read_bounds(pv, p))
                 return bad(fmt::format("provider '{}': {}", p.url, bounds_rule));
             if (pv["api_key"])
-                return bad(fmt::format("provider '{}': API keys are not read from files; name "
-                                       "the environment variable that holds it with api_key_env",
-                                       p.url));
+                return bad(
+                    fmt::format("provider '{}': API keys are not read from files; name "
+                                "the environment variable that holds it with api_key_env",
+                                p.url));
             if (p.max_tokens <= 0 || p.timeout_ms <= 0 || p.concurrency <= 0 || p.max_attempts <= 0)
-                return bad(fmt::format("provider '{}': max_tokens, timeout_ms, concurrency and "
-                                       "max_attempts must be positive",
-                                       p.url));
+                return bad(
+                    fmt::format("provider '{}': max_tokens, timeout_ms, concurrency and "
+                                "max_attempts must be positive",
+                                p.url));
             config.llm.providers.push_back(std::move(p));
         }
     }

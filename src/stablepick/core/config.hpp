@@ -44,14 +44,14 @@ struct ProviderConfig {
     std::string name;         // the voter's name in ballots; default derived from the URL
     std::string api_key_env;  // environment variable holding the API key (never stored)
     double temperature = 0;
-    int max_tokens = 2048;      // per answer
-    int timeout_ms = 120'000;   // per HTTP request or exec run
-    int concurrency = 4;        // requests in flight at once
-    int max_attempts = 4;       // 429, 5xx, timeouts and dropped connections are retried
-    int backoff_ms = 1000;      // first retry delay, doubled each time; Retry-After wins if longer
-    double input_price = 0;     // US dollars per million input tokens
-    double output_price = 0;    // US dollars per million output tokens
-    bool tools = true;          // offer the read-only git tools when the protocol has them
+    int max_tokens = 2048;     // per answer
+    int timeout_ms = 120'000;  // per HTTP request or exec run
+    int concurrency = 4;       // requests in flight at once
+    int max_attempts = 4;      // 429, 5xx, timeouts and dropped connections are retried
+    int backoff_ms = 1000;     // first retry delay, doubled each time; Retry-After wins if longer
+    double input_price = 0;    // US dollars per million input tokens
+    double output_price = 0;   // US dollars per million output tokens
+    bool tools = true;         // offer the read-only git tools when the protocol has them
     // Bounds on what a provider may send back; the [llm] keys of the same names set them for
     // every provider, an [[llm.providers]] entry may override them.
     int64_t max_response_bytes = 8 * 1024 * 1024;  // an HTTP body past this aborts the transfer
@@ -71,7 +71,7 @@ struct LlmConfig {
     int64_t max_diff_bytes = 24 * 1024;  // of each diff in the prompt, cut with a marker
     int max_turns = 8;                   // model turns when it calls tools
     int64_t tool_output_bytes = 16 * 1024;
-    int wall_time_ms = 300'000;          // per commit and provider, tools included
+    int wall_time_ms = 300'000;  // per commit and provider, tools included
     // The bounds read from [llm] (max_response_bytes, max_retry_after_ms, max_tool_calls,
     // max_answer_bytes, max_reasons, max_reason_chars): what each [[llm.providers]] entry starts
     // from, and what a provider added on the command line should start from.
@@ -99,14 +99,15 @@ struct CveConfig {
     std::string tag_prefix = "(v|glibc-|release-)?";
     std::string vendor;    // CVE record "vendor"; default: the product
     std::string product;   // default: the repository's directory name
-    std::string repo_url;  // the record's "repo", e.g. https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git
+    std::string repo_url;  // the record's "repo", e.g.
+                           // https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git
     // Reference URL of a fix commit; {sha} is replaced. Default: <repo_url>/commit/?id={sha}.
     std::string commit_url;
     std::string org_id = "00000000-0000-4000-8000-000000000000";  // the CNA's UUID
-    std::string cna_name;                                  // shortName in providerMetadata
-    std::string sender = "stablepick <stablepick@localhost>";  // From: of announcements
-    std::vector<std::string> announce_to;                    // e.g. linux-cve-announce@vger.kernel.org
-    std::string schema;       // CVE JSON 5.x schema that records are validated against
+    std::string cna_name;                                         // shortName in providerMetadata
+    std::string sender = "stablepick <stablepick@localhost>";     // From: of announcements
+    std::vector<std::string> announce_to;  // e.g. linux-cve-announce@vger.kernel.org
+    std::string schema;                    // CVE JSON 5.x schema that records are validated against
     std::string policy_text;  // what counts as a vulnerability; empty: the kernel CNA's rules
 };
 

@@ -32,14 +32,14 @@ inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
 // Exit codes of the command line tool, one per error code a script can act on.
 namespace exit_code {
 inline constexpr int kOk = 0;
-inline constexpr int kFailure = 1;        // internal or unclassified error
-inline constexpr int kUsage = 2;          // bad command line
-inline constexpr int kNotFound = 3;       // repository, ref, commit, file
-inline constexpr int kAmbiguous = 4;      // more than one candidate
-inline constexpr int kUnavailable = 5;    // store locked by another run, server down
-inline constexpr int kCorrupt = 6;        // corrupt git object or store
-inline constexpr int kIo = 7;             // disk full, permission denied
-inline constexpr int kInvalidInput = 8;   // malformed input file or argument value
+inline constexpr int kFailure = 1;       // internal or unclassified error
+inline constexpr int kUsage = 2;         // bad command line
+inline constexpr int kNotFound = 3;      // repository, ref, commit, file
+inline constexpr int kAmbiguous = 4;     // more than one candidate
+inline constexpr int kUnavailable = 5;   // store locked by another run, server down
+inline constexpr int kCorrupt = 6;       // corrupt git object or store
+inline constexpr int kIo = 7;            // disk full, permission denied
+inline constexpr int kInvalidInput = 8;  // malformed input file or argument value
 }  // namespace exit_code
 
 int exit_code_for(ErrorCode code);

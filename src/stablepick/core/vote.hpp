@@ -35,7 +35,7 @@ struct Vote {
     std::string error;                  // non-empty when the voter failed (it then abstains)
     std::string explanation;            // an LLM's reasons and risks, for the review and the mail
     std::vector<ToolCallRecord> tool_calls;
-    bool cached = false;                // the answer came from the request cache
+    bool cached = false;  // the answer came from the request cache
 };
 
 // The grounded prompt an LLM voter sends for one commit (llm/prompt.hpp builds it).

@@ -79,10 +79,12 @@ std::vector<float> BuiltinModel::embed(const std::vector<Term>& terms) const {
     return v;
 }
 
-Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, const BuiltinFitOptions& opt) {
+Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs,
+                                       const BuiltinFitOptions& opt) {
     if (docs.size() < 10)
         return fail(ErrorCode::kInvalidInput,
-                    fmt::format("too few commits to learn from ({}); index the repository first", docs.size()));
+                    fmt::format("too few commits to learn from ({}); index the repository first",
+                                docs.size()));
     // Vocabulary: the most frequent terms by document frequency.
     std::vector<uint32_t> df(kTermSpace, 0);
     for (auto& d : docs)
@@ -91,8 +93,9 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
     for (uint32_t id = 0; id < kTermSpace; ++id)
         if (df[id] >= static_cast<uint32_t>(opt.min_document_frequency)) candidates.push_back(id);
     if (candidates.size() > opt.max_vocabulary) {
-        std::ranges::nth_element(candidates, candidates.begin() + opt.max_vocabulary,
-                                 [&](uint32_t a, uint32_t b) { return df[a] != df[b] ? df[a] > df[b] : a < b; });
+        std::ranges::nth_element(
+            candidates, candidates.begin() + opt.max_vocabulary,
+            [&](uint32_t a, uint32_t b) { return df[a] != df[b] ? df[a] > df[b] : a < b; });
         candidates.resize(opt.max_vocabulary);
     }
     std::ranges::sort(candidates);
@@ -100,9 +103,11 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
     m.columns_ = candidates;
     m.idf_.resize(candidates.size());
     for (size_t c = 0; c < candidates.size(); ++c)
-        m.idf_[c] = static_cast<float>(std::log((1.0 + docs.size()) / (1.0 + df[candidates[c]])) + 1.0);
+        m.idf_[c] =
+            static_cast<float>(std::log((1.0 + docs.size()) / (1.0 + df[candidates[c]])) + 1.0);
     const int vocab = static_cast<int>(candidates.size());
-    const int dim = std::min<int>(opt.dimension, std::max(1, std::min<int>(vocab, static_cast<int>(docs.size())) - 1));
+    const int dim = std::min<int>(
+        opt.dimension, std::max(1, std::min<int>(vocab, static_cast<int>(docs.size())) - 1));
     m.dimension_ = dim;
     m.hashed_dimension_ = std::max(0, opt.hashed_dimension);
 
@@ -110,7 +115,8 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
     using Sparse = Eigen::SparseMatrix<float, Eigen::RowMajor>;
     std::vector<Eigen::Triplet<float>> triplets;
     for (size_t r = 0; r < docs.size(); ++r)
-        for (auto& [c, w] : m.tfidf(docs[r])) triplets.emplace_back(static_cast<int>(r), static_cast<int>(c), w);
+        for (auto& [c, w] : m.tfidf(docs[r]))
+            triplets.emplace_back(static_cast<int>(r), static_cast<int>(c), w);
     Sparse x(static_cast<int>(docs.size()), vocab);
     x.setFromTriplets(triplets.begin(), triplets.end());
     triplets = {};
@@ -145,7 +151,7 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
     Eigen::MatrixXf v = b.transpose() * u;  // vocab x dim, columns scaled by S
     for (int d = 0; d < dim; ++d) {
         float sv = std::sqrt(std::max(s2(d), 1e-12f));
-        v.col(d) /= sv;  // unit right singular vectors
+        v.col(d) /= sv;             // unit right singular vectors
         v.col(d) *= std::sqrt(sv);  // mild weighting by importance
     }
     m.projection_.resize(size_t(vocab) * dim);
@@ -159,7 +165,8 @@ Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs, 
 std::string BuiltinModel::serialize() const {
     std::string out;
     put(out, kMagic);
-    uint32_t id_size = static_cast<uint32_t>(id_.size()), vocab = static_cast<uint32_t>(columns_.size());
+    uint32_t id_size = static_cast<uint32_t>(id_.size()),
+             vocab = static_cast<uint32_t>(columns_.size());
     int32_t dim = dimension_, hashed = hashed_dimension_;
     put(out, id_size);
     out += id_;
@@ -168,19 +175,26 @@ std::string BuiltinModel::serialize() const {
     put(out, vocab);
     out.append(reinterpret_cast<const char*>(columns_.data()), columns_.size() * sizeof(uint32_t));
     out.append(reinterpret_cast<const char*>(idf_.data()), idf_.size() * sizeof(float));
-    out.append(reinterpret_cast<const char*>(projection_.data()), projection_.size() * sizeof(float));
+    out.append(reinterpret_cast<const char*>(projection_.data()),
+               projection_.size() * sizeof(float));
     return out;
 }
 
 Result<BuiltinModel> BuiltinModel::deserialize(std::string_view in) {
-    auto corrupt = [] { return fail(ErrorCode::kCorrupt, "the stored builtin embedding model is damaged: run 'stablepick embed --refit'"); };
+    auto corrupt = [] {
+        return fail(
+            ErrorCode::kCorrupt,
+            "the stored builtin embedding model is damaged: run 'stablepick embed --refit'");
+    };
     uint32_t magic = 0, id_size = 0, vocab = 0;
     int32_t dim = 0, hashed = 0;
-    if (!get(in, magic) || magic != kMagic || !get(in, id_size) || in.size() < id_size) return corrupt();
+    if (!get(in, magic) || magic != kMagic || !get(in, id_size) || in.size() < id_size)
+        return corrupt();
     BuiltinModel m;
     m.id_ = std::string(in.substr(0, id_size));
     in.remove_prefix(id_size);
-    if (!get(in, dim) || !get(in, hashed) || !get(in, vocab) || dim <= 0 || hashed < 0) return corrupt();
+    if (!get(in, dim) || !get(in, hashed) || !get(in, vocab) || dim <= 0 || hashed < 0)
+        return corrupt();
     size_t need = size_t(vocab) * 4 * 2 + size_t(vocab) * dim * 4;
     if (in.size() != need) return corrupt();
     m.dimension_ = dim;

@@ -15,7 +15,7 @@
 namespace stablepick {
 
 struct BuiltinFitOptions {
-    int dimension = 128;         // dense directions learned by the SVD
+    int dimension = 128;  // dense directions learned by the SVD
     // Extra dimensions holding the same TF-IDF vector by signed feature hashing, meant to keep
     // rare terms the SVD drops. Off by default: on systemd-stable it lowered the neighbour
     // vote's PR-AUC from 0.266 to 0.253 (docs/EVALUATION.md).
@@ -27,7 +27,7 @@ struct BuiltinFitOptions {
 };
 
 class BuiltinModel {
-public:
+  public:
     // Learns the model from `documents` (each the terms of one commit).
     // kInvalidInput when there are too few documents to learn anything.
     static Result<BuiltinModel> fit(std::span<const std::vector<Term>> documents,
@@ -47,10 +47,10 @@ public:
     // (column, weight) sorted by column, L2-normalised.
     std::vector<std::pair<uint32_t, float>> tfidf(const std::vector<Term>& terms) const;
 
-private:
+  private:
     std::string id_;
-    int dimension_ = 0;         // learned part
-    int hashed_dimension_ = 0;  // hashed part
+    int dimension_ = 0;              // learned part
+    int hashed_dimension_ = 0;       // hashed part
     std::vector<uint32_t> columns_;  // hashed term ids kept, sorted
     std::vector<float> idf_;         // per column
     std::vector<float> projection_;  // columns_.size() x dimension_, row-major

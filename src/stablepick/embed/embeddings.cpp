@@ -41,7 +41,9 @@ Result<CommitText> load_commit_text(Store& store, int64_t row) {
     t.body = q->text(1);
     if (!q->is_null(2)) {
         auto diff = util::zstd_decompress(q->blob(2));
-        if (!diff) return fail(ErrorCode::kCorrupt, fmt::format("stored diff of commit row {} is damaged", row));
+        if (!diff)
+            return fail(ErrorCode::kCorrupt,
+                        fmt::format("stored diff of commit row {} is damaged", row));
         t.diff = std::move(*diff);
     }
     auto f = db.prepare("SELECT path FROM files WHERE commit_id = ? ORDER BY seq");
@@ -59,13 +61,19 @@ Result<BuiltinModel> load_current_model(Store& store) {
     auto id = store.meta("embed_model");
     if (!id) return std::unexpected(id.error());
     if (id->empty())
-        return fail(ErrorCode::kNotFound, "no embedding model yet: run 'stablepick embed' (or 'stablepick index')");
+        return fail(ErrorCode::kNotFound,
+                    "no embedding model yet: run 'stablepick embed' (or 'stablepick index')");
     auto q = store.db().prepare("SELECT blob FROM models WHERE id = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read models"));
     q->bind(1, *id);
     auto r = q->step();
     if (!r) return std::unexpected(Store::error(r.error(), "read models"));
-    if (!*r) return fail(ErrorCode::kCorrupt, fmt::format("embedding model '{}' is missing from the store: run 'stablepick embed --refit'", *id));
+    if (!*r)
+        return fail(
+            ErrorCode::kCorrupt,
+            fmt::format(
+                "embedding model '{}' is missing from the store: run 'stablepick embed --refit'",
+                *id));
     return BuiltinModel::deserialize(q->blob(0));
 }
 
@@ -99,7 +107,8 @@ Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<
 }
 
 Result<std::vector<int64_t>> main_commit_rows(Store& store, std::optional<int64_t> before) {
-    auto q = store.db().prepare(R"(SELECT c.id FROM commits c WHERE c.parent_count <= 1 AND c.commit_time < ?
+    auto q = store.db().prepare(
+        R"(SELECT c.id FROM commits c WHERE c.parent_count <= 1 AND c.commit_time < ?
         AND EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
                    WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY c.id)");
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
@@ -114,7 +123,8 @@ Result<std::vector<int64_t>> main_commit_rows(Store& store, std::optional<int64_
     return rows;
 }
 
-Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& options, std::optional<int64_t> before) {
+Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& options,
+                                         std::optional<int64_t> before) {
     auto rows = main_commit_rows(store, before);
     if (!rows) return std::unexpected(rows.error());
     auto docs = terms_of(store, *rows);
@@ -128,7 +138,9 @@ Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& 
         return std::unexpected(Store::error(ins.error(), "store the model"));
     }
     // No wall-clock time here: two runs over the same history must leave the same store.
-    ins->bind(1, model->id()).bind(2, static_cast<int64_t>(rows->size())).bind(3, model->dimension());
+    ins->bind(1, model->id())
+        .bind(2, static_cast<int64_t>(rows->size()))
+        .bind(3, model->dimension());
     ins->bind_blob(4, model->serialize());
     if (auto r = ins->run(); !r) {
         store.rollback();
@@ -152,19 +164,23 @@ Status drop_embeddings(Store& store, const std::string& model) {
 
 Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool quiet) {
     EmbedReport report;
-    auto q = store.db().prepare(R"(SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = c.id)
+    auto q = store.db().prepare(
+        R"(SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = c.id)
         FROM commits c WHERE c.parent_count <= 1 ORDER BY c.id)");
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
     q->bind(1, model.id());
     std::vector<int64_t> todo;
     while (*q->step()) {
-        if (q->int64(1)) ++report.cached;
-        else todo.push_back(q->int64(0));
+        if (q->int64(1))
+            ++report.cached;
+        else
+            todo.push_back(q->int64(0));
     }
     util::Progress progress("embed", static_cast<int64_t>(todo.size()), quiet);
     constexpr size_t kBatch = 4096;
     for (size_t begin = 0; begin < todo.size(); begin += kBatch) {
-        std::vector<int64_t> rows(todo.begin() + begin, todo.begin() + std::min(todo.size(), begin + kBatch));
+        std::vector<int64_t> rows(todo.begin() + begin,
+                                  todo.begin() + std::min(todo.size(), begin + kBatch));
         auto docs = terms_of(store, rows);
         if (!docs) return std::unexpected(docs.error());
         if (auto r = store.begin(); !r) return std::unexpected(r.error());
@@ -174,7 +190,9 @@ Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool 
             return std::unexpected(Store::error(ins.error(), "store embeddings"));
         }
         for (size_t i = 0; i < rows.size(); ++i) {
-            ins->bind(1, model.id()).bind(2, rows[i]).bind_blob(3, vector_to_blob(model.embed((*docs)[i])));
+            ins->bind(1, model.id())
+                .bind(2, rows[i])
+                .bind_blob(3, vector_to_blob(model.embed((*docs)[i])));
             if (auto r = ins->run(); !r) {
                 store.rollback();
                 return std::unexpected(Store::error(r.error(), "store embeddings"));

@@ -22,7 +22,8 @@ CommitText commit_text_of(const Commit& commit);
 Result<BuiltinModel> load_current_model(Store& store);
 
 // Stored non-merge main-branch commits made before `before` (all when nullopt), by row.
-Result<std::vector<int64_t>> main_commit_rows(Store& store, std::optional<int64_t> before = std::nullopt);
+Result<std::vector<int64_t>> main_commit_rows(Store& store,
+                                              std::optional<int64_t> before = std::nullopt);
 
 // The terms of stored commits, read in parallel.
 Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<int64_t>& rows);

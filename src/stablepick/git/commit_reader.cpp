@@ -20,11 +20,11 @@ int print_to_string(const git_diff_delta*, const git_diff_hunk*, const git_diff_
     return 0;
 }
 
-
 }  // namespace
 
 Result<ReadCommit> CommitReader::read(const git_oid& oid) {
-    std::vector<Result<ReadCommit>> out(1, Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
+    std::vector<Result<ReadCommit>> out(1,
+                                        Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
     read_all(std::span<const git_oid>(&oid, 1), out);
     return std::move(out[0]);
 }
@@ -35,14 +35,16 @@ void CommitReader::read_all(std::span<const git_oid> oids, std::span<Result<Read
     for (size_t i = 0; i < oids.size(); ++i) {
         std::optional<std::string> patch;
         if (use_git && git_.available()) {
-            while (queued < oids.size() && git_.pending() < GitPatchStream::kWindow) git_.queue(to_hex(oids[queued++]));
+            while (queued < oids.size() && git_.pending() < GitPatchStream::kWindow)
+                git_.queue(to_hex(oids[queued++]));
             patch = git_.next();
         }
         out[i] = read_with(oids[i], use_git ? &patch : nullptr);
     }
 }
 
-Result<ReadCommit> CommitReader::read_with(const git_oid& oid, const std::optional<std::string>* patch) {
+Result<ReadCommit> CommitReader::read_with(const git_oid& oid,
+                                           const std::optional<std::string>* patch) {
     auto commit = repo_.lookup_commit(oid);
     if (!commit) return std::unexpected(commit.error());
     git_commit* c = commit->get();
@@ -74,19 +76,22 @@ Result<ReadCommit> CommitReader::read_with(const git_oid& oid, const std::option
 
     git_tree* tree_raw = nullptr;
     int rc = git_commit_tree(&tree_raw, c);
-    if (rc != 0) return std::unexpected(last_error(rc, fmt::format("read the tree of commit '{}'", rec.id)));
+    if (rc != 0)
+        return std::unexpected(last_error(rc, fmt::format("read the tree of commit '{}'", rec.id)));
     TreePtr tree(tree_raw);
     TreePtr parent_tree;
     if (rec.parent_count == 1) {
         git_commit* parent = nullptr;
         rc = git_commit_parent(&parent, c, 0);
         if (rc != 0)
-            return std::unexpected(last_error(rc, fmt::format("read the parent of commit '{}'", rec.id)));
+            return std::unexpected(
+                last_error(rc, fmt::format("read the parent of commit '{}'", rec.id)));
         CommitPtr parent_holder(parent);
         git_tree* pt = nullptr;
         rc = git_commit_tree(&pt, parent);
         if (rc != 0)
-            return std::unexpected(last_error(rc, fmt::format("read the parent tree of commit '{}'", rec.id)));
+            return std::unexpected(
+                last_error(rc, fmt::format("read the parent tree of commit '{}'", rec.id)));
         parent_tree.reset(pt);
     }
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
@@ -109,7 +114,9 @@ Result<ReadCommit> CommitReader::read_with(const git_oid& oid, const std::option
             FileChange f;
             f.path = delta->new_file.path ? delta->new_file.path : "";
             f.old_path = delta->old_file.path ? delta->old_file.path : f.path;
-            f.status = delta->status == GIT_DELTA_ADDED ? 'A' : delta->status == GIT_DELTA_DELETED ? 'D' : 'M';
+            f.status = delta->status == GIT_DELTA_ADDED     ? 'A'
+                       : delta->status == GIT_DELTA_DELETED ? 'D'
+                                                            : 'M';
             f.skipped = true;
             std::string reason = rc == GIT_ENOTFOUND ? "blob missing" : "blob unreadable";
             if (e && e->message) reason += fmt::format(" ({})", e->message);

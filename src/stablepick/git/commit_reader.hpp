@@ -20,7 +20,7 @@ struct ReadCommit {
 };
 
 class CommitReader {
-public:
+  public:
     CommitReader(Repository repo, const Config& config)
         : repo_(std::move(repo)), config_(config), git_(repo_.git_dir()) {}
 
@@ -33,7 +33,7 @@ public:
     // False when diffs were wanted from git but git could not be started.
     bool git_available() const { return config_.index.diff_reader != "git" || git_.available(); }
 
-private:
+  private:
     Result<ReadCommit> read_with(const git_oid& oid, const std::optional<std::string>* patch);
     // Parses `text` into files, hunks and patch id, and stores it capped and compressed.
     void finish_diff(std::string_view text, std::vector<FileChange> skipped_files,

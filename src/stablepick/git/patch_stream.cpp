@@ -31,7 +31,9 @@ bool write_all(int fd, std::string_view data) {
 
 }  // namespace
 
-GitPatchStream::~GitPatchStream() { stop(); }
+GitPatchStream::~GitPatchStream() {
+    stop();
+}
 
 bool GitPatchStream::start() {
     static const bool sigpipe_ignored = [] {
@@ -52,11 +54,25 @@ bool GitPatchStream::start() {
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     // Plumbing with every output-changing setting pinned, so user config can't alter it.
-    std::vector<std::string> argv{"git", "--git-dir=" + git_dir_.string(), "-c", "core.quotePath=false",
-                                  "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
-                                  "diff-tree", "--stdin", "-p", "-r", "--root", "--no-renames",
-                                  "--no-color", "--no-ext-diff", "--no-textconv",
-                                  "--src-prefix=a/", "--dst-prefix=b/"};
+    std::vector<std::string> argv{"git",
+                                  "--git-dir=" + git_dir_.string(),
+                                  "-c",
+                                  "core.quotePath=false",
+                                  "-c",
+                                  "diff.noprefix=false",
+                                  "-c",
+                                  "diff.mnemonicPrefix=false",
+                                  "diff-tree",
+                                  "--stdin",
+                                  "-p",
+                                  "-r",
+                                  "--root",
+                                  "--no-renames",
+                                  "--no-color",
+                                  "--no-ext-diff",
+                                  "--no-textconv",
+                                  "--src-prefix=a/",
+                                  "--dst-prefix=b/"};
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -102,8 +118,10 @@ bool GitPatchStream::send(const std::string& id) {
 
 void GitPatchStream::queue(const std::string& id) {
     pending_.push_back(id);
-    if (available_ && pid_ >= 0) (void)send(id);
-    else if (available_ && pending_.size() == 1) (void)send(id);
+    if (available_ && pid_ >= 0)
+        (void)send(id);
+    else if (available_ && pending_.size() == 1)
+        (void)send(id);
 }
 
 std::optional<std::string> GitPatchStream::next() {

@@ -15,15 +15,15 @@
 // Not thread safe: one GitPatchStream per thread.
 #include <sys/types.h>
 
-#include <filesystem>
 #include <deque>
+#include <filesystem>
 #include <optional>
 #include <string>
 
 namespace stablepick::git {
 
 class GitPatchStream {
-public:
+  public:
     explicit GitPatchStream(std::filesystem::path git_dir) : git_dir_(std::move(git_dir)) {}
     GitPatchStream(const GitPatchStream&) = delete;
     GitPatchStream& operator=(const GitPatchStream&) = delete;
@@ -42,7 +42,7 @@ public:
     bool available() const { return available_; }
     int failures() const { return failures_; }
 
-private:
+  private:
     bool start();
     void stop();
     bool send(const std::string& id);

@@ -41,8 +41,10 @@ Error last_error(int rc, std::string_view doing) {
     const git_error* e = git_error_last();
     std::string msg = e && e->message ? e->message : "unknown error";
     ErrorCode code = ErrorCode::kInternal;
-    if (rc == GIT_ENOTFOUND) code = ErrorCode::kNotFound;
-    else if (rc == GIT_EAMBIGUOUS) code = ErrorCode::kAmbiguous;
+    if (rc == GIT_ENOTFOUND)
+        code = ErrorCode::kNotFound;
+    else if (rc == GIT_EAMBIGUOUS)
+        code = ErrorCode::kAmbiguous;
     else if (e && (e->klass == GIT_ERROR_ODB || e->klass == GIT_ERROR_ZLIB ||
                    e->klass == GIT_ERROR_OBJECT || e->klass == GIT_ERROR_INVALID))
         code = ErrorCode::kCorrupt;
@@ -58,9 +60,12 @@ Result<Repository> Repository::open(const std::filesystem::path& path) {
     if (rc != 0) {
         std::error_code ec;
         if (!std::filesystem::exists(path, ec))
-            return fail(ErrorCode::kNotFound, fmt::format("cannot open repository '{}': no such directory", path.string()));
-        return fail(ErrorCode::kNotFound,
-                    fmt::format("cannot open repository '{}': not a git repository", path.string()));
+            return fail(
+                ErrorCode::kNotFound,
+                fmt::format("cannot open repository '{}': no such directory", path.string()));
+        return fail(
+            ErrorCode::kNotFound,
+            fmt::format("cannot open repository '{}': not a git repository", path.string()));
     }
     RepositoryPtr repo(raw);
     std::filesystem::path git_dir = git_repository_path(raw);
@@ -70,7 +75,9 @@ Result<Repository> Repository::open(const std::filesystem::path& path) {
 Result<Repository> Repository::reopen() const {
     git_repository* raw = nullptr;
     int rc = git_repository_open_bare(&raw, git_dir_.c_str());
-    if (rc != 0) return std::unexpected(last_error(rc, fmt::format("open repository '{}'", git_dir_.string())));
+    if (rc != 0)
+        return std::unexpected(
+            last_error(rc, fmt::format("open repository '{}'", git_dir_.string())));
     return Repository(RepositoryPtr(raw), git_dir_);
 }
 

@@ -43,7 +43,7 @@ struct Branch {
 };
 
 class Repository {
-public:
+  public:
     // Opens the repository at or above `path` (a work tree, a .git directory or a bare one).
     static Result<Repository> open(const std::filesystem::path& path);
     // Opens the same repository again, for another thread.
@@ -60,7 +60,7 @@ public:
     // Whether `ancestor` is reachable from `descendant` (true when equal).
     Result<bool> is_ancestor(const git_oid& ancestor, const git_oid& descendant) const;
 
-private:
+  private:
     Repository(RepositoryPtr repo, std::filesystem::path git_dir)
         : repo_(std::move(repo)), git_dir_(std::move(git_dir)) {}
     RepositoryPtr repo_;

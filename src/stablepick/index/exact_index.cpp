@@ -24,7 +24,8 @@ std::vector<Neighbour> top_k(const float* scores, const std::vector<int64_t>& ke
     for (size_t i = 0; i < keys.size(); ++i) {
         if (keep && !keep(keys[i])) continue;
         float s = scores[i];
-        if (best.size() < k) best.push({keys[i], s});
+        if (best.size() < k)
+            best.push({keys[i], s});
         else if (s > best.top().similarity) {
             best.pop();
             best.push({keys[i], s});
@@ -44,23 +45,28 @@ std::vector<Neighbour> top_k(const float* scores, const std::vector<int64_t>& ke
 std::vector<Neighbour> ExactIndex::search(std::span<const float> q, size_t k,
                                           const std::function<bool(int64_t)>& keep) const {
     // One matrix-vector product (SIMD through Eigen), then a selection.
-    Eigen::Map<const RowMatrix> data(data_.data(), static_cast<Eigen::Index>(keys_.size()), dimension_);
+    Eigen::Map<const RowMatrix> data(data_.data(), static_cast<Eigen::Index>(keys_.size()),
+                                     dimension_);
     Eigen::Map<const Eigen::VectorXf> query(q.data(), dimension_);
     Eigen::VectorXf scores = data * query;
     return top_k(scores.data(), keys_, k, keep);
 }
 
-std::vector<std::vector<Neighbour>> ExactIndex::search_batch(const std::vector<std::vector<float>>& queries,
-                                                             size_t k) const {
+std::vector<std::vector<Neighbour>> ExactIndex::search_batch(
+    const std::vector<std::vector<float>>& queries, size_t k) const {
     std::vector<std::vector<Neighbour>> out(queries.size());
-    Eigen::Map<const RowMatrix> data(data_.data(), static_cast<Eigen::Index>(keys_.size()), dimension_);
+    Eigen::Map<const RowMatrix> data(data_.data(), static_cast<Eigen::Index>(keys_.size()),
+                                     dimension_);
     constexpr size_t kBlock = 256;
     for (size_t b = 0; b < queries.size(); b += kBlock) {
         size_t e = std::min(queries.size(), b + kBlock);
         Eigen::MatrixXf q(dimension_, static_cast<Eigen::Index>(e - b));
-        for (size_t i = b; i < e; ++i) q.col(static_cast<Eigen::Index>(i - b)) = Eigen::Map<const Eigen::VectorXf>(queries[i].data(), dimension_);
+        for (size_t i = b; i < e; ++i)
+            q.col(static_cast<Eigen::Index>(i - b)) =
+                Eigen::Map<const Eigen::VectorXf>(queries[i].data(), dimension_);
         Eigen::MatrixXf scores = data * q;  // column i: the scores of query b + i
-        for (size_t i = b; i < e; ++i) out[i] = top_k(scores.col(static_cast<Eigen::Index>(i - b)).data(), keys_, k, {});
+        for (size_t i = b; i < e; ++i)
+            out[i] = top_k(scores.col(static_cast<Eigen::Index>(i - b)).data(), keys_, k, {});
     }
     return out;
 }

@@ -29,13 +29,13 @@ float int8_distance(const void* a, const void* b, const void* param) {
 }
 
 class Int8Space : public hnswlib::SpaceInterface<float> {
-public:
+  public:
     explicit Int8Space(size_t dim) : layout_{dim} {}
     size_t get_data_size() override { return layout_.bytes(); }
     hnswlib::DISTFUNC<float> get_dist_func() override { return int8_distance; }
     void* get_dist_func_param() override { return &layout_; }
 
-private:
+  private:
     Int8Layout layout_;
 };
 
@@ -56,7 +56,8 @@ struct HnswIndex::Impl {
     Int8Space space;
     hnswlib::HierarchicalNSW<float> graph;
     Impl(int dim, const HnswOptions& o)
-        : space(static_cast<size_t>(dim)), graph(&space, o.max_elements, o.m, o.ef_construction, o.seed) {
+        : space(static_cast<size_t>(dim)),
+          graph(&space, o.max_elements, o.m, o.ef_construction, o.seed) {
         graph.setEf(o.ef_search);
     }
 };
@@ -94,18 +95,24 @@ std::vector<Neighbour> HnswIndex::search(std::span<const float> query, size_t k,
     return out;
 }
 
-size_t HnswIndex::size() const { return impl_->graph.cur_element_count; }
+size_t HnswIndex::size() const {
+    return impl_->graph.cur_element_count;
+}
 
-void HnswIndex::set_ef(size_t ef) { impl_->graph.setEf(ef); }
+void HnswIndex::set_ef(size_t ef) {
+    impl_->graph.setEf(ef);
+}
 
 double HnswIndex::bytes_per_vector() const {
     auto& g = impl_->graph;
     size_t n = std::max<size_t>(1, g.cur_element_count);
     double upper = 0;
-    for (size_t i = 0; i < g.cur_element_count; ++i) upper += g.element_levels_[i] * g.size_links_per_element_;
+    for (size_t i = 0; i < g.cur_element_count; ++i)
+        upper += g.element_levels_[i] * g.size_links_per_element_;
     // Bottom layer (links, data, label), upper layers, and the label lookup table entry.
     // (hnswlib also keeps one mutex per element for concurrent inserts.)
-    return double(g.size_data_per_element_) + upper / n + sizeof(void*) + 2 * sizeof(size_t) + sizeof(std::mutex);
+    return double(g.size_data_per_element_) + upper / n + sizeof(void*) + 2 * sizeof(size_t) +
+           sizeof(std::mutex);
 }
 
 }  // namespace stablepick

@@ -12,14 +12,14 @@ namespace stablepick {
 
 struct HnswOptions {
     size_t max_elements = 1 << 20;
-    size_t m = 12;                // links per node (twice that on the bottom layer)
+    size_t m = 12;  // links per node (twice that on the bottom layer)
     size_t ef_construction = 100;
     size_t ef_search = 64;
     size_t seed = 100;
 };
 
 class HnswIndex : public VectorIndex {
-public:
+  public:
     HnswIndex(int dimension, const HnswOptions& options = {});
     ~HnswIndex() override;
     void add(int64_t key, std::span<const float> vector) override;
@@ -31,7 +31,7 @@ public:
     // Bytes the index holds per vector (data, links, labels), for the budget.
     double bytes_per_vector() const;
 
-private:
+  private:
     struct Impl;
     int dimension_;
     std::unique_ptr<Impl> impl_;

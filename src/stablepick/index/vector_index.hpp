@@ -16,7 +16,7 @@ struct Neighbour {
 };
 
 class VectorIndex {
-public:
+  public:
     virtual ~VectorIndex() = default;
     // REQUIRES: vector.size() == dimension().
     virtual void add(int64_t key, std::span<const float> vector) = 0;
@@ -30,7 +30,7 @@ public:
 // Exact search over every vector: the oracle for tests, and fast enough at a repository's
 // size (systemd: 80,000 vectors of 128 floats, a few milliseconds a query).
 class ExactIndex : public VectorIndex {
-public:
+  public:
     explicit ExactIndex(int dimension) : dimension_(dimension) {}
     void reserve(size_t n) {
         keys_.reserve(n);
@@ -42,9 +42,10 @@ public:
     size_t size() const override { return keys_.size(); }
     int dimension() const override { return dimension_; }
     // Many queries at once (one matrix product per block): for evaluations.
-    std::vector<std::vector<Neighbour>> search_batch(const std::vector<std::vector<float>>& queries, size_t k) const;
+    std::vector<std::vector<Neighbour>> search_batch(const std::vector<std::vector<float>>& queries,
+                                                     size_t k) const;
 
-private:
+  private:
     int dimension_;
     std::vector<int64_t> keys_;
     std::vector<float> data_;  // size() x dimension_, row-major

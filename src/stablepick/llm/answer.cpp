@@ -81,7 +81,8 @@ std::optional<ModelAnswer> json_answer(const std::string& text) {
                                   {"attack_vector", "attack vector"},
                                   {"privileges", "privileges needed"},
                                   {"impact", "impact"}})
-            for (auto& text : strings(j, key)) analysis.push_back(fmt::format("{}: {}", label, text));
+            for (auto& text : strings(j, key))
+                analysis.push_back(fmt::format("{}: {}", label, text));
         a.reasons.insert(a.reasons.begin(), analysis.begin(), analysis.end());
         a.risks = strings(j, "risks");
         a.cited_commits = strings(j, "cited_commits");
@@ -120,8 +121,8 @@ std::optional<ModelAnswer> parse_answer(const std::string& raw) {
         while (RE2::FindAndConsume(&input, *re, &word)) {
             size_t at = static_cast<size_t>(word.data() - text.data());
             if (!found || at >= found->first)
-                found = std::pair{at, upper(std::string(word)) == "YES" ||
-                                          std::string(word) == "ASSIGN CVE"};
+                found = std::pair{
+                    at, upper(std::string(word)) == "YES" || std::string(word) == "ASSIGN CVE"};
         }
     }
     if (!found) return std::nullopt;

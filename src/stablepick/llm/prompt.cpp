@@ -112,8 +112,8 @@ Prompt build_prompt(const PromptInputs& in, const PromptOptions& options) {
     if (options.security)
         u += "## CVE policy\n\n" + fence("rules", "cve-policy", options.rules, 16 * 1024) + "\n";
     else
-        u += "## Stable rules\n\n" + fence("rules", "stable-rules", options.rules, 16 * 1024) +
-             "\n";
+        u +=
+            "## Stable rules\n\n" + fence("rules", "stable-rules", options.rules, 16 * 1024) + "\n";
     auto& c = in.candidate;
     u += fmt::format("## Candidate commit {}\n\nAuthor: {}, date: {}\n\n", c.id, c.author, c.date);
     u += fence("message", c.id, c.message, options.max_message_bytes);
@@ -130,10 +130,10 @@ Prompt build_prompt(const PromptInputs& in, const PromptOptions& options) {
     if (!in.precedents.empty() && options.security) {
         u += "## The most similar past commits, and whether they got a CVE\n\n";
         for (auto& pr : in.precedents) {
-            u += fmt::format(
-                "Commit {} ({}), similarity {:.2f}: [CVE Status: {}]{}\n", pr.commit.id,
-                pr.commit.date, pr.similarity, pr.backported ? "YES" : "NO",
-                pr.cves.empty() ? "" : fmt::format(" {}", fmt::join(pr.cves, ", ")));
+            u +=
+                fmt::format("Commit {} ({}), similarity {:.2f}: [CVE Status: {}]{}\n", pr.commit.id,
+                            pr.commit.date, pr.similarity, pr.backported ? "YES" : "NO",
+                            pr.cves.empty() ? "" : fmt::format(" {}", fmt::join(pr.cves, ", ")));
             u += fence("message", pr.commit.id, pr.commit.message, 2048);
         }
         u += "\n";
@@ -160,8 +160,8 @@ Prompt build_prompt(const PromptInputs& in, const PromptOptions& options) {
             c.id, kSecurityAnswerFormat);
     else
         u += fmt::format(
-            "## Question\n\nShould commit {} be backported to the stable branches?\n\n{}\n",
-            c.id, kAnswerFormat);
+            "## Question\n\nShould commit {} be backported to the stable branches?\n\n{}\n", c.id,
+            kAnswerFormat);
     p.user = std::move(u);
     p.hash = hash_hex(p.system + '\0' + p.user);
     return p;

@@ -12,7 +12,7 @@
 #include <thread>
 #include <unordered_set>
 
-#include "stablepick/llm/git_tools.hpp"
+#include "stablepick/git/git_runner.hpp"
 
 namespace stablepick::stable {
 namespace {
@@ -310,7 +310,7 @@ Result<TargetChecker::Origins> TargetChecker::line_origins(const git::Repository
         args.push_back(oldest_branch_point.empty() ? parent_id
                                                    : oldest_branch_point + ".." + parent_id);
         args.insert(args.end(), {"--", path});
-        auto out = llm::run_git(repo.git_dir(), args, 8 * 1024 * 1024, std::chrono::seconds(30));
+        auto out = git::run_git(repo.git_dir(), args, 8 * 1024 * 1024, std::chrono::seconds(30));
         if (!out)
             continue;  // a file git can't blame (a missing blob in a partial clone) proves nothing
         std::stringstream lines(*out);

@@ -122,7 +122,8 @@ CREATE INDEX IF NOT EXISTS merged_by_merge ON merged_by(merge_sha);
 
 Status migrate(util::Database& db) {
     auto version_stmt = db.prepare("PRAGMA user_version");
-    if (!version_stmt) return std::unexpected(Store::error(version_stmt.error(), "read schema version"));
+    if (!version_stmt)
+        return std::unexpected(Store::error(version_stmt.error(), "read schema version"));
     auto row = version_stmt->step();
     if (!row) return std::unexpected(Store::error(row.error(), "read schema version"));
     int version = static_cast<int>(version_stmt->int64(0));
@@ -137,7 +138,8 @@ Status migrate(util::Database& db) {
                                       kMigrations[v], v + 1);
         if (auto r = db.exec(sql); !r) {
             (void)db.exec("ROLLBACK");
-            return std::unexpected(Store::error(r.error(), fmt::format("migrate store to schema {}", v + 1)));
+            return std::unexpected(
+                Store::error(r.error(), fmt::format("migrate store to schema {}", v + 1)));
         }
     }
     return {};

@@ -7,15 +7,24 @@ namespace {
 
 const char* kind_name(Trailer::Kind kind) {
     switch (kind) {
-        case Trailer::Kind::kFixes: return "fixes";
-        case Trailer::Kind::kFixesIssue: return "fixes-issue";
-        case Trailer::Kind::kCcStable: return "cc-stable";
-        case Trailer::Kind::kCcNoAutosel: return "cc-noautosel";
-        case Trailer::Kind::kSignedOffBy: return "signed-off-by";
-        case Trailer::Kind::kReportedBy: return "reported-by";
-        case Trailer::Kind::kLink: return "link";
-        case Trailer::Kind::kCloses: return "closes";
-        case Trailer::Kind::kOther: return "other";
+        case Trailer::Kind::kFixes:
+            return "fixes";
+        case Trailer::Kind::kFixesIssue:
+            return "fixes-issue";
+        case Trailer::Kind::kCcStable:
+            return "cc-stable";
+        case Trailer::Kind::kCcNoAutosel:
+            return "cc-noautosel";
+        case Trailer::Kind::kSignedOffBy:
+            return "signed-off-by";
+        case Trailer::Kind::kReportedBy:
+            return "reported-by";
+        case Trailer::Kind::kLink:
+            return "link";
+        case Trailer::Kind::kCloses:
+            return "closes";
+        case Trailer::Kind::kOther:
+            return "other";
     }
     return "other";
 }
@@ -25,13 +34,22 @@ const char* kind_name(Trailer::Kind kind) {
 Error Store::error(const util::SqliteError& e, std::string_view doing) {
     ErrorCode code = ErrorCode::kIo;
     switch (e.code & 0xff) {
-        case SQLITE_FULL: code = ErrorCode::kIo; break;
+        case SQLITE_FULL:
+            code = ErrorCode::kIo;
+            break;
         case SQLITE_CORRUPT:
-        case SQLITE_NOTADB: code = ErrorCode::kCorrupt; break;
+        case SQLITE_NOTADB:
+            code = ErrorCode::kCorrupt;
+            break;
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: code = ErrorCode::kUnavailable; break;
-        case SQLITE_CANTOPEN: code = ErrorCode::kNotFound; break;
-        default: break;
+        case SQLITE_LOCKED:
+            code = ErrorCode::kUnavailable;
+            break;
+        case SQLITE_CANTOPEN:
+            code = ErrorCode::kNotFound;
+            break;
+        default:
+            break;
     }
     return Error{code, fmt::format("cannot {}: {}", doing, e.message)};
 }
@@ -61,7 +79,8 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
                     fmt::format("no store at '{}': run 'stablepick index' first", path.string()));
     }
     auto db = util::Database::open(path, mode == Mode::kRead);
-    if (!db) return std::unexpected(error(db.error(), fmt::format("open store '{}'", path.string())));
+    if (!db)
+        return std::unexpected(error(db.error(), fmt::format("open store '{}'", path.string())));
     // WAL lets readers go on while an index run writes; NORMAL sync keeps the database
     // consistent after a crash, losing at most the last checkpointed batch.
     if (mode == Mode::kWrite) {
@@ -76,9 +95,12 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
         if (auto r = migrate(*db); !r) return std::unexpected(r.error());
     } else {
         auto v = db->prepare("PRAGMA user_version");
-        if (!v) return std::unexpected(error(v.error(), fmt::format("read store '{}'", path.string())));
+        if (!v)
+            return std::unexpected(error(v.error(), fmt::format("read store '{}'", path.string())));
         auto row = v->step();
-        if (!row) return std::unexpected(error(row.error(), fmt::format("read store '{}'", path.string())));
+        if (!row)
+            return std::unexpected(
+                error(row.error(), fmt::format("read store '{}'", path.string())));
         int version = static_cast<int>(v->int64(0));
         if (version < kSchemaVersion) {
             // An older store: migrations only add, so upgrade it (under the writer's lock)
@@ -87,10 +109,11 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
             auto upgraded = open(path, Mode::kWrite);
             if (!upgraded) return std::unexpected(upgraded.error());
         } else if (version > kSchemaVersion) {
-            return fail(ErrorCode::kCorrupt,
-                        fmt::format("store '{}' has schema version {}, newer than this stablepick ({}): "
-                                    "upgrade stablepick",
-                                    path.string(), version, kSchemaVersion));
+            return fail(
+                ErrorCode::kCorrupt,
+                fmt::format("store '{}' has schema version {}, newer than this stablepick ({}): "
+                            "upgrade stablepick",
+                            path.string(), version, kSchemaVersion));
         }
     }
     return Store(std::move(*db), path, std::move(lock));
@@ -106,7 +129,8 @@ Result<util::Statement*> Store::cached(std::string_view sql) {
 }
 
 Status Store::begin() {
-    if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return std::unexpected(error(r.error(), "start a transaction"));
+    if (auto r = db_.exec("BEGIN IMMEDIATE"); !r)
+        return std::unexpected(error(r.error(), "start a transaction"));
     return {};
 }
 
@@ -118,14 +142,16 @@ Status Store::commit() {
     return {};
 }
 
-void Store::rollback() { (void)db_.exec("ROLLBACK"); }
+void Store::rollback() {
+    (void)db_.exec("ROLLBACK");
+}
 
-#define SP_TRY_STMT(var, sql)                          \
-    auto var##_r = cached(sql);                        \
+#define SP_TRY_STMT(var, sql)                              \
+    auto var##_r = cached(sql);                            \
     if (!var##_r) return std::unexpected(var##_r.error()); \
     util::Statement& var = **var##_r
 
-#define SP_TRY_RUN(stmt, doing)                                   \
+#define SP_TRY_RUN(stmt, doing) \
     if (auto rr = (stmt).run(); !rr) return std::unexpected(error(rr.error(), doing))
 
 Result<std::optional<int64_t>> Store::commit_row(std::string_view id) {
@@ -150,8 +176,14 @@ Result<int64_t> Store::insert_commit(const Commit& c, std::string_view compresse
     ins.bind(5, c.author_time).bind(6, c.committer_name).bind(7, c.committer_email);
     ins.bind(8, c.commit_time).bind(9, c.subject).bind(10, c.body).bind(11, c.is_revert ? 1 : 0);
     ins.bind(12, c.revert_of);
-    if (c.patch_id.empty()) ins.bind_null(13); else ins.bind(13, c.patch_id);
-    if (compressed_diff.empty()) ins.bind_null(14); else ins.bind_blob(14, compressed_diff);
+    if (c.patch_id.empty())
+        ins.bind_null(13);
+    else
+        ins.bind(13, c.patch_id);
+    if (compressed_diff.empty())
+        ins.bind_null(14);
+    else
+        ins.bind_blob(14, compressed_diff);
     ins.bind(15, c.diff_bytes).bind(16, c.diff_truncated ? 1 : 0).bind(17, skipped);
     ins.bind(18, c.parent_count);
     SP_TRY_RUN(ins, fmt::format("store commit '{}'", c.id));
@@ -162,13 +194,22 @@ Result<int64_t> Store::insert_commit(const Commit& c, std::string_view compresse
         auto& t = c.trailers[i];
         tr.bind(1, row).bind(2, static_cast<int64_t>(i)).bind(3, t.key).bind(4, t.value);
         tr.bind(5, t.comment).bind(6, kind_name(t.kind));
-        if (t.ref_id.empty()) tr.bind_null(7); else tr.bind(7, t.ref_id);
-        if (t.ref_subject.empty()) tr.bind_null(8); else tr.bind(8, t.ref_subject);
+        if (t.ref_id.empty())
+            tr.bind_null(7);
+        else
+            tr.bind(7, t.ref_id);
+        if (t.ref_subject.empty())
+            tr.bind_null(8);
+        else
+            tr.bind(8, t.ref_subject);
         SP_TRY_RUN(tr, "store trailers");
     }
     SP_TRY_STMT(mk, "INSERT INTO markers VALUES(?,?,?,?)");
     for (size_t i = 0; i < c.markers.size(); ++i) {
-        mk.bind(1, row).bind(2, static_cast<int64_t>(i)).bind(3, c.markers[i].id).bind(4, c.markers[i].form);
+        mk.bind(1, row)
+            .bind(2, static_cast<int64_t>(i))
+            .bind(3, c.markers[i].id)
+            .bind(4, c.markers[i].form);
         SP_TRY_RUN(mk, "store markers");
     }
     SP_TRY_STMT(fl, "INSERT INTO files VALUES(?,?,?,?,?,?,?,?,?)");
@@ -181,7 +222,10 @@ Result<int64_t> Store::insert_commit(const Commit& c, std::string_view compresse
     }
     SP_TRY_STMT(hk, "INSERT INTO hunks VALUES(?,?,?,?)");
     for (size_t i = 0; i < c.hunks.size(); ++i) {
-        hk.bind(1, row).bind(2, static_cast<int64_t>(i)).bind(3, c.hunks[i].path).bind(4, c.hunks[i].header);
+        hk.bind(1, row)
+            .bind(2, static_cast<int64_t>(i))
+            .bind(3, c.hunks[i].path)
+            .bind(4, c.hunks[i].header);
         SP_TRY_RUN(hk, "store hunks");
     }
     return row;
@@ -195,7 +239,9 @@ Status Store::add_skip(int64_t commit_row, std::string_view path, std::string_vi
 }
 
 Result<int64_t> Store::ensure_branch(std::string_view name, BranchKind kind) {
-    SP_TRY_STMT(ins, "INSERT INTO branches(name, kind) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind");
+    SP_TRY_STMT(ins,
+                "INSERT INTO branches(name, kind) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET "
+                "kind = excluded.kind");
     ins.bind(1, name).bind(2, kind == BranchKind::kMain ? "main" : "stable");
     SP_TRY_RUN(ins, "store branches");
     SP_TRY_STMT(q, "SELECT id FROM branches WHERE name = ?");
@@ -263,7 +309,8 @@ Result<std::string> Store::meta(std::string_view key) {
 }
 
 Status Store::set_meta(std::string_view key, std::string_view value) {
-    SP_TRY_STMT(q, "INSERT INTO meta VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    SP_TRY_STMT(
+        q, "INSERT INTO meta VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     q.bind(1, key).bind(2, value);
     SP_TRY_RUN(q, "write meta");
     return {};

@@ -19,18 +19,18 @@ namespace stablepick {
 
 // A main-branch commit carried into a stable branch.
 struct BackportLabel {
-    std::string main_id;    // full id of the main-branch commit
-    std::string branch;     // stable branch ("v254-stable", "linux-6.6.y")
-    std::string stable_id;  // the stable commit (may be empty for id-only ChangeLogs)
+    std::string main_id;      // full id of the main-branch commit
+    std::string branch;       // stable branch ("v254-stable", "linux-6.6.y")
+    std::string stable_id;    // the stable commit (may be empty for id-only ChangeLogs)
     int64_t stable_time = 0;  // when the stable commit was made (committer date)
-    std::string method;     // marker, patch-id, changelog
-    std::string release;    // stable release it shipped in, when known ("5.10.12")
+    std::string method;       // marker, patch-id, changelog
+    std::string release;      // stable release it shipped in, when known ("5.10.12")
 };
 
 enum class BranchKind { kMain, kStable };
 
 class Store {
-public:
+  public:
     enum class Mode { kRead, kWrite };
 
     // Opens (creating it in kWrite mode) the database at `path`, which may be written
@@ -71,7 +71,7 @@ public:
     // Turns a SQLite failure into an Error naming what was being done.
     static Error error(const util::SqliteError& e, std::string_view doing);
 
-private:
+  private:
     Store(util::Database db, std::filesystem::path path, std::optional<util::FileLock> lock)
         : db_(std::move(db)), path_(std::move(path)), lock_(std::move(lock)) {}
     Result<util::Statement*> cached(std::string_view sql);

@@ -164,13 +164,17 @@ ParsedDiff parse_unified_diff(std::string_view diff) {
                 std::string path = plus_path == "/dev/null" ? minus_path : plus_path;
                 start_file(path, minus_path == "/dev/null" ? path : minus_path);
             }
-            if (plus_path == "/dev/null") file->status = 'D';
-            else if (minus_path == "/dev/null") file->status = 'A';
+            if (plus_path == "/dev/null")
+                file->status = 'D';
+            else if (minus_path == "/dev/null")
+                file->status = 'A';
             continue;
         }
         if (!file) continue;
-        if (line.starts_with("new file mode")) file->status = 'A';
-        else if (line.starts_with("deleted file mode")) file->status = 'D';
+        if (line.starts_with("new file mode"))
+            file->status = 'A';
+        else if (line.starts_with("deleted file mode"))
+            file->status = 'D';
         else if (line.starts_with("rename from ")) {
             file->old_path = std::string(line.substr(12));
             file->status = 'R';

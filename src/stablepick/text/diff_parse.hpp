@@ -24,12 +24,12 @@ ParsedDiff parse_unified_diff(std::string_view diff);
 // the order of files ignored, context lines ignored (a backport's context often differs).
 // Computed per file and summed, so ids of partial diffs can be combined.
 class PatchIdBuilder {
-public:
+  public:
     void begin_file(std::string_view path);
     void add_line(char sign, std::string_view text);
     std::string finish();  // hex, or empty when no line was added
 
-private:
+  private:
     void end_file();
     uint64_t sum_high_ = 0, sum_low_ = 0;  // a 128-bit sum, kept in two halves
     std::string file_buffer_;

@@ -10,33 +10,40 @@
 namespace stablepick {
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool ident_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 bool is_stopword(std::string_view w) {
     static constexpr std::array<std::string_view, 40> kStop{
-        "the", "a", "an", "and", "or", "of", "to", "in", "is", "it", "be", "that", "this", "for",
-        "on", "with", "as", "by", "are", "was", "we", "if", "at", "not", "from", "but", "so",
-        "can", "will", "which", "there", "when", "have", "has", "its", "into", "than", "then", "also", "no"};
+        "the",   "a",    "an",   "and", "or",   "of",   "to",   "in",   "is",   "it",
+        "be",    "that", "this", "for", "on",   "with", "as",   "by",   "are",  "was",
+        "we",    "if",   "at",   "not", "from", "but",  "so",   "can",  "will", "which",
+        "there", "when", "have", "has", "its",  "into", "than", "then", "also", "no"};
     return std::ranges::find(kStop, w) != kStop.end();
 }
 
 bool is_hex_id(std::string_view w) {
-    return w.size() >= 7 && std::ranges::all_of(w, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }) &&
-           std::ranges::any_of(w, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return w.size() >= 7 &&
+           std::ranges::all_of(
+               w, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }) &&
+           std::ranges::any_of(w,
+                               [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // "Signed-off-by: ...", "Cc: ...", "Link: ...": people, lists and addresses, not content.
 bool is_trailer_line(std::string_view line) {
     size_t i = 0;
-    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '-')) ++i;
+    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '-'))
+        ++i;
     if (i < 2 || i + 1 >= line.size() || line[i] != ':' || line[i + 1] != ' ') return false;
     std::string_view key = line.substr(0, i);
-    return key.find('-') != std::string_view::npos || key == "Cc" || key == "Link" || key == "Closes" ||
-           key == "Bug" || key == "To" || key == "From";
+    return key.find('-') != std::string_view::npos || key == "Cc" || key == "Link" ||
+           key == "Closes" || key == "Bug" || key == "To" || key == "From";
 }
 
 class Bag {
-public:
+  public:
     void add(char kind, std::string_view term, float weight) {
         uint64_t h = XXH3_64bits_withSeed(term.data(), term.size(), static_cast<uint64_t>(kind));
         counts_[static_cast<uint32_t>(h % kTermSpace)] += weight;
@@ -49,7 +56,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::unordered_map<uint32_t, float> counts_;
 };
 
@@ -60,8 +67,10 @@ void add_words(Bag& bag, std::string_view text, float weight) {
         word.clear();
     };
     for (char c : text) {
-        if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-        else flush();
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '_')
+            word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        else
+            flush();
     }
     flush();
 }
@@ -111,7 +120,8 @@ std::vector<Term> commit_terms(const CommitText& text) {
         if (end == std::string_view::npos) end = diff.size();
         std::string_view line = diff.substr(pos, end - pos);
         pos = end + 1;
-        if (line.empty() || (line[0] != '+' && line[0] != '-') || line.starts_with("+++") || line.starts_with("---"))
+        if (line.empty() || (line[0] != '+' && line[0] != '-') || line.starts_with("+++") ||
+            line.starts_with("---"))
             continue;
         size_t i = 1;
         while (i < line.size()) {

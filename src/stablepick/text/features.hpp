@@ -21,8 +21,8 @@ struct CommitText {
 };
 
 struct Term {
-    uint32_t id;   // hashed term, < kTermSpace
-    float count;   // weighted occurrences
+    uint32_t id;  // hashed term, < kTermSpace
+    float count;  // weighted occurrences
 };
 
 inline constexpr uint32_t kTermSpace = 1u << 20;

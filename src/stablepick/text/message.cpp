@@ -20,7 +20,9 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_hex(char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 // Commit ids in free text: 7..40 hex characters standing alone, not "#123" issue numbers,
 // not "CID#1234567" and not plain decimal numbers.
@@ -37,8 +39,8 @@ std::vector<std::string> commit_ids_in(std::string_view text) {
         bool starts_word = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) ||
                                        text[i - 1] == '#' || text[i - 1] == '_' ||
                                        text[i - 1] == '/' || text[i - 1] == '-');
-        bool ends_word = j == text.size() || !(std::isalnum(static_cast<unsigned char>(text[j])) ||
-                                               text[j] == '_');
+        bool ends_word = j == text.size() ||
+                         !(std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_');
         size_t len = j - i;
         std::string_view token = text.substr(i, len);
         bool all_digits = std::ranges::all_of(token, [](char c) { return c >= '0' && c <= '9'; });
@@ -56,8 +58,10 @@ bool starts_with_key(std::string_view line, std::string_view key, std::string_vi
             std::tolower(static_cast<unsigned char>(key[i])))
             return false;
     std::string_view after = line.substr(key.size());
-    if (after.front() == ':') after.remove_prefix(1);
-    else if (!std::isspace(static_cast<unsigned char>(after.front()))) return false;
+    if (after.front() == ':')
+        after.remove_prefix(1);
+    else if (!std::isspace(static_cast<unsigned char>(after.front())))
+        return false;
     rest = trim(after);
     return true;
 }
@@ -78,8 +82,10 @@ Trailer classify(std::string key, std::string_view raw_value) {
     std::string k = lower(t.key);
     std::string v = lower(t.value);
     if (k == "cc") {
-        if (v.find("stable+noautosel@") != std::string::npos) t.kind = Trailer::Kind::kCcNoAutosel;
-        else if (v.find("stable@") != std::string::npos) t.kind = Trailer::Kind::kCcStable;
+        if (v.find("stable+noautosel@") != std::string::npos)
+            t.kind = Trailer::Kind::kCcNoAutosel;
+        else if (v.find("stable@") != std::string::npos)
+            t.kind = Trailer::Kind::kCcStable;
     } else if (k == "signed-off-by") {
         t.kind = Trailer::Kind::kSignedOffBy;
     } else if (k == "reported-by") {
@@ -157,7 +163,11 @@ std::string to_valid_utf8(std::string_view text) {
     auto* s = reinterpret_cast<const unsigned char*>(text.data());
     while (i < text.size()) {
         unsigned char c = s[i];
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        size_t len = c < 0x80           ? 1
+                     : (c >> 5) == 0x6  ? 2
+                     : (c >> 4) == 0xe  ? 3
+                     : (c >> 3) == 0x1e ? 4
+                                        : 0;
         bool ok = len > 0 && i + len <= text.size();
         for (size_t k = 1; ok && k < len; ++k) ok = (s[i + k] & 0xc0) == 0x80;
         if (ok && len == 2) ok = c >= 0xc2;
@@ -200,8 +210,9 @@ std::vector<BackportMarker> find_backport_markers(std::string_view message) {
         re2::StringPiece input(message.data(), message.size());
         re2::StringPiece match;
         while (RE2::FindAndConsume(&input, re, &match)) {
-            found.push_back({static_cast<size_t>(match.data() - message.data()),
-                             BackportMarker{lower(std::string_view(match.data(), match.size())), form}});
+            found.push_back(
+                {static_cast<size_t>(match.data() - message.data()),
+                 BackportMarker{lower(std::string_view(match.data(), match.size())), form}});
         }
     };
     scan(kCherryPick, "cherry-pick");
@@ -284,7 +295,8 @@ void parse_message(std::string_view raw, const TrailerConfig& config, Commit& co
 
     static const RE2 kReverts(R"((?i)this reverts commit ([0-9a-f]{7,40}))");
     std::string reverted;
-    commit.is_revert = commit.subject.starts_with("Revert \"") || commit.subject.starts_with("Revert '");
+    commit.is_revert =
+        commit.subject.starts_with("Revert \"") || commit.subject.starts_with("Revert '");
     if (RE2::PartialMatch(message, kReverts, &reverted)) {
         commit.revert_of = lower(reverted);
         commit.is_revert = true;

@@ -8,9 +8,11 @@ namespace stablepick::util {
 
 std::string zstd_compress(std::string_view data, int level) {
     // One context per thread: creating one per call costs more than compressing a small diff.
-    thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> ctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> ctx(ZSTD_createCCtx(),
+                                                                        ZSTD_freeCCtx);
     std::string out(ZSTD_compressBound(data.size()), '\0');
-    size_t n = ZSTD_compressCCtx(ctx.get(), out.data(), out.size(), data.data(), data.size(), level);
+    size_t n =
+        ZSTD_compressCCtx(ctx.get(), out.data(), out.size(), data.data(), data.size(), level);
     if (ZSTD_isError(n)) return {};
     out.resize(n);
     return out;

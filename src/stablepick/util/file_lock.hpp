@@ -7,7 +7,7 @@
 namespace stablepick::util {
 
 class FileLock {
-public:
+  public:
     // nullopt when another process holds the lock (or the file cannot be created).
     static std::optional<FileLock> try_acquire(const std::filesystem::path& path);
     FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
@@ -15,7 +15,7 @@ public:
     FileLock(const FileLock&) = delete;
     ~FileLock();
 
-private:
+  private:
     explicit FileLock(int fd) : fd_(fd) {}
     int fd_;
 };

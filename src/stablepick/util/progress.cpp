@@ -6,8 +6,13 @@
 namespace stablepick::util {
 
 Progress::Progress(std::string label, int64_t total, bool quiet, std::FILE* out)
-    : label_(std::move(label)), total_(total), quiet_(quiet), tty_(isatty(fileno(out)) != 0),
-      out_(out), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : label_(std::move(label)),
+      total_(total),
+      quiet_(quiet),
+      tty_(isatty(fileno(out)) != 0),
+      out_(out),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 Progress::~Progress() {
     if (!finished_) finish();
@@ -37,7 +42,8 @@ void Progress::draw(bool final) {
     std::string eta;
     if (!final && total_ > 0 && rate > 0)
         eta = fmt::format(" eta {:.0f}s", (total_ - done_) / rate);
-    std::string counts = total_ > 0 ? fmt::format("{}/{}", done_, total_) : fmt::format("{}", done_);
+    std::string counts =
+        total_ > 0 ? fmt::format("{}/{}", done_, total_) : fmt::format("{}", done_);
     if (tty_) {
         std::string bar;
         if (total_ > 0) {

@@ -9,14 +9,14 @@
 namespace stablepick::util {
 
 class Progress {
-public:
+  public:
     Progress(std::string label, int64_t total, bool quiet = false, std::FILE* out = stderr);
     void advance(int64_t n = 1);
     void set_total(int64_t total) { total_ = total; }
     void finish();
     ~Progress();
 
-private:
+  private:
     void draw(bool final);
     std::string label_;
     int64_t total_;

@@ -17,7 +17,7 @@ struct SqliteError {
 };
 
 class Statement {
-public:
+  public:
     Statement() = default;
     Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
     Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
@@ -51,13 +51,13 @@ public:
     std::string text(int col) const;
     std::string_view blob(int col) const;
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 class Database {
-public:
+  public:
     static std::expected<Database, SqliteError> open(const std::filesystem::path& path,
                                                      bool read_only = false);
     Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
@@ -71,7 +71,7 @@ public:
     int changes() const { return sqlite3_changes(db_); }
     sqlite3* handle() const { return db_; }
 
-private:
+  private:
     explicit Database(sqlite3* db) : db_(db) {}
     sqlite3* db_ = nullptr;
 };

@@ -56,7 +56,8 @@ std::optional<int64_t> parse_date(std::string_view s) {
         }
         while (pos < s.size() && s[pos] == ' ') ++pos;
         if (pos < s.size()) {
-            if (s[pos] == 'Z') ++pos;
+            if (s[pos] == 'Z')
+                ++pos;
             else if (auto o = parse_offset(s.substr(pos))) {
                 offset = *o;
                 pos = s.size();
@@ -70,7 +71,7 @@ std::optional<int64_t> parse_date(std::string_view s) {
 
 std::optional<int64_t> parse_rfc2822_date(std::string_view s) {
     static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     if (auto comma = s.find(','); comma != std::string_view::npos) s.remove_prefix(comma + 1);
     std::array<std::string, 5> parts;
     size_t n = 0, pos = 0;
@@ -102,8 +103,9 @@ std::string format_date(int64_t t) {
 
 std::string format_rfc2822(int64_t t, int offset_minutes) {
     static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    static constexpr std::array<const char*, 7> kDays{"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static constexpr std::array<const char*, 7> kDays{"Thu", "Fri", "Sat", "Sun",
+                                                      "Mon", "Tue", "Wed"};
     using namespace std::chrono;
     int64_t local = t + offset_minutes * 60;
     auto dp = floor<days>(sys_seconds{seconds{local}});
@@ -112,7 +114,8 @@ std::string format_rfc2822(int64_t t, int offset_minutes) {
     int64_t day_index = ((dp.time_since_epoch().count() % 7) + 7) % 7;
     int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
     return fmt::format("{}, {} {} {} {:02}:{:02}:{:02} {}{:02}{:02}", kDays[day_index],
-                       static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                       static_cast<unsigned>(ymd.day()),
+                       kMonths[static_cast<unsigned>(ymd.month()) - 1],
                        static_cast<int>(ymd.year()), secs / 3600, (secs / 60) % 60, secs % 60,
                        offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
 }

@@ -188,17 +188,21 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
     }
     // A maintainer's recorded "take" counts as a backport from the moment it was decided, so
     // the voters learn from decisions before the stable commit exists.
-    st = each_row(store, "SELECT commit_sha, MIN(time) FROM decisions WHERE decision = 'take' GROUP BY commit_sha",
-                  [&](util::Statement& q) {
-                      auto i = c.index_of_id(q.text(0));
-                      if (i && c.commits_[*i].id == q.text(0))
-                          c.first_backport_[*i] = std::min(c.first_backport_[*i], q.int64(1));
-                  });
+    st = each_row(
+        store,
+        "SELECT commit_sha, MIN(time) FROM decisions WHERE decision = 'take' GROUP BY commit_sha",
+        [&](util::Statement& q) {
+            auto i = c.index_of_id(q.text(0));
+            if (i && c.commits_[*i].id == q.text(0))
+                c.first_backport_[*i] = std::min(c.first_backport_[*i], q.int64(1));
+        });
     if (!st) return std::unexpected(st.error());
     return c;
 }
 
-const char* label_name(Label label) { return label == Label::kCve ? "cve" : "backport"; }
+const char* label_name(Label label) {
+    return label == Label::kCve ? "cve" : "backport";
+}
 
 std::optional<Label> parse_label(std::string_view name) {
     if (name == "backport") return Label::kBackport;

@@ -241,24 +241,25 @@ std::string describe_feature(const std::string& name, float value, bool raises, 
     if (name == "lines_added" || name == "lines_removed" || name == "files" || name == "hunks")
         return raises ? "a small, contained change" : "a large change";
     if (name == "file_rate_max" || name == "file_rate_mean")
-        return cve ? fmt::format("touches files whose changes {} fixed CVEs ({})", often, pct(value))
+        return cve ? fmt::format("touches files whose changes {} fixed CVEs ({})", often,
+                                 pct(value))
                    : fmt::format("touches files {} backported ({})", often, pct(value));
     if (name == "dir_rate_max" || name == "dir_rate_mean")
-        return cve ? fmt::format("in a directory whose changes {} fixed CVEs ({})", often, pct(value))
+        return cve ? fmt::format("in a directory whose changes {} fixed CVEs ({})", often,
+                                 pct(value))
                    : fmt::format("in a directory whose changes are {} backported ({})", often,
                                  pct(value));
     if (name == "author_rate")
         return cve ? fmt::format("its author's commits {} fixed CVEs ({})", often, pct(value))
                    : fmt::format("its author's commits are {} backported ({})", often, pct(value));
     if (name == "knn_vote" || name == "knn_share")
-        return value < 0 ? ""
-                         : fmt::format("{} of the most similar earlier commits {}", pct(value),
-                                       were);
+        return value < 0
+                   ? ""
+                   : fmt::format("{} of the most similar earlier commits {}", pct(value), were);
     if (name == "knn_best_backported_similarity")
-        return value > 0
-                   ? fmt::format("a very similar earlier commit {} (similarity {:.2f})",
-                                 cve ? "fixed a CVE" : "was backported", value)
-                   : "";
+        return value > 0 ? fmt::format("a very similar earlier commit {} (similarity {:.2f})",
+                                       cve ? "fixed a CVE" : "was backported", value)
+                         : "";
     if (name == "subject_fix")
         return value > 0 ? "the subject says it fixes something" : "the subject does not say fix";
     if (name.starts_with("words_") && value > 0) {

@@ -54,9 +54,8 @@ Status save_offline_model(Store& store, const OfflineModel& model, Label label) 
     auto id = store_identity(store);
     if (!id) return std::unexpected(id.error());
     std::string blob = util::zstd_compress(model.to_json(*id).dump());
-    std::string model_id =
-        fmt::format("{}-{:016x}", label == Label::kCve ? "cve-voters" : "voters",
-                    XXH3_64bits(blob.data(), blob.size()));
+    std::string model_id = fmt::format("{}-{:016x}", label == Label::kCve ? "cve-voters" : "voters",
+                                       XXH3_64bits(blob.data(), blob.size()));
     auto q = store.db().prepare(
         "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, ?, ?, ?, "
         "?)");
@@ -94,9 +93,8 @@ Result<OfflineModel> load_offline_model(Store& store, Label label) {
     auto r = q->step();
     if (!r) return std::unexpected(Store::error(r.error(), "read the voters' model"));
     if (!*r)
-        return fail(ErrorCode::kCorrupt,
-                    fmt::format("the voters' model '{}' is missing: run '{}'", *id,
-                                train_command(label)));
+        return fail(ErrorCode::kCorrupt, fmt::format("the voters' model '{}' is missing: run '{}'",
+                                                     *id, train_command(label)));
     return parse_model(q->blob(0), store, "the store");
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The offline voters' model in the store (models table, kind "offline-voters", the current one
-// named by meta "voters_model"; the CVE classifier's: kind "cve-voters", meta "cve_voters_model"), or in a file that `train --output` writes and `review --model`
-// reads. A model is tied to the store it was trained on (meta "store_id").
+// named by meta "voters_model"; the CVE classifier's: kind "cve-voters", meta "cve_voters_model"),
+// or in a file that `train --output` writes and `review --model` reads. A model is tied to the
+// store it was trained on (meta "store_id").
 #include <filesystem>
 #include <string>
 
@@ -13,8 +14,7 @@ namespace stablepick {
 // The store's identity, made on first use. REQUIRES: a store opened for writing when it has none.
 Result<std::string> store_identity(Store& store);
 
-Status save_offline_model(Store& store, const OfflineModel& model,
-                          Label label = Label::kBackport);
+Status save_offline_model(Store& store, const OfflineModel& model, Label label = Label::kBackport);
 Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model,
                            const std::string& store_id);
 // kNotFound (saying to run `stablepick train`) when none was saved.

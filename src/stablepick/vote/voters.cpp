@@ -1,13 +1,12 @@
 #include "stablepick/vote/voters.hpp"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <unordered_set>
-
-#include <re2/re2.h>
 
 #include "stablepick/vote/features.hpp"
 
@@ -62,15 +61,14 @@ class KeywordsVoter : public Voter {
             v.verdict = verdict_of(v.probability, calibration_.threshold);
             auto top = words_->top_words(*c.facts, 4);
             v.evidence = top;
-            v.reason = top.empty()
-                           ? "no telling words in the message"
-                           : fmt::format("the message's words ({}) {} {} words",
-                                         fmt::join(top, ", "),
-                                         v.verdict == Verdict::kYes ? "are typical of"
-                                                                    : "are weak signs of",
-                                         c.corpus && c.corpus->label() == Label::kCve
-                                             ? "CVE fixes'"
-                                             : "backported commits'");
+            v.reason =
+                top.empty()
+                    ? "no telling words in the message"
+                    : fmt::format(
+                          "the message's words ({}) {} {} words", fmt::join(top, ", "),
+                          v.verdict == Verdict::kYes ? "are typical of" : "are weak signs of",
+                          c.corpus && c.corpus->label() == Label::kCve ? "CVE fixes'"
+                                                                       : "backported commits'");
             out.push_back(std::move(v));
         }
         return out;
@@ -102,14 +100,15 @@ class KnnVoter : public Voter {
             for (auto& p : c.evidence->precedents) {
                 yes += p.backported;
                 if (c.corpus && v.evidence.size() < 5)
-                    v.evidence.push_back(fmt::format(
-                        "{} ({:.2f}, {})", c.corpus->commits()[p.index].id.substr(0, 12),
-                        p.similarity, p.backported ? (cve ? "CVE" : "backported")
-                                                   : (cve ? "no CVE" : "not backported")));
+                    v.evidence.push_back(
+                        fmt::format("{} ({:.2f}, {})",
+                                    c.corpus->commits()[p.index].id.substr(0, 12), p.similarity,
+                                    p.backported ? (cve ? "CVE" : "backported")
+                                                 : (cve ? "no CVE" : "not backported")));
             }
-            v.reason = fmt::format("{} of the {} most similar earlier commits {}", yes,
-                                   c.evidence->precedents.size(),
-                                   cve ? "fixed CVEs" : "were backported");
+            v.reason =
+                fmt::format("{} of the {} most similar earlier commits {}", yes,
+                            c.evidence->precedents.size(), cve ? "fixed CVEs" : "were backported");
             out.push_back(std::move(v));
         }
         return out;

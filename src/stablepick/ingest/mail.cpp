@@ -1,10 +1,10 @@
-#include "stablepick/sources/mail.hpp"
+#include "stablepick/ingest/mail.hpp"
 
 #include <re2/re2.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cctype>
-#include <strings.h>
 
 #include "stablepick/text/diff_parse.hpp"
 #include "stablepick/text/message.hpp"
@@ -18,7 +18,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     return s;
 }
-
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -35,7 +34,8 @@ std::pair<std::string, std::string> split_address(std::string_view s) {
     if (lt == std::string_view::npos || gt == std::string_view::npos || gt < lt)
         return {std::string(s), std::string(s)};
     std::string name(trim(s.substr(0, lt)));
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+        name = name.substr(1, name.size() - 2);
     return {name, std::string(s.substr(lt + 1, gt - lt - 1))};
 }
 
@@ -85,10 +85,13 @@ void fill_from_message_and_diff(std::string_view text, const TrailerConfig& trai
         c.trailers = body_only.trailers;
     }
     size_t diff_at = rest.find("diff --git ");
-    if (diff_at == std::string_view::npos) diff_at = rest.starts_with("--- ") ? 0 : rest.find("\n--- ");
-    std::string_view diff = diff_at == std::string_view::npos ? std::string_view{} : rest.substr(diff_at);
+    if (diff_at == std::string_view::npos)
+        diff_at = rest.starts_with("--- ") ? 0 : rest.find("\n--- ");
+    std::string_view diff =
+        diff_at == std::string_view::npos ? std::string_view{} : rest.substr(diff_at);
     // A mail signature ("-- \n2.43.0") is not part of the diff.
-    if (auto sig = diff.rfind("\n-- \n"); sig != std::string_view::npos) diff = diff.substr(0, sig + 1);
+    if (auto sig = diff.rfind("\n-- \n"); sig != std::string_view::npos)
+        diff = diff.substr(0, sig + 1);
     ParsedDiff parsed = parse_unified_diff(diff);
     c.files = std::move(parsed.files);
     c.hunks = std::move(parsed.hunks);
@@ -185,7 +188,8 @@ std::string decode_rfc2047(std::string_view in) {
             std::ranges::replace(text, '_', ' ');
             decoded = decode_quoted_printable(text);
         }
-        if (strcasecmp(charset.c_str(), "iso-8859-1") == 0 || strcasecmp(charset.c_str(), "latin1") == 0)
+        if (strcasecmp(charset.c_str(), "iso-8859-1") == 0 ||
+            strcasecmp(charset.c_str(), "latin1") == 0)
             decoded = latin1_to_utf8(decoded);
         out += decoded;
         pos = end + 2;
@@ -252,11 +256,13 @@ Mail parse_mail(std::string_view raw) {
         }
         auto colon = line.find(':');
         if (colon == std::string_view::npos) continue;
-        mail.headers.emplace_back(std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1))));
+        mail.headers.emplace_back(std::string(line.substr(0, colon)),
+                                  std::string(trim(line.substr(colon + 1))));
     }
     std::string_view body = pos < raw.size() ? raw.substr(pos) : std::string_view{};
     std::string encoding = mail.header("Content-Transfer-Encoding");
-    std::ranges::transform(encoding, encoding.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::ranges::transform(encoding, encoding.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
     std::string decoded = encoding == "quoted-printable" ? decode_quoted_printable(body)
                           : encoding == "base64"         ? decode_base64(body)
                                                          : std::string(body);
@@ -287,16 +293,22 @@ std::optional<Commit> commit_from_mail(std::string_view raw, const TrailerConfig
             auto colon = l.find(':');
             if (colon == std::string_view::npos) continue;
             std::string_view key = l.substr(0, colon), value = trim(l.substr(colon + 1));
-            if (key == "Author") std::tie(c.author_name, c.author_email) = split_address(value);
-            else if (key == "Committer") std::tie(c.committer_name, c.committer_email) = split_address(value);
-            else if (key == "AuthorDate") c.author_time = util::parse_rfc2822_date(value).value_or(0);
-            else if (key == "CommitterDate") c.commit_time = util::parse_rfc2822_date(value).value_or(0);
+            if (key == "Author")
+                std::tie(c.author_name, c.author_email) = split_address(value);
+            else if (key == "Committer")
+                std::tie(c.committer_name, c.committer_email) = split_address(value);
+            else if (key == "AuthorDate")
+                c.author_time = util::parse_rfc2822_date(value).value_or(0);
+            else if (key == "CommitterDate")
+                c.commit_time = util::parse_rfc2822_date(value).value_or(0);
         }
         size_t offset = 0;
         for (size_t k = 0; k < i && k < lines.size(); ++k) offset += lines[k].size() + 1;
-        std::string_view rest = offset < body.size() ? std::string_view(body).substr(offset) : std::string_view{};
+        std::string_view rest =
+            offset < body.size() ? std::string_view(body).substr(offset) : std::string_view{};
         fill_from_message_and_diff(trim(rest), trailers, c);
-        if (c.commit_time == 0) c.commit_time = util::parse_rfc2822_date(mail.header("Date")).value_or(0);
+        if (c.commit_time == 0)
+            c.commit_time = util::parse_rfc2822_date(mail.header("Date")).value_or(0);
         if (c.author_time == 0) c.author_time = c.commit_time;
         return c;
     }
@@ -314,7 +326,8 @@ Commit commit_from_patch(std::string_view text, const TrailerConfig& trailers) {
     Commit c;
     c.source = "patch";
     std::string_view first = text.substr(0, text.find('\n'));
-    bool is_mail = first.starts_with("From ") || text.find("\nSubject: ") != std::string_view::npos ||
+    bool is_mail = first.starts_with("From ") ||
+                   text.find("\nSubject: ") != std::string_view::npos ||
                    text.starts_with("Subject: ");
     if (!is_mail) {
         fill_from_message_and_diff(text, trailers, c);

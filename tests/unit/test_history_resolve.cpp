@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "stablepick/store/resolve.hpp"
+#include "stablepick/history/resolve.hpp"
 #include "support/fixture_repo.hpp"
 
 namespace stablepick {
@@ -9,7 +9,7 @@ namespace {
 using testing::TempDir;
 
 class ResolveInStore : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto store = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
         ASSERT_TRUE(store.has_value());
@@ -25,7 +25,8 @@ protected:
         c.commit_time = t;
         ASSERT_TRUE(store_->insert_commit(c, "").has_value());
     }
-    ResolveOutcome run(const std::string& text, const std::string& subject = "", bool force = false) {
+    ResolveOutcome run(const std::string& text, const std::string& subject = "",
+                       bool force = false) {
         auto q = parse_resolve_input(text, subject, force);
         EXPECT_TRUE(q.has_value());
         auto r = resolve_in_store(*store_, *q);

@@ -1,4 +1,4 @@
-#include "stablepick/git/indexer.hpp"
+#include "stablepick/ingest/indexer.hpp"
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -7,41 +7,13 @@
 #include <chrono>
 #include <thread>
 
-#include "stablepick/git/backport_labels.hpp"
 #include "stablepick/git/commit_reader.hpp"
+#include "stablepick/git/walk.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
 #include "stablepick/util/progress.hpp"
 
 namespace stablepick::git {
 namespace {
-
-Result<std::vector<git_oid>> walk(const Repository& repo, const std::string& branch,
-                                  const git_oid& tip, const std::vector<git_oid>& hide) {
-    git_revwalk* raw = nullptr;
-    int rc = git_revwalk_new(&raw, repo.get());
-    if (rc != 0) return std::unexpected(last_error(rc, "walk history"));
-    RevwalkPtr walker(raw);
-    // Oldest first, parents before children: the same order on every run.
-    git_revwalk_sorting(walker.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-    rc = git_revwalk_push(walker.get(), &tip);
-    if (rc != 0) return std::unexpected(last_error(rc, fmt::format("walk from '{}'", to_hex(tip))));
-    for (auto& h : hide) {
-        rc = git_revwalk_hide(walker.get(), &h);
-        if (rc != 0)
-            return std::unexpected(last_error(rc, fmt::format("walk history at '{}'", to_hex(h))));
-    }
-    std::vector<git_oid> out;
-    git_oid oid;
-    while ((rc = git_revwalk_next(&oid, walker.get())) == 0) out.push_back(oid);
-    if (rc != GIT_ITEROVER) {
-        // libgit2 does not say which object failed; the last one read is the best clue.
-        std::string after =
-            out.empty() ? "" : fmt::format(" after commit '{}'", to_hex(out.back()));
-        auto err = last_error(rc, fmt::format("walk the history of branch '{}'{}", branch, after));
-        err.code = ErrorCode::kCorrupt;
-        return std::unexpected(err);
-    }
-    return out;
-}
 
 struct BatchRead {
     size_t begin = 0, end = 0;
@@ -88,33 +60,12 @@ Result<int64_t> record_merges(const Repository& repo, Store& store, const git_oi
     std::optional<git_oid> stop;
     if (!done->empty())
         if (auto old = from_hex(*done)) {
-            if (git_oid_equal(&*old, &tip)) return 0;
+            if (same_id(*old, tip)) return 0;
             auto anc = repo.is_ancestor(*old, tip);
             if (anc && *anc) stop = *old;
         }
-    std::vector<std::pair<git_oid, std::vector<git_oid>>> brought;  // merge, its commits
-    git_oid at = tip;
-    while (!(stop && git_oid_equal(&at, &*stop))) {
-        auto commit = repo.lookup_commit(at);
-        if (!commit) break;  // a shallow history ends here
-        unsigned parents = git_commit_parentcount(commit->get());
-        if (parents == 0) break;
-        git_oid first = *git_commit_parent_id(commit->get(), 0);
-        if (parents > 1) {
-            git_revwalk* raw = nullptr;
-            if (int rc = git_revwalk_new(&raw, repo.get()); rc != 0)
-                return std::unexpected(last_error(rc, "walk merges"));
-            RevwalkPtr w(raw);
-            for (unsigned p = 1; p < parents; ++p)
-                git_revwalk_push(w.get(), git_commit_parent_id(commit->get(), p));
-            git_revwalk_hide(w.get(), &first);
-            std::vector<git_oid> side;
-            git_oid oid;
-            while (git_revwalk_next(&oid, w.get()) == 0) side.push_back(oid);
-            brought.emplace_back(at, std::move(side));
-        }
-        at = first;
-    }
+    auto brought = merges_on_first_parent_line(repo, tip, stop);
+    if (!brought) return std::unexpected(brought.error());
     if (auto r = store.begin(); !r) return std::unexpected(r.error());
     auto abort = [&](const Error& e) {
         store.rollback();
@@ -127,7 +78,7 @@ Result<int64_t> record_merges(const Repository& repo, Store& store, const git_oi
         store.db().prepare("INSERT OR REPLACE INTO merged_by(commit_id, merge_sha) VALUES(?, ?)");
     if (!insert) return abort(Store::error(insert.error(), "record merges"));
     int64_t n = 0;
-    for (auto& [merge, side] : brought) {
+    for (auto& [merge, side] : *brought) {
         std::string merge_hex = to_hex(merge);
         for (auto& oid : side) {
             auto row = store.commit_row(to_hex(oid));
@@ -240,7 +191,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
                 if (anc && *anc) hide.push_back(*old);
             }
         }
-        auto oids = walk(repo, branch.name, branch.tip, hide);
+        auto oids = walk_branch(repo, branch.name, branch.tip, hide);
         if (!oids) return std::unexpected(oids.error());
 
         if (auto r = store.begin(); !r) return std::unexpected(r.error());

@@ -25,8 +25,8 @@ struct LabelComputation {
     std::vector<BackportLabel> labels;
     std::vector<BranchLabelSummary> branches;
     int64_t main_commits = 0;
-    int64_t main_backported_by_marker = 0;     // distinct main commits with a marker label
-    int64_t main_backported_by_patch_id = 0;   // distinct main commits only patch-id found
+    int64_t main_backported_by_marker = 0;    // distinct main commits with a marker label
+    int64_t main_backported_by_patch_id = 0;  // distinct main commits only patch-id found
     std::string summary_json() const;
 };
 

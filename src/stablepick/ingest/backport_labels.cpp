@@ -1,4 +1,4 @@
-#include "stablepick/git/backport_labels.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
 
 #include <fmt/format.h>
 
@@ -23,7 +23,7 @@ struct StableCommit {
 
 // Sorted full ids; an abbreviated id resolves when exactly one id starts with it.
 class IdSet {
-public:
+  public:
     void add(std::string id) { ids_.push_back(std::move(id)); }
     void seal() { std::ranges::sort(ids_); }
     // The unique id starting with `prefix`; empty when none or several.
@@ -34,7 +34,7 @@ public:
         return *it;
     }
 
-private:
+  private:
     std::vector<std::string> ids_;
 };
 
@@ -98,7 +98,8 @@ Result<LabelComputation> compute_backport_labels(Store& store) {
             int64_t id = q->int64(0);
             auto [it, inserted] = by_row.try_emplace(id, stable.size());
             if (inserted)
-                stable.push_back({id, q->text(1), q->int64(2), q->is_null(3) ? "" : q->text(3), {}, {}});
+                stable.push_back(
+                    {id, q->text(1), q->int64(2), q->is_null(3) ? "" : q->text(3), {}, {}});
             stable[it->second].branches.push_back(q->text(4));
         }
     }

@@ -1,4 +1,4 @@
-#include "stablepick/cve/cve_sources.hpp"
+#include "stablepick/ingest/cve_sources.hpp"
 
 #include <fmt/format.h>
 #include <re2/re2.h>

@@ -1,4 +1,4 @@
-#include "stablepick/sources/changelog.hpp"
+#include "stablepick/ingest/changelog.hpp"
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -13,7 +13,8 @@ namespace {
 std::optional<int64_t> parse_git_log_date(std::string_view s) {
     static const RE2 kDate(R"(\w+\s+(\w+)\s+(\d+)\s+(\d+:\d+:\d+)\s+(\d{4})\s+([+-]\d{4}))");
     std::string mon, day, time, year, tz;
-    if (!RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), kDate, &mon, &day, &time, &year, &tz))
+    if (!RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), kDate, &mon, &day, &time, &year,
+                           &tz))
         return std::nullopt;
     return util::parse_rfc2822_date(fmt::format("{} {} {} {} {}", day, mon, year, time, tz));
 }
@@ -30,8 +31,9 @@ std::optional<ChangelogRelease> release_of_changelog(const std::string& file_nam
 Result<ChangelogParse> parse_changelog(const std::string& file_name, std::string_view text) {
     auto release = release_of_changelog(file_name);
     if (!release)
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("'{}' is not named like a stable ChangeLog (ChangeLog-X.Y.Z)", file_name));
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("'{}' is not named like a stable ChangeLog (ChangeLog-X.Y.Z)", file_name));
     ChangelogParse out;
     static const RE2 kCommitLine(R"(^commit ([0-9a-f]{40})\b)");
     static const RE2 kIdLine(R"(^\s*([0-9a-f]{40})\s*$)");
@@ -45,7 +47,8 @@ Result<ChangelogParse> parse_changelog(const std::string& file_name, std::string
             message.starts_with("Linux " + release->release))
             out.release_time = stable_time;
         for (auto& m : find_backport_markers(message))
-            out.labels.push_back({m.id, release->branch, stable_id, stable_time, "changelog", release->release});
+            out.labels.push_back(
+                {m.id, release->branch, stable_id, stable_time, "changelog", release->release});
         message.clear();
     };
     size_t pos = 0;
@@ -65,7 +68,8 @@ Result<ChangelogParse> parse_changelog(const std::string& file_name, std::string
             continue;
         }
         if (git_log_form) {
-            if (line.starts_with("Date:")) stable_time = parse_git_log_date(line.substr(5)).value_or(0);
+            if (line.starts_with("Date:"))
+                stable_time = parse_git_log_date(line.substr(5)).value_or(0);
             else if (line.starts_with("    ")) {
                 message.append(line.substr(4));
                 message += '\n';
@@ -87,8 +91,9 @@ Result<ChangelogParse> parse_changelog(const std::string& file_name, std::string
         return out;
     }
     if (id_lines == 0 || other_lines > id_lines)
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("'{}' is neither a git log ChangeLog nor a list of commit ids", file_name));
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("'{}' is neither a git log ChangeLog nor a list of commit ids", file_name));
     out.id_list = true;
     return out;
 }

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "stablepick/sources/changelog.hpp"
-#include "stablepick/sources/mail.hpp"
+#include "stablepick/ingest/changelog.hpp"
+#include "stablepick/ingest/mail.hpp"
 
 namespace stablepick {
 namespace {
@@ -79,14 +79,15 @@ TEST(Mail, TipBotNotification) {
     EXPECT_EQ(c->author_name, "Jane Dev");
     EXPECT_EQ(c->author_email, "jane@example.org");
     EXPECT_EQ(c->committer_email, "bp@example.org");
-    EXPECT_EQ(c->author_time, 1769093044);   // 2026-01-22T14:44:04Z
-    EXPECT_EQ(c->commit_time, 1772813299);   // 2026-03-06T16:08:19Z
+    EXPECT_EQ(c->author_time, 1769093044);  // 2026-01-22T14:44:04Z
+    EXPECT_EQ(c->commit_time, 1772813299);  // 2026-03-06T16:08:19Z
     EXPECT_NE(c->body.find("caf\xC3\xA9"), std::string::npos);
     bool fixes = false, cc = false, link = false;
     for (auto& t : c->trailers) {
         fixes |= t.kind == Trailer::Kind::kFixes && t.ref_id == "25eac74b6bdb";
         cc |= t.kind == Trailer::Kind::kCcStable;
-        link |= t.kind == Trailer::Kind::kLink && t.value == "https://patch.msgid.link/20260122144404.40602-1-jane@example.org";
+        link |= t.kind == Trailer::Kind::kLink &&
+                t.value == "https://patch.msgid.link/20260122144404.40602-1-jane@example.org";
     }
     EXPECT_TRUE(fixes);
     EXPECT_TRUE(cc);
@@ -168,8 +169,9 @@ TEST(Changelog, GitLogForm) {
 }
 
 TEST(Changelog, IdListFormAndBadInput) {
-    auto p = parse_changelog("ChangeLog-4.19.1", "15bf722e6f6c0b884521a0363204532e849deb7f\n"
-                                                 "90f91b129810c3f169e443252be30ed7c0130326\n");
+    auto p = parse_changelog("ChangeLog-4.19.1",
+                             "15bf722e6f6c0b884521a0363204532e849deb7f\n"
+                             "90f91b129810c3f169e443252be30ed7c0130326\n");
     ASSERT_TRUE(p.has_value());
     EXPECT_TRUE(p->id_list);
     EXPECT_EQ(p->labels.size(), 2u);

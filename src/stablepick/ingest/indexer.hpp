@@ -30,8 +30,8 @@ struct IndexOptions {
 struct BranchReport {
     std::string name;
     bool is_main = false;
-    int64_t new_commits = 0;     // stored by this run
-    int64_t known_commits = 0;   // already stored (another branch had them)
+    int64_t new_commits = 0;    // stored by this run
+    int64_t known_commits = 0;  // already stored (another branch had them)
     bool up_to_date = false;
 };
 
@@ -44,8 +44,8 @@ struct IndexReport {
     bool stopped_early = false;
     std::vector<std::string> notes;  // degradations worth a warning
     double seconds = 0;
-    double seconds_reading = 0;   // wall time the readers took (diffs, parsing)
-    double seconds_writing = 0;   // wall time the store took
+    double seconds_reading = 0;  // wall time the readers took (diffs, parsing)
+    double seconds_writing = 0;  // wall time the store took
     double seconds_labels = 0;
 };
 

@@ -2,6 +2,7 @@
 // Resolving a commit id as people write it — abbreviated, ambiguous or wrong, often with the
 // subject beside it ("Fixes: 1234abcd (\"mm: fix\")") — to one full commit, as the kernel's
 // scripts/git-resolve.sh does. From the store (fast) or from the repository.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ Result<ResolveQuery> parse_resolve_input(const std::string& text, const std::str
 bool subject_matches(const std::string& pattern, const std::string& subject);
 
 Result<ResolveOutcome> resolve_in_store(Store& store, const ResolveQuery& query);
-Result<ResolveOutcome> resolve_in_repository(const git::Repository& repo, const ResolveQuery& query);
+Result<ResolveOutcome> resolve_in_repository(const git::Repository& repo,
+                                             const ResolveQuery& query);
 
 }  // namespace stablepick

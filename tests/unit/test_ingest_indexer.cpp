@@ -2,8 +2,8 @@
 
 #include <fstream>
 
-#include "stablepick/git/backport_labels.hpp"
-#include "stablepick/git/indexer.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
+#include "stablepick/ingest/indexer.hpp"
 #include "support/fixture_repo.hpp"
 #include "support/store_dump.hpp"
 
@@ -30,25 +30,31 @@ struct BackportFixture {
         feature = repo.commit("src/b.c", "int feature;\n", "core: add a feature");
         fix2 = repo.commit("src/a.c", "int a = 0;\nint b = 1;\nint c;\n", "core: initialise b");
         repo.remove("src/b.c");
-        revert = repo.commit_all("Revert \"core: add a feature\"\n\nThis reverts commit " + feature + ".");
+        revert = repo.commit_all("Revert \"core: add a feature\"\n\nThis reverts commit " +
+                                 feature + ".");
         docs = repo.commit("README", "read me\n", "docs: add README");
         repo.checkout("v1-stable");
         pick_fix = repo.cherry_pick_x(fix);  // "(cherry picked from commit <fix>)"
         // The kernel's form, abbreviated id, lower case as DPDK writes it.
-        pick_feature = repo.commit("src/b.c", "int feature;\n",
-                                   "core: add a feature\n\n[ upstream commit " + feature.substr(0, 12) + " ]");
+        pick_feature =
+            repo.commit("src/b.c", "int feature;\n",
+                        "core: add a feature\n\n[ upstream commit " + feature.substr(0, 12) + " ]");
         // The same change as fix2 with no marker: only patch-id matching can find it.
-        silent_fix2 = repo.commit("src/a.c", "int a = 0;\nint b = 1;\nint c;\n", "core: initialise b");
+        silent_fix2 =
+            repo.commit("src/a.c", "int a = 0;\nint b = 1;\nint c;\n", "core: initialise b");
         repo.checkout("main");
         // Branches that are not stable branches are ignored.
         repo.git({"branch", "feature-x"});
     }
 };
 
-std::filesystem::path db_in(const TempDir& dir) { return dir.path() / "store.sqlite"; }
+std::filesystem::path db_in(const TempDir& dir) {
+    return dir.path() / "store.sqlite";
+}
 
-Result<git::IndexReport> index(const std::filesystem::path& repo_path, const std::filesystem::path& db,
-                               const Config& config = {}, git::IndexOptions options = {}) {
+Result<git::IndexReport> index(const std::filesystem::path& repo_path,
+                               const std::filesystem::path& db, const Config& config = {},
+                               git::IndexOptions options = {}) {
     auto repo = git::Repository::open(repo_path);
     if (!repo) return std::unexpected(repo.error());
     auto store = Store::open(db, Store::Mode::kWrite);
@@ -60,7 +66,9 @@ Result<git::IndexReport> index(const std::filesystem::path& repo_path, const std
 std::vector<BackportLabel> labels(const std::filesystem::path& db) {
     auto store = Store::open(db, Store::Mode::kRead);
     EXPECT_TRUE(store.has_value());
-    auto q = store->db().prepare("SELECT main_sha, branch, stable_sha, method FROM backports ORDER BY stable_time, main_sha");
+    auto q = store->db().prepare(
+        "SELECT main_sha, branch, stable_sha, method FROM backports ORDER BY stable_time, "
+        "main_sha");
     std::vector<BackportLabel> out;
     while (*q->step()) out.push_back({q->text(0), q->text(1), q->text(2), 0, q->text(3), ""});
     return out;
@@ -87,7 +95,7 @@ TEST(Indexer, FindsMainAndStableBranchesByDefaultPatterns) {
     std::vector<std::string> names;
     for (auto& b : set->stable) names.push_back(b.name);
     EXPECT_EQ(names, (std::vector<std::string>{"23.11", "linux-6.6.y", "release/2.39/master",
-                                                "stable-2.4", "v255-stable"}));
+                                               "stable-2.4", "v255-stable"}));
 }
 
 TEST(Indexer, MainBranchFoundWhenHeadPointsElsewhere) {
@@ -124,15 +132,22 @@ TEST(Indexer, StoresTrailersRevertsFilesAndHunks) {
     TempDir dir;
     ASSERT_TRUE(index(f.repo.path(), db_in(dir)).has_value());
     auto db = db_in(dir);
-    EXPECT_EQ(scalar(db, "SELECT ref_id FROM trailers t JOIN commits c ON c.id = t.commit_id "
-                         "WHERE c.sha = '" + f.fix + "' AND kind = 'fixes'"),
+    EXPECT_EQ(scalar(db,
+                     "SELECT ref_id FROM trailers t JOIN commits c ON c.id = t.commit_id "
+                     "WHERE c.sha = '" +
+                         f.fix + "' AND kind = 'fixes'"),
               f.base.substr(0, 12));
-    EXPECT_EQ(scalar(db, "SELECT comment FROM trailers t JOIN commits c ON c.id = t.commit_id "
-                         "WHERE c.sha = '" + f.fix + "' AND kind = 'cc-stable'"),
+    EXPECT_EQ(scalar(db,
+                     "SELECT comment FROM trailers t JOIN commits c ON c.id = t.commit_id "
+                     "WHERE c.sha = '" +
+                         f.fix + "' AND kind = 'cc-stable'"),
               "1.x");
-    EXPECT_EQ(scalar(db, "SELECT revert_of FROM commits WHERE sha = '" + f.revert + "'"), f.feature);
-    EXPECT_EQ(scalar(db, "SELECT status || ':' || path || ':' || removed FROM files f JOIN commits c "
-                         "ON c.id = f.commit_id WHERE c.sha = '" + f.revert + "'"),
+    EXPECT_EQ(scalar(db, "SELECT revert_of FROM commits WHERE sha = '" + f.revert + "'"),
+              f.feature);
+    EXPECT_EQ(scalar(db,
+                     "SELECT status || ':' || path || ':' || removed FROM files f JOIN commits c "
+                     "ON c.id = f.commit_id WHERE c.sha = '" +
+                         f.revert + "'"),
               "D:src/b.c:1");
     EXPECT_EQ(scalar(db, "SELECT COUNT(*) FROM commits"), "10");  // 6 main + 4 stable-only
     EXPECT_EQ(scalar(db, "SELECT COUNT(*) FROM branches"), "2");
@@ -171,14 +186,17 @@ TEST(Indexer, RunStoppedMidwayAndRestartedEqualsOneCleanRun) {
     EXPECT_LT(partial->new_commits, 1600);
     auto rest = index(repo_dir.path(), db_in(b));
     ASSERT_TRUE(rest.has_value());
-    EXPECT_EQ(testing::first_difference(testing::dump_store(db_in(a)), testing::dump_store(db_in(b))), "");
+    EXPECT_EQ(
+        testing::first_difference(testing::dump_store(db_in(a)), testing::dump_store(db_in(b))),
+        "");
     EXPECT_EQ(scalar(db_in(b), "SELECT COUNT(DISTINCT main_sha) FROM backports"), "267");
 }
 
 TEST(Indexer, MissingBlobIsSkippedCountedAndTheCommitKept) {
     FixtureRepo repo;
     repo.commit("a.txt", "a\n", "init");
-    std::string big = repo.commit("big.bin", "large content that the clone lacks\n", "add the big file");
+    std::string big =
+        repo.commit("big.bin", "large content that the clone lacks\n", "add the big file");
     std::string blob = repo.git({"rev-parse", big + ":big.bin"});
     std::filesystem::remove(repo.path() / ".git/objects" / blob.substr(0, 2) / blob.substr(2));
     TempDir dir;
@@ -204,7 +222,8 @@ TEST(Indexer, CorruptCommitObjectFailsAndLeavesTheStoreUntouched) {
     auto report = index(repo.path(), db_in(dir));
     ASSERT_FALSE(report.has_value());
     EXPECT_EQ(report.error().code, ErrorCode::kCorrupt);
-    EXPECT_NE(report.error().message.find("branch 'main'"), std::string::npos) << report.error().message;
+    EXPECT_NE(report.error().message.find("branch 'main'"), std::string::npos)
+        << report.error().message;
     EXPECT_EQ(testing::first_difference(testing::dump_store(db_in(dir)), before), "");
 }
 
@@ -216,28 +235,34 @@ TEST(Indexer, NonUtf8MessagesHugeDiffsAndBinaryFiles) {
     repo.git({"add", "b.txt"});
     repo.git({"-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "-m", "caf\xe9: fix"});
     std::string latin1 = repo.head();
-    auto imported = testing::run_program(
-        {"git", "fast-import", "--quiet"}, repo.path(),
-        "commit refs/heads/main\ncommitter A <a@x.org> 1577840000 +0000\ndata 12\nbad \xff\xfe bytes\n"
-        "from " + latin1 + "\n\n");
+    auto imported = testing::run_program({"git", "fast-import", "--quiet"}, repo.path(),
+                                         "commit refs/heads/main\ncommitter A <a@x.org> 1577840000 "
+                                         "+0000\ndata 12\nbad \xff\xfe bytes\n"
+                                         "from " +
+                                             latin1 + "\n\n");
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
     std::string invalid = repo.git({"rev-parse", "main"});
     repo.git({"reset", "-q", "--hard", "main"});
     std::string lines;
     for (int i = 0; i < 5000; ++i) lines += "line " + std::to_string(i) + "\n";
     std::string huge = repo.commit("huge.txt", lines, "add a huge file");
-    std::string binary = repo.commit("img.png", std::string("\x89PNG\r\n\x1a\n\0\0\0binary", 17), "add an image");
+    std::string binary =
+        repo.commit("img.png", std::string("\x89PNG\r\n\x1a\n\0\0\0binary", 17), "add an image");
     TempDir dir;
     Config config;
     config.index.max_diff_bytes = 4096;
     ASSERT_TRUE(index(repo.path(), db_in(dir), config).has_value());
     auto db = db_in(dir);
-    EXPECT_EQ(scalar(db, "SELECT subject FROM commits WHERE sha = '" + latin1 + "'"), "caf\xC3\xA9: fix");
+    EXPECT_EQ(scalar(db, "SELECT subject FROM commits WHERE sha = '" + latin1 + "'"),
+              "caf\xC3\xA9: fix");
     EXPECT_EQ(scalar(db, "SELECT subject FROM commits WHERE sha = '" + invalid + "'"),
               "bad \xEF\xBF\xBD\xEF\xBF\xBD bytes");
     EXPECT_EQ(scalar(db, "SELECT diff_truncated FROM commits WHERE sha = '" + huge + "'"), "1");
-    EXPECT_EQ(scalar(db, "SELECT added FROM files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = '" + huge + "'"),
-              "5000");
+    EXPECT_EQ(
+        scalar(db,
+               "SELECT added FROM files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = '" +
+                   huge + "'"),
+        "5000");
     EXPECT_EQ(scalar(db, "SELECT binary FROM files WHERE path = 'img.png'"), "1");
 }
 
@@ -273,7 +298,9 @@ TEST(Indexer, DiskFullFailsCleanlyAndARerunCompletesTheStore) {
         EXPECT_NE(report.error().message.find("full"), std::string::npos) << report.error().message;
     }
     ASSERT_TRUE(index(repo_dir.path(), db_in(full)).has_value());
-    EXPECT_EQ(testing::first_difference(testing::dump_store(db_in(clean)), testing::dump_store(db_in(full))), "");
+    EXPECT_EQ(testing::first_difference(testing::dump_store(db_in(clean)),
+                                        testing::dump_store(db_in(full))),
+              "");
 }
 
 TEST(Indexer, UnknownMainOrStableBranchIsNotFound) {
@@ -302,10 +329,12 @@ namespace {
 std::string facts(const std::filesystem::path& db) {
     auto store = Store::open(db, Store::Mode::kRead);
     std::string out;
-    for (auto sql : {"SELECT sha || ' ' || IFNULL(patch_id, '-') || ' ' || diff_bytes FROM commits ORDER BY sha",
-                     "SELECT c.sha || ' ' || f.path || ' ' || f.added || ' ' || f.removed || ' ' || f.status "
-                     "FROM files f JOIN commits c ON c.id = f.commit_id ORDER BY c.sha, f.seq",
-                     "SELECT main_sha || ' ' || stable_sha || ' ' || method FROM backports ORDER BY 1"}) {
+    for (auto sql :
+         {"SELECT sha || ' ' || IFNULL(patch_id, '-') || ' ' || diff_bytes FROM commits ORDER BY "
+          "sha",
+          "SELECT c.sha || ' ' || f.path || ' ' || f.added || ' ' || f.removed || ' ' || f.status "
+          "FROM files f JOIN commits c ON c.id = f.commit_id ORDER BY c.sha, f.seq",
+          "SELECT main_sha || ' ' || stable_sha || ' ' || method FROM backports ORDER BY 1"}) {
         auto q = store->db().prepare(sql);
         while (*q->step()) out += q->text(0) + "\n";
     }
@@ -327,8 +356,10 @@ TEST(Indexer, MissingBlobsInTheMiddleOfAGitBatchFallBackOnlyForThoseCommits) {
     FixtureRepo repo;
     std::vector<std::string> ids;
     for (int i = 0; i < 12; ++i) {
-        std::string name = i == 4 || i == 8 ? "lost" + std::to_string(i) + ".bin" : "f" + std::to_string(i) + ".txt";
-        ids.push_back(repo.commit(name, "content " + std::to_string(i) + "\n", "commit " + std::to_string(i)));
+        std::string name = i == 4 || i == 8 ? "lost" + std::to_string(i) + ".bin"
+                                            : "f" + std::to_string(i) + ".txt";
+        ids.push_back(repo.commit(name, "content " + std::to_string(i) + "\n",
+                                  "commit " + std::to_string(i)));
     }
     for (int i : {4, 8}) {
         std::string blob = repo.git({"rev-parse", ids[i] + ":lost" + std::to_string(i) + ".bin"});

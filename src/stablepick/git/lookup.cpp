@@ -1,0 +1,51 @@
+#include "stablepick/git/lookup.hpp"
+
+#include <fmt/format.h>
+
+namespace stablepick::git {
+
+Result<std::string> commit_message(const Repository& repo, const git_oid& oid) {
+    auto commit = repo.lookup_commit(oid);
+    if (!commit) return std::unexpected(commit.error());
+    return std::string(git_commit_message(commit->get()));
+}
+
+std::string remote_url(const Repository& repo, std::string_view name) {
+    git_remote* remote = nullptr;
+    if (git_remote_lookup(&remote, repo.get(), std::string(name).c_str()) != 0) return {};
+    std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
+    git_remote_free(remote);
+    return url;
+}
+
+Result<std::vector<DirectoryFile>> files_in_directory(const Repository& repo, std::string_view ref,
+                                                      std::string_view dir,
+                                                      std::string_view name_prefix) {
+    git_object* raw = nullptr;
+    std::string spec = fmt::format("{}:{}", ref, dir);
+    if (git_revparse_single(&raw, repo.get(), spec.c_str()) != 0 ||
+        git_object_type(raw) != GIT_OBJECT_TREE) {
+        if (raw) git_object_free(raw);
+        return fail(ErrorCode::kNotFound, fmt::format("no {}/ directory on '{}'", dir, ref));
+    }
+    ObjectPtr holder(raw);
+    auto* tree = reinterpret_cast<git_tree*>(raw);
+    std::vector<DirectoryFile> files;
+    for (size_t i = 0; i < git_tree_entrycount(tree); ++i) {
+        const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+        std::string name = git_tree_entry_name(e);
+        if (!name.starts_with(name_prefix) || git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
+        git_blob* blob = nullptr;
+        if (git_blob_lookup(&blob, repo.get(), git_tree_entry_id(e)) != 0) {
+            files.push_back({std::move(name), std::nullopt});
+            continue;
+        }
+        BlobPtr blob_holder(blob);
+        files.push_back(
+            {std::move(name), std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                                          static_cast<size_t>(git_blob_rawsize(blob)))});
+    }
+    return files;
+}
+
+}  // namespace stablepick::git

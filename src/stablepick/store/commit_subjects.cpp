@@ -1,0 +1,49 @@
+#include "stablepick/store/commit_subjects.hpp"
+
+namespace stablepick {
+namespace {
+
+Result<std::vector<CommitSubject>> collect(std::expected<util::Statement, util::SqliteError> q) {
+    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
+    std::vector<CommitSubject> out;
+    while (true) {
+        auto row = q->step();
+        if (!row) return std::unexpected(Store::error(row.error(), "read commits"));
+        if (!*row) break;
+        out.push_back({q->text(0), q->text(1), q->int64(2)});
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<CommitSubject>> commits_with_id_prefix(Store& store, std::string_view prefix) {
+    auto q = store.db().prepare(
+        "SELECT sha, subject, commit_time FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' "
+        "ORDER BY commit_time DESC LIMIT 200");
+    if (q) q->bind(1, prefix);
+    return collect(std::move(q));
+}
+
+Result<std::vector<CommitSubject>> commits_with_subject(Store& store, std::string_view subject) {
+    auto q = store.db().prepare(
+        "SELECT sha, subject, commit_time FROM commits WHERE subject = ? "
+        "ORDER BY commit_time DESC LIMIT 200");
+    if (q) q->bind(1, subject);
+    return collect(std::move(q));
+}
+
+Result<std::vector<CommitSubject>> commits_with_subject_prefix(Store& store,
+                                                               std::string_view prefix) {
+    // Two statements: "?1 = '' OR ..." would keep SQLite from using the index at all.
+    auto q = prefix.empty()
+                 ? store.db().prepare(
+                       "SELECT sha, subject, commit_time FROM commits ORDER BY commit_time DESC")
+                 : store.db().prepare(
+                       "SELECT sha, subject, commit_time FROM commits WHERE subject >= ?1 "
+                       "AND subject < ?1 || char(1114111) ORDER BY commit_time DESC");
+    if (q && !prefix.empty()) q->bind(1, prefix);
+    return collect(std::move(q));
+}
+
+}  // namespace stablepick
