@@ -14,9 +14,7 @@ namespace stablepick::cli {
 void add_voting_options(CLI::App& app, VotingOptions& o, const std::string& commits_help,
                         const std::string& precedents_help, const std::string& limit_help,
                         const std::string& prompt_help) {
-    app.add_option("commits", o.specs, commits_help);
-    app.add_option("--last", o.last, "also review the newest N main-branch commits of the store")
-        ->check(CLI::PositiveNumber);
+    app.add_option("commits", o.specs, commits_help)->required();
     app.add_option("--policy", o.policy,
                    "ballot policy: weighted or majority (default: the trained one)")
         ->check(CLI::IsMember({"weighted", "majority"}));
@@ -42,7 +40,6 @@ review::ReviewOptions review_options(const VotingOptions& o, const Config& confi
     if (!o.policy.empty()) r.policy = parse_ballot_policy(o.policy);
     r.precedents = o.precedents;
     r.limit = o.limit;
-    r.last = o.last;
     if (!o.no_llm) r.providers = config.llm.providers;
     for (auto& url : o.llm_urls) {  // with the [llm] defaults, as a config entry would have
         ProviderConfig p = config.llm.provider_defaults;
@@ -94,12 +91,6 @@ void print_llm_usage(const review::ReviewRun& run, bool machine_readable, bool q
 std::optional<int> run_review(Context& ctx, const VotingOptions& options,
                               const review::Question& question, review::ReviewOptions review,
                               review::ReviewRun& run) {
-    if (options.specs.empty() && options.last == 0) {  // a bad command line, as CLI11 would say
-        report(Error{ErrorCode::kInvalidInput,
-                     "nothing to review: name commits or ranges (v6.1..v6.2), or the newest with "
-                     "--last N"});
-        return exit_code::kUsage;
-    }
     auto result =
         review::review_commits(*ctx.store, ctx.repo ? &*ctx.repo : nullptr, ctx.config,
                                options.specs, question, review, progress_hooks(ctx.global));

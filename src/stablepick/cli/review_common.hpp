@@ -14,7 +14,6 @@ struct VotingOptions {
     std::string policy;
     size_t precedents = 3;
     size_t limit = 0;
-    size_t last = 0;
     bool json = false;
     std::vector<std::string> llm_urls;
     bool no_llm = false;

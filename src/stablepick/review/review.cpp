@@ -63,8 +63,7 @@ Result<std::string> range_on_main(const git::Repository& repo, const std::string
     if (moved && ends[0] == ends[1])
         return fail(ErrorCode::kNotFound,
                     fmt::format("'{}' stands for no commit of {}: both ends fork from it at {}; "
-                                "name commits of {} (e.g. {}~50..{}), or review the newest ones "
-                                "with --last N",
+                                "name commits of {} (e.g. {}~50..{})",
                                 spec, main, ends[0].substr(0, 12), main, main, main));
     return ends[0] + ".." + ends[1];
 }
