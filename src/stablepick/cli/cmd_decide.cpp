@@ -8,6 +8,7 @@
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/stable/decisions.hpp"
+#include "stablepick/store/commit_reads.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -17,25 +18,14 @@ namespace {
 Result<std::string> main_commit(Store& store, const std::string& prefix) {
     std::string p = prefix;
     for (auto& ch : p) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    auto q = store.db().prepare(
-        "SELECT DISTINCT c.sha FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id "
-        "JOIN branches b ON b.id = bc.branch_id WHERE b.kind = 'main' AND c.sha >= ?1 AND c.sha < "
-        "?1 || 'g' LIMIT 2");
-    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-    q->bind(1, p);
-    std::vector<std::string> found;
-    while (true) {
-        auto row = q->step();
-        if (!row) return std::unexpected(Store::error(row.error(), "read commits"));
-        if (!*row) break;
-        found.push_back(q->text(0));
-    }
-    if (p.size() < 4 || found.empty())
+    auto found = store::main_commits_with_prefix(store, p, 2);
+    if (!found) return std::unexpected(found.error());
+    if (p.size() < 4 || found->empty())
         return fail(ErrorCode::kNotFound,
                     fmt::format("'{}' is not a main-branch commit in the store", prefix));
-    if (found.size() > 1)
+    if (found->size() > 1)
         return fail(ErrorCode::kAmbiguous, fmt::format("'{}' names more than one commit", prefix));
-    return found.front();
+    return found->front();
 }
 
 }  // namespace
@@ -65,12 +55,9 @@ Command make_decide_command() {
         Store& store = *ctx.store;
         auto id = main_commit(store, opts->commit);
         if (!id) return report(id.error());
-        auto q = store.db().prepare("SELECT 1 FROM branches WHERE name = ? AND kind = 'stable'");
-        if (!q) return report(Store::error(q.error(), "read branches"));
-        q->bind(1, opts->branch);
-        auto row = q->step();
-        if (!row) return report(Store::error(row.error(), "read branches"));
-        if (!*row)
+        auto stable = store::is_stable_branch(store, opts->branch);
+        if (!stable) return report(stable.error());
+        if (!*stable)
             return report(Error{
                 ErrorCode::kNotFound,
                 fmt::format("'{}' is not a stable branch the store knows (run 'stablepick index')",

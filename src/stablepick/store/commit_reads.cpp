@@ -50,6 +50,30 @@ Result<std::string> main_commit_of_backport(Store& store, const std::string& sta
     return ids->empty() ? std::string() : ids->front();
 }
 
+Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const std::string& prefix,
+                                                          size_t limit) {
+    auto q = store.db().prepare(
+        "SELECT DISTINCT c.sha FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id "
+        "JOIN branches b ON b.id = bc.branch_id WHERE b.kind = 'main' AND c.sha >= ?1 AND c.sha < "
+        "?1 || 'g' ORDER BY c.sha LIMIT ?2");
+    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
+    q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
+    std::vector<std::string> found;
+    while (true) {
+        auto row = q->step();
+        if (!row) return std::unexpected(Store::error(row.error(), "read commits"));
+        if (!*row) return found;
+        found.push_back(q->text(0));
+    }
+}
+
+Result<bool> is_stable_branch(Store& store, const std::string& name) {
+    auto names = texts(store.db(), "SELECT name FROM branches WHERE name = ? AND kind = 'stable'",
+                       std::vector<std::string>{name}, "read branches");
+    if (!names) return std::unexpected(names.error());
+    return !names->empty();
+}
+
 Result<std::vector<std::string>> cves_fixed_by(Store& store, const std::string& id) {
     return texts(store.db(),
                  "SELECT x.cve FROM cves x LEFT JOIN cve_status s ON s.cve = x.cve WHERE "

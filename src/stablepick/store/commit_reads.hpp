@@ -24,6 +24,13 @@ Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string
 // The main commit that stable commit `stable_id` backports; empty when it backports none.
 Result<std::string> main_commit_of_backport(Store& store, const std::string& stable_id);
 
+// Up to `limit` main-branch commits whose id starts with `prefix` (lower case hex), in id order.
+Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const std::string& prefix,
+                                                          size_t limit);
+
+// Whether the store knows `name` as a stable branch.
+Result<bool> is_stable_branch(Store& store, const std::string& name);
+
 // Published CVEs whose fix is `id` (rejected ids are left out), in id order.
 Result<std::vector<std::string>> cves_fixed_by(Store& store, const std::string& id);
 
