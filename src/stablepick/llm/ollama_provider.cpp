@@ -14,35 +14,14 @@ class OllamaProvider final : public Provider {
     bool supports_tools() const override { return true; }
 
     Result<ChatReply> chat(const ChatRequest& request, int& requests_sent) const override {
-        nlohmann::json messages = nlohmann::json::array();
-        if (!request.system.empty())
-            messages.push_back({{"role", "system"}, {"content", request.system}});
-        for (auto& m : request.messages) {
-            if (m.role == Message::Role::kUser) {
-                messages.push_back({{"role", "user"}, {"content", m.text}});
-            } else if (m.role == Message::Role::kTool) {
-                messages.push_back(
-                    {{"role", "tool"}, {"tool_name", m.tool_name}, {"content", m.text}});
-            } else {
-                nlohmann::json a{{"role", "assistant"}, {"content", m.text}};
-                for (auto& c : m.tool_calls)
-                    a["tool_calls"].push_back(
-                        {{"function", {{"name", c.name}, {"arguments", c.arguments}}}});
-                messages.push_back(std::move(a));
-            }
-        }
+        nlohmann::json messages = chat_messages(request, ChatDialect::kOllama);
         nlohmann::json body{{"model", spec_.model},
                             {"messages", messages},
                             {"stream", false},
                             {"options",
                              {{"temperature", spec_.config.temperature},
                               {"num_predict", spec_.config.max_tokens}}}};
-        for (auto& t : request.tools)
-            body["tools"].push_back({{"type", "function"},
-                                     {"function",
-                                      {{"name", t.name},
-                                       {"description", t.description},
-                                       {"parameters", t.parameters}}}});
+        if (!request.tools.empty()) body["tools"] = function_tools(request);
         std::vector<std::string> headers{"Content-Type: application/json"};
         if (!spec_.api_key.empty()) headers.push_back("Authorization: Bearer " + spec_.api_key);
         auto response =

@@ -14,35 +14,12 @@ class OpenAiProvider final : public Provider {
     bool supports_tools() const override { return true; }
 
     Result<ChatReply> chat(const ChatRequest& request, int& requests_sent) const override {
-        nlohmann::json messages = nlohmann::json::array();
-        if (!request.system.empty())
-            messages.push_back({{"role", "system"}, {"content", request.system}});
-        for (auto& m : request.messages) {
-            if (m.role == Message::Role::kUser) {
-                messages.push_back({{"role", "user"}, {"content", m.text}});
-            } else if (m.role == Message::Role::kTool) {
-                messages.push_back(
-                    {{"role", "tool"}, {"tool_call_id", m.tool_call_id}, {"content", m.text}});
-            } else {
-                nlohmann::json a{{"role", "assistant"}, {"content", m.text}};
-                for (auto& c : m.tool_calls)
-                    a["tool_calls"].push_back(
-                        {{"id", c.id},
-                         {"type", "function"},
-                         {"function", {{"name", c.name}, {"arguments", c.arguments.dump()}}}});
-                messages.push_back(std::move(a));
-            }
-        }
+        nlohmann::json messages = chat_messages(request, ChatDialect::kOpenAi);
         nlohmann::json body{{"model", spec_.model},
                             {"messages", messages},
                             {"temperature", spec_.config.temperature},
                             {"max_tokens", spec_.config.max_tokens}};
-        for (auto& t : request.tools)
-            body["tools"].push_back({{"type", "function"},
-                                     {"function",
-                                      {{"name", t.name},
-                                       {"description", t.description},
-                                       {"parameters", t.parameters}}}});
+        if (!request.tools.empty()) body["tools"] = function_tools(request);
         std::vector<std::string> headers{"Content-Type: application/json"};
         if (!spec_.api_key.empty()) headers.push_back("Authorization: Bearer " + spec_.api_key);
         auto response =

@@ -72,6 +72,45 @@ nlohmann::json arguments_of(const nlohmann::json& j) {
     return args.is_object() ? args : nlohmann::json::object();
 }
 
+nlohmann::json chat_messages(const ChatRequest& request, ChatDialect dialect) {
+    bool openai = dialect == ChatDialect::kOpenAi;
+    nlohmann::json messages = nlohmann::json::array();
+    if (!request.system.empty())
+        messages.push_back({{"role", "system"}, {"content", request.system}});
+    for (auto& m : request.messages) {
+        if (m.role == Message::Role::kUser) {
+            messages.push_back({{"role", "user"}, {"content", m.text}});
+        } else if (m.role == Message::Role::kTool) {
+            messages.push_back(
+                {{"role", "tool"},
+                 {openai ? "tool_call_id" : "tool_name", openai ? m.tool_call_id : m.tool_name},
+                 {"content", m.text}});
+        } else {
+            nlohmann::json a{{"role", "assistant"}, {"content", m.text}};
+            for (auto& c : m.tool_calls)
+                a["tool_calls"].push_back(
+                    openai ? nlohmann::json{{"id", c.id},
+                                            {"type", "function"},
+                                            {"function",
+                                             {{"name", c.name}, {"arguments", c.arguments.dump()}}}}
+                           : nlohmann::json{
+                                 {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+            messages.push_back(std::move(a));
+        }
+    }
+    return messages;
+}
+
+nlohmann::json function_tools(const ChatRequest& request) {
+    nlohmann::json tools;
+    for (auto& t : request.tools)
+        tools.push_back(
+            {{"type", "function"},
+             {"function",
+              {{"name", t.name}, {"description", t.description}, {"parameters", t.parameters}}}});
+    return tools;
+}
+
 }  // namespace wire
 
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value) {

@@ -24,6 +24,14 @@ std::string text_of(const nlohmann::json& j);
 // Tool-call arguments: a JSON text in some protocols, an object in others; {} when unreadable.
 nlohmann::json arguments_of(const nlohmann::json& j);
 
+// The messages of a chat in OpenAI's shape, which Ollama's native API reads too. They differ
+// only in tool calls: OpenAI's carry an id and their arguments as a JSON text, and a result
+// names the call's id; Ollama's carry neither, and a result names the tool.
+enum class ChatDialect { kOpenAi, kOllama };
+nlohmann::json chat_messages(const ChatRequest& request, ChatDialect dialect);
+// The tools offered, as both protocols declare them ({"type": "function", …}).
+nlohmann::json function_tools(const ChatRequest& request);
+
 std::unique_ptr<Provider> make_openai_provider(ProviderSpec spec);
 std::unique_ptr<Provider> make_anthropic_provider(ProviderSpec spec);
 std::unique_ptr<Provider> make_ollama_provider(ProviderSpec spec);
