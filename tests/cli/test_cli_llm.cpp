@@ -99,7 +99,7 @@ backoff_ms = 10
     EXPECT_NE(r.out.find("local: failed: local answered HTTP 500 (after 2 attempts)"),
               std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("votes 4/4 yes, 1 failed"), std::string::npos)
+    EXPECT_NE(r.out.find("voters' own verdicts 4/4 yes, 1 failed"), std::string::npos)
         << r.out;  // knn, model, gpt, claude
     EXPECT_NE(r.out.find("tool git_log"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("1 of 2 commits selected"), std::string::npos) << r.out;

@@ -340,8 +340,20 @@ TEST(CliStableReview, BadInput) {
     auto off_main =
         run_stablepick({"-C", s.dir(), "review", "--target", "v2-stable", stable_commit});
     EXPECT_EQ(off_main.exit_code, 3);
-    EXPECT_NE(off_main.err.find("not in the store as main-branch commits"), std::string::npos)
+    EXPECT_NE(off_main.err.find("not on main (" + stable_commit + " is on v2-stable)"),
+              std::string::npos)
         << off_main.err;
+
+    // --last N reviews the newest main commits whatever HEAD is (here a stable branch), also
+    // after a --target list; without commits or --last the command says what it needs.
+    s.h.repo.checkout("v2-stable");
+    auto last = run_stablepick({"-C", s.dir(), "review", "--target", "v2-stable", "--last", "2"});
+    EXPECT_EQ(last.exit_code, 0) << last.err;
+    EXPECT_NE(last.out.find("of 2 commits selected"), std::string::npos) << last.out;
+    auto neither = run_stablepick({"-C", s.dir(), "review", "--target", "v2-stable"});
+    EXPECT_EQ(neither.exit_code, 2);
+    EXPECT_NE(neither.err.find("commits is required"), std::string::npos) << neither.err;
+    s.h.repo.checkout("main");
     auto no_target = run_stablepick({"-C", s.dir(), "review", "--format", "mbox", s.id["mailed"]});
     EXPECT_EQ(no_target.exit_code, 8);
 

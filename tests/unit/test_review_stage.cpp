@@ -176,9 +176,9 @@ TEST_F(ReviewStage, RangeEndsOffMainStandForWhereTheyFork) {
     ASSERT_TRUE(run) << run.error().message;
     EXPECT_EQ(run->reviews.size(), h_->fixes.size() + h_->features.size() - 1);
     ASSERT_EQ(notes.size(), 1u);
-    EXPECT_NE(
-        notes[0].find("'v1-stable' is not on main: taken as " + h_->features.front().substr(0, 12)),
-        std::string::npos)
+    EXPECT_NE(notes[0].find("'v1-stable' is on v1-stable, not on main: taken as " +
+                            h_->features.front().substr(0, 12)),
+              std::string::npos)
         << notes[0];
 
     // Both ends on the stable branch after its fork: no main commit, and the error says why.
@@ -186,11 +186,23 @@ TEST_F(ReviewStage, RangeEndsOffMainStandForWhereTheyFork) {
                                        review::backport_question(config), {});
     ASSERT_FALSE(none);
     EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
-    EXPECT_NE(none.error().message.find("stands for no commit of main: both ends fork from it at " +
+    EXPECT_NE(none.error().message.find("holds no commit of main: its commits are on v1-stable, "
+                                        "above where it forks from main at " +
                                         h_->features.front().substr(0, 12)),
               std::string::npos)
         << none.error().message;
-    EXPECT_NE(none.error().message.find("e.g. main~50..main"), std::string::npos);
+    EXPECT_NE(none.error().message.find("e.g. main~50..main) or review the newest with --last 50"),
+              std::string::npos);
+
+    // A single stable commit named: the error says which branch holds it, not "run index".
+    auto stable = review::review_commits(o.store, &o.repo, config, {"v1-stable"},
+                                         review::backport_question(config), {});
+    ASSERT_FALSE(stable);
+    EXPECT_EQ(stable.error().code, ErrorCode::kNotFound);
+    EXPECT_NE(stable.error().message.find("1 commit(s) not on main (v1-stable is on v1-stable)"),
+              std::string::npos)
+        << stable.error().message;
+    EXPECT_EQ(stable.error().message.find("stablepick index"), std::string::npos);
 }
 
 TEST_F(ReviewStage, LastReviewsTheNewestMainCommits) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "stablepick/report/review_text.hpp"
 #include "stablepick/report/svg.hpp"
 #include "stablepick/vote/ballot.hpp"
 
@@ -93,6 +94,41 @@ TEST(Ballot, WeightedLearnsWhichVoterIsSkilled) {
     auto back = Ballot::from_json(b->to_json());
     ASSERT_TRUE(back);
     EXPECT_DOUBLE_EQ(back->decide({yes("good", 0.9), no("noise", 0.3)}).probability, r.probability);
+}
+
+// Two voters each a little under their own line, on commits that were positive in the past:
+// the weighted ballot selects, and must say why although no vote pushed towards it.
+TEST(Ballot, WeightedYesWithoutAYesVoteSaysWhy) {
+    std::vector<std::vector<Vote>> votes;
+    std::vector<int> labels;
+    for (int i = 0; i < 10; ++i) {
+        votes.push_back({no("a", 0.45), no("b", 0.45)});
+        labels.push_back(1);
+        votes.push_back({no("a", 0.05), no("b", 0.05)});
+        labels.push_back(0);
+    }
+    auto b = Ballot::fit({"a", "b"}, votes, labels, BallotOptions{});
+    ASSERT_TRUE(b) << b.error().message;
+    auto r = b->decide({no("a", 0.45), no("b", 0.45)});
+    ASSERT_TRUE(r.selected);
+    EXPECT_EQ(r.yes, 0);
+    ASSERT_EQ(r.reasons.size(), 1u);
+    EXPECT_NE(r.reasons[0].find("no voter says yes alone"), std::string::npos) << r.reasons[0];
+    EXPECT_NE(r.reasons[0].find("a 0.45, b 0.45"), std::string::npos) << r.reasons[0];
+    EXPECT_NE(r.reasons[0].find("threshold of 50 %"), std::string::npos) << r.reasons[0];
+
+    // The tally shown is the one that decided: the probability against the threshold, the
+    // voters' own verdicts beside it and named as such.
+    review::ReviewRun run;
+    run.policy = BallotPolicy::kWeighted;
+    run.threshold = 0.5;
+    std::string line = report::tally_line(r, run);
+    EXPECT_NE(line.find("weighted ballot: probability"), std::string::npos) << line;
+    EXPECT_NE(line.find("(yes from 50 %)"), std::string::npos) << line;
+    EXPECT_NE(line.find("voters' own verdicts 0/2 yes (a no, b no)"), std::string::npos) << line;
+    run.policy = BallotPolicy::kMajority;
+    line = report::tally_line(r, run);
+    EXPECT_NE(line.find("majority ballot: votes 0/2 yes (yes from 2)"), std::string::npos) << line;
 }
 
 TEST(Ballot, RefusesOneClassAndDamagedJson) {

@@ -14,7 +14,15 @@ namespace stablepick::cli {
 void add_voting_options(CLI::App& app, VotingOptions& o, const std::string& commits_help,
                         const std::string& precedents_help, const std::string& limit_help,
                         const std::string& prompt_help) {
-    app.add_option("commits", o.specs, commits_help)->required();
+    // Commits are required unless --last names them; --last clears the requirement as soon as
+    // it is parsed, so that `--target A B RANGE` still leaves RANGE to the commits.
+    auto* commits = app.add_option("commits", o.specs, commits_help)->required();
+    app.add_option("--last", o.last,
+                   "also review the newest N commits of the main branch (whatever HEAD is)")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber)
+        ->trigger_on_parse()
+        ->each([commits](const std::string&) { commits->required(false); });
     app.add_option("--policy", o.policy,
                    "ballot policy: weighted or majority (default: the trained one)")
         ->check(CLI::IsMember({"weighted", "majority"}));
@@ -40,6 +48,7 @@ review::ReviewOptions review_options(const VotingOptions& o, const Config& confi
     if (!o.policy.empty()) r.policy = parse_ballot_policy(o.policy);
     r.precedents = o.precedents;
     r.limit = o.limit;
+    r.last = o.last;
     if (!o.no_llm) r.providers = config.llm.providers;
     for (auto& url : o.llm_urls) {  // with the [llm] defaults, as a config entry would have
         ProviderConfig p = config.llm.provider_defaults;

@@ -14,6 +14,7 @@ struct VotingOptions {
     std::string policy;
     size_t precedents = 3;
     size_t limit = 0;
+    size_t last = 0;  // --last N: the newest N main-branch commits
     bool json = false;
     std::vector<std::string> llm_urls;
     bool no_llm = false;

@@ -20,13 +20,30 @@ void add_text_lines(std::vector<std::string>& lines, const std::string& prefix,
 
 }  // namespace
 
+std::string tally_line(const BallotResult& b, const review::ReviewRun& run) {
+    std::string failed = b.failed ? fmt::format(", {} failed", b.failed) : "";
+    if (run.policy == BallotPolicy::kMajority)
+        return fmt::format("majority ballot: votes {}/{} yes{} (yes from {}), probability {:.0f} %",
+                           b.yes, b.answered, failed, b.answered / 2 + 1, 100 * b.probability);
+    // The weighted ballot decides on the probability alone; the voters' own verdicts are shown
+    // beside it, named as such, since they may disagree with it.
+    std::vector<std::string> verdicts;
+    for (auto& v : b.votes)
+        if (v.error.empty() && v.verdict != Verdict::kAbstain)
+            verdicts.push_back(
+                fmt::format("{} {}", v.voter, v.verdict == Verdict::kYes ? "yes" : "no"));
+    return fmt::format(
+        "weighted ballot: probability {:.0f} % (yes from {:.0f} %); voters' own verdicts {}/{} "
+        "yes{} ({})",
+        100 * b.probability, 100 * run.threshold, b.yes, b.answered, failed,
+        fmt::join(verdicts, ", "));
+}
+
 std::vector<std::string> review_lines(const review::CommitReview& r, const review::ReviewRun& run,
                                       bool verbose, bool for_mail) {
     std::vector<std::string> lines;
     const BallotResult& b = r.ballot;
-    lines.push_back(fmt::format("votes {}/{} yes{} ({} ballot), probability {:.0f} %", b.yes,
-                                b.answered, b.failed ? fmt::format(", {} failed", b.failed) : "",
-                                ballot_policy_name(run.policy), 100 * b.probability));
+    lines.push_back(tally_line(b, run));
     for (auto& reason : b.reasons) lines.push_back("- " + reason);
     for (size_t v = run.offline_voters; v < b.votes.size(); ++v) {  // the LLM voters
         const Vote& vote = b.votes[v];

@@ -11,6 +11,10 @@
 
 namespace stablepick::report {
 
+// The ballot's outcome as the decision used it: the majority's tally, or the weighted
+// probability against its threshold with the voters' own verdicts beside it.
+std::string tally_line(const BallotResult& b, const review::ReviewRun& run);
+
 // One commit's review as lines: tally, reasons, each LLM's vote, precedents, per-tree checks,
 // earlier decisions. `for_mail` leaves out what only the person running it needs (cached).
 std::vector<std::string> review_lines(const review::CommitReview& r, const review::ReviewRun& run,

@@ -28,8 +28,36 @@ void say(const std::function<void(const std::string&)>& f, const std::string& te
     if (f) f(text);
 }
 
-// The corpus indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
-// single commits may be abbreviated. kNotFound names what is not in the store.
+// The branch a commit off the main branch lies on, for messages: the first branch whose tip it
+// is, else the first that contains it ("" when none does). Only called for commits off main.
+std::string branch_holding(const git::Repository& repo, const git_oid& oid,
+                           const std::string& main) {
+    auto branches = repo.branches();
+    if (!branches) return "";
+    for (auto& b : *branches)
+        if (b.name != main && git_oid_equal(&b.tip, &oid)) return b.name;
+    for (auto& b : *branches)
+        if (b.name != main)
+            if (auto in = repo.is_ancestor(oid, b.tip); in && *in) return b.name;
+    return "";
+}
+
+std::string on_branch(const std::string& branch) {
+    return branch.empty() ? "on no branch" : "on " + branch;
+}
+
+// Where commit `spec` lies when the repository has it off the main branch ("on v255-stable");
+// nullopt when it is on main, or git does not know it or the main branch.
+std::optional<std::string> off_main_place(const git::Repository& repo, const std::string& spec,
+                                          const std::string& main) {
+    auto oid = repo.resolve_commit(spec);
+    auto main_tip = repo.resolve_commit(main);
+    if (!oid || !main_tip) return std::nullopt;
+    auto in = repo.is_ancestor(*oid, *main_tip);
+    if (!in || *in) return std::nullopt;
+    return on_branch(branch_holding(repo, *oid, main));
+}
+
 // A range as a maintainer writes it: an end that is not on the main branch (a release tag or a
 // stable branch) stands for the main-branch commit it forks from, and a note says so.
 // "A...B" is left as git reads it.
@@ -40,6 +68,7 @@ Result<std::string> range_on_main(const git::Repository& repo, const std::string
     auto main_tip = repo.resolve_commit(main);
     if (!main_tip) return spec;  // no main branch to speak of: git decides
     std::string ends[2] = {spec.substr(0, dots), spec.substr(dots + 2)};
+    std::string branch;  // the last end's branch off main
     bool moved = false;
     for (auto& end : ends) {
         if (end.empty()) end = "HEAD";
@@ -55,24 +84,33 @@ Result<std::string> range_on_main(const git::Repository& repo, const std::string
         }
         auto base = git::merge_base(repo, *oid, *main_tip);
         if (!base) return std::unexpected(base.error());
-        say(hooks.note, fmt::format("'{}' is not on {}: taken as {}, where its line forks from {}",
-                                    end, main, git::to_hex(*base).substr(0, 12), main));
+        branch = branch_holding(repo, *oid, main);
+        say(hooks.note,
+            fmt::format("'{}' is {}, not on {}: taken as {}, where its line forks "
+                        "from {}",
+                        end, on_branch(branch), main, git::to_hex(*base).substr(0, 12), main));
         end = git::to_hex(*base);
         moved = true;
     }
     if (moved && ends[0] == ends[1])
         return fail(ErrorCode::kNotFound,
-                    fmt::format("'{}' stands for no commit of {}: both ends fork from it at {}; "
-                                "name commits of {} (e.g. {}~50..{})",
-                                spec, main, ends[0].substr(0, 12), main, main, main));
+                    fmt::format("'{}' holds no commit of {}: its commits are {}, above where it "
+                                "forks from {} at {}; name commits of {} (e.g. {}~50..{}) or "
+                                "review the newest with --last 50",
+                                spec, main, on_branch(branch), main, ends[0].substr(0, 12), main,
+                                main, main));
     return ends[0] + ".." + ends[1];
 }
 
+// The corpus indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
+// single commits may be abbreviated. kNotFound names what is not in the store, and where a
+// commit lies when it is not on the main branch.
 Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs, size_t last,
                                           const Corpus& corpus, const git::Repository* repo,
                                           const std::string& main, const ReviewHooks& hooks) {
     std::vector<size_t> out;
     std::vector<std::string> missing;
+    std::vector<std::string> off_main;  // "id is on BRANCH"
     size_t merges = 0;
     // --last N: the newest N main-branch commits the store holds (the corpus is oldest first).
     for (size_t i = corpus.commits().size() - std::min(last, corpus.commits().size());
@@ -102,11 +140,25 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
         auto i = corpus.index_of_id(spec);
         if (!i && repo)
             if (auto oid = repo->resolve_commit(spec)) i = corpus.index_of_id(git::to_hex(*oid));
-        if (i)
+        if (i) {
             out.push_back(*i);
-        else
-            missing.push_back(spec);
+            continue;
+        }
+        if (auto where = repo ? off_main_place(*repo, spec, main) : std::nullopt) {
+            off_main.push_back(fmt::format("{} is {}", spec, *where));
+            continue;
+        }
+        missing.push_back(spec);
     }
+    if (!off_main.empty())
+        return fail(
+            ErrorCode::kNotFound,
+            fmt::format("{} commit(s) not on {} ({}{}): name main-branch commits (a "
+                        "stable commit's main commit is in its cherry-pick marker)",
+                        off_main.size(), main,
+                        fmt::join(off_main.begin(),
+                                  off_main.begin() + std::min<size_t>(3, off_main.size()), "; "),
+                        off_main.size() > 3 ? "; …" : ""));
     if (!missing.empty())
         return fail(
             ErrorCode::kNotFound,
@@ -360,6 +412,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     auto evidence = evidence_for(*corpus, *vectors, *queries, now, model->evidence_options());
     run.policy = options.policy.value_or(model->default_policy());
     const Ballot& ballot = model->ballot(run.policy);
+    run.threshold = ballot.options().threshold;
     auto voters = model->voters(ballot.voters());
     if (!voters) return std::unexpected(voters.error());
     run.offline_voters = ballot.voters().size();

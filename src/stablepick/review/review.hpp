@@ -114,6 +114,7 @@ struct CommitReview {
 struct ReviewRun {
     Question question;
     BallotPolicy policy = BallotPolicy::kWeighted;
+    double threshold = 0.5;           // the weighted ballot's: probability that selects
     std::vector<std::string> voters;  // every voter's name, the offline ones first
     size_t offline_voters = 0;        // how many of `voters` the ballot was fitted with
     size_t voted = 0;                 // commits the ballot decided

@@ -129,6 +129,17 @@ BallotResult Ballot::decide(std::vector<Vote> votes) const {
         if (r.reasons.size() == 3) break;
         r.reasons.push_back(fmt::format("{}: {}", votes[v].voter, votes[v].reason));
     }
+    // Selected with no answer pushing towards it: the weighted ballot's bias and calibration
+    // did it (several voters each a little under their own line); say so, with the scores.
+    if (r.selected && r.reasons.empty()) {
+        std::vector<std::string> scores;
+        for (auto& v : votes)
+            if (answered(v)) scores.push_back(fmt::format("{} {:.2f}", v.voter, v.probability));
+        r.reasons.push_back(fmt::format(
+            "ballot: no voter says yes alone, but their scores together ({}) are calibrated to "
+            "{:.0f} % on past commits, at or above the threshold of {:.0f} %",
+            fmt::join(scores, ", "), 100 * r.probability, 100 * options_.threshold));
+    }
     for (auto& v : votes)
         if (!v.error.empty()) r.reasons.push_back(fmt::format("{} failed: {}", v.voter, v.error));
     r.votes = std::move(votes);
