@@ -192,6 +192,35 @@ TEST(Indexer, RunStoppedMidwayAndRestartedEqualsOneCleanRun) {
     EXPECT_EQ(scalar(db_in(b), "SELECT COUNT(DISTINCT main_sha) FROM backports"), "267");
 }
 
+// --stop-after N stores N new commits, not the rest of the batch it falls in; stopping right at
+// a branch's end leaves the next branch for the later run.
+TEST(Indexer, StopAfterStopsWhereItSays) {
+    TempDir repo_dir, a, b;
+    testing::generate_history(repo_dir.path(), 1600);
+    git::IndexOptions stop;
+    stop.stop_after = 250;  // inside the first batch of 2048
+    auto partial = index(repo_dir.path(), db_in(a), {}, stop);
+    ASSERT_TRUE(partial.has_value());
+    EXPECT_TRUE(partial->stopped_early);
+    EXPECT_EQ(partial->new_commits, 250);
+    EXPECT_EQ(scalar(db_in(a), "SELECT COUNT(*) FROM commits"), "250");
+
+    auto whole = index(repo_dir.path(), db_in(b));
+    ASSERT_TRUE(whole.has_value());
+    int64_t main_commits = whole->branches.front().new_commits;
+    TempDir c;
+    stop.stop_after = main_commits;  // exactly main: the stable branches are left
+    auto at_end = index(repo_dir.path(), db_in(c), {}, stop);
+    ASSERT_TRUE(at_end.has_value());
+    EXPECT_EQ(at_end->new_commits, main_commits);
+    EXPECT_TRUE(at_end->stopped_early);
+    auto rest = index(repo_dir.path(), db_in(c));
+    ASSERT_TRUE(rest.has_value());
+    EXPECT_EQ(
+        testing::first_difference(testing::dump_store(db_in(b)), testing::dump_store(db_in(c))),
+        "");
+}
+
 TEST(Indexer, MissingBlobIsSkippedCountedAndTheCommitKept) {
     FixtureRepo repo;
     repo.commit("a.txt", "a\n", "init");

@@ -220,6 +220,10 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
             }
         }
         if (auto r = store.commit(); !r) return std::unexpected(r.error());
+        // --stop-after: only as many new commits as the budget has left, whatever the batch.
+        bool over_budget = static_cast<int64_t>(todo.size()) > budget - report.new_commits;
+        if (over_budget)
+            todo.resize(static_cast<size_t>(std::max<int64_t>(0, budget - report.new_commits)));
 
         util::Progress progress(fmt::format("index {}", branch.name),
                                 static_cast<int64_t>(todo.size()), options.quiet);
@@ -260,15 +264,14 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
             report.seconds_writing +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_write).count();
             progress.advance(static_cast<int64_t>(current->end - current->begin));
-            if (report.new_commits >= budget) {
-                if (next) next->workers.clear();
-                report.stopped_early = true;
-                report.branches.push_back(br);
-                report.seconds =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                return report;
-            }
             current = std::move(next);
+        }
+        if (over_budget) {  // the branch's tip is not recorded: a later run goes on from here
+            report.stopped_early = true;
+            report.branches.push_back(br);
+            report.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            return report;
         }
         progress.finish();
         if (auto r = store.begin(); !r) return std::unexpected(r.error());
