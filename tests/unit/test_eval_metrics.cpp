@@ -27,6 +27,29 @@ TEST(Metrics, RecallCountsACutTieInProportion) {
     EXPECT_DOUBLE_EQ(recall_at_fraction(s, y, 0.5), 2.0 / 3 + 1.0 / 3 / 6);
 }
 
+// A rule whose calibration tied its top scores: ranked by its own scores inside the tie, it
+// gets the credit its ranking earns; where both are equal, the tie stays.
+TEST(Metrics, RankingKeyBreaksCalibrationTiesByTheScorersOwnScore) {
+    Scorer s{"keywords", {0.6, 0.6, 0.6, 0.6, 0.1, 0.1}, {}, {9, 7, 5, 5, 1, 1}};
+    auto key = ranking_key(s);
+    EXPECT_GT(key[0], key[1]);
+    EXPECT_GT(key[1], key[2]);
+    EXPECT_EQ(key[2], key[3]);
+    EXPECT_GT(key[3], key[4]);
+    EXPECT_EQ(key[4], key[5]);
+    EXPECT_DOUBLE_EQ(key[0], 1.0);
+    EXPECT_DOUBLE_EQ(key[5], 0.0);
+    std::vector<int> y{1, 1, 0, 0, 0, 1};
+    auto rows = scorecard({s}, y, {}, 0.5);
+    Scorer tied{"keywords", s.probabilities, {}, {}};
+    auto tied_rows = scorecard({tied}, y, {}, 0.5);
+    EXPECT_DOUBLE_EQ(rows[0].pr_auc, average_precision(key, y));
+    EXPECT_GT(rows[0].pr_auc, tied_rows[0].pr_auc);
+    // The threshold metrics still read the probabilities.
+    EXPECT_EQ(rows[0].flagged, 4u);
+    EXPECT_DOUBLE_EQ(rows[0].brier, tied_rows[0].brier);
+}
+
 TEST(Metrics, PrecisionRecallCurveAndAveragePrecision) {
     std::vector<double> s{0.9, 0.8, 0.8, 0.1};
     std::vector<int> y{1, 0, 1, 0};

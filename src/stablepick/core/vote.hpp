@@ -36,6 +36,9 @@ struct Vote {
     std::string explanation;            // an LLM's reasons and risks, for the review and the mail
     std::vector<ToolCallRecord> tool_calls;
     bool cached = false;  // the answer came from the request cache
+    // The voter's own score before calibration. It ranks as `probability` does, without the
+    // ties an isotonic calibration makes of distinct scores (the backtest ranks by both).
+    double score = 0;
 };
 
 // The grounded prompt an LLM voter sends for one commit (llm/prompt.hpp builds it).

@@ -78,7 +78,8 @@ Result<BuiltinModel> load_current_model(Store& store) {
 }
 
 // Reads texts of `rows` and turns them into terms, in parallel (one store connection each).
-Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<int64_t>& rows) {
+Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<int64_t>& rows,
+                                                const TagStrip* strip) {
     std::vector<std::vector<Term>> out(rows.size());
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     std::vector<Error> errors(threads);
@@ -96,6 +97,7 @@ Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<
                     errors[t] = text.error();
                     return;
                 }
+                if (strip) strip->apply(*text);
                 out[i] = commit_terms(*text);
             }
         });

@@ -10,6 +10,7 @@
 #include "stablepick/embed/builtin_model.hpp"
 #include "stablepick/store/store.hpp"
 #include "stablepick/text/features.hpp"
+#include "stablepick/text/tag_strip.hpp"
 
 namespace stablepick {
 
@@ -25,8 +26,9 @@ Result<BuiltinModel> load_current_model(Store& store);
 Result<std::vector<int64_t>> main_commit_rows(Store& store,
                                               std::optional<int64_t> before = std::nullopt);
 
-// The terms of stored commits, read in parallel.
-Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<int64_t>& rows);
+// The terms of stored commits, read in parallel; with `strip`, of their text without the tag.
+Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<int64_t>& rows,
+                                                const TagStrip* strip = nullptr);
 
 // Fits a model on main_commit_rows(before), stores it and makes it current.
 // REQUIRES: a store opened for writing.

@@ -37,6 +37,10 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     bool cve = o.label == Label::kCve;
     auto corpus = Corpus::load(store, {o.strip_tag, o.label});
     if (!corpus) return std::unexpected(corpus.error());
+    // The embedding (and so knn and the precedents) reads the text without the tag too.
+    std::optional<TagStrip> strip;
+    if (!o.strip_tag.empty()) strip = *TagStrip::compile(o.strip_tag);  // Corpus::load checked it
+    const TagStrip* hide = strip ? &*strip : nullptr;
     const auto& commits = corpus->commits();
     std::vector<size_t> test;
     std::vector<int64_t> train_rows, all_rows;
@@ -84,14 +88,14 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     // The builtin embedding, learned from the training commits only.
     say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(),
                     split_text));
-    auto train_terms = terms_of(store, train_rows);
+    auto train_terms = terms_of(store, train_rows, hide);
     if (!train_terms) return std::unexpected(train_terms.error());
     BuiltinFitOptions fit;
     fit.dimension = o.dimension;
     auto embedding = BuiltinModel::fit(*train_terms, fit);
     if (!embedding) return std::unexpected(embedding.error());
     train_terms = {};
-    auto terms = terms_of(store, all_rows);
+    auto terms = terms_of(store, all_rows, hide);
     if (!terms) return std::unexpected(terms.error());
     CorpusVectors vectors(commits.size());
     for (size_t r = 0; r < all_index.size(); ++r)
@@ -120,10 +124,12 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     double base_rate_then = double(bt.train.backported) / std::max<size_t>(1, bt.train.commits);
     auto& scorers = bt.scorers;
     for (size_t v = 0; v < all_voters->size(); ++v) {
-        Scorer s{(*all_voters)[v]->name(), {}, {}};
-        for (auto& row : votes)
-            s.probabilities.push_back(row[v].verdict == Verdict::kAbstain ? base_rate_then
-                                                                          : row[v].probability);
+        Scorer s{(*all_voters)[v]->name(), {}, {}, {}};
+        for (auto& row : votes) {
+            bool abstained = row[v].verdict == Verdict::kAbstain;
+            s.probabilities.push_back(abstained ? base_rate_then : row[v].probability);
+            s.scores.push_back(abstained ? 0 : row[v].score);
+        }
         scorers.push_back(std::move(s));
     }
     std::vector<size_t> ballot_columns;
@@ -135,12 +141,14 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
         Scorer s{
             fmt::format("ballot ({}: {})", ballot_policy_name(policy), fmt::join(o.voters, " + ")),
             {},
+            {},
             {}};
         for (auto& row : votes) {
             std::vector<Vote> chosen;
             for (size_t col : ballot_columns) chosen.push_back(row[col]);
             auto result = model->ballot(policy).decide(std::move(chosen));
             s.probabilities.push_back(result.probability);
+            s.scores.push_back(result.raw_score);
             if (policy == BallotPolicy::kMajority) s.decisions.push_back(result.selected);
         }
         scorers.insert(scorers.begin() +

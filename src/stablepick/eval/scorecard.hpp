@@ -15,7 +15,14 @@ struct Scorer {
     // Decisions when the scorer has its own rule (the majority ballot); empty: probability >=
     // threshold.
     std::vector<int> decisions;
+    // The scorer's own scores before calibration (Vote::score), one per commit; empty: none.
+    // Where calibration made distinct scores equal, the ranking metrics order by these.
+    std::vector<double> scores;
 };
+
+// What the ranking metrics sort by: the probability, ties broken by the scorer's own score;
+// values in [0, 1], equal only where both are equal. The probabilities when `scores` is empty.
+std::vector<double> ranking_key(const Scorer& s);
 
 struct ScorecardRow {
     std::string scorer;

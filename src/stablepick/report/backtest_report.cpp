@@ -125,14 +125,15 @@ std::string backtest_svg(const Backtest& bt, const BacktestHeading& h) {
     std::vector<SvgSeries> curves;
     for (auto& s : bt.scorers) {
         SvgSeries series{s.name, {}};
-        for (auto& p : pr_curve(s.probabilities, bt.labels))
+        for (auto& p : pr_curve(ranking_key(s), bt.labels))
             series.points.emplace_back(p.recall, p.precision);
         curves.push_back(std::move(series));
     }
-    return pr_and_reliability_svg(
-        fmt::format("Backtest from {} to {}: {} commits, {:.1f} % backported", h.split,
-                    h.until.empty() ? "the end" : h.until, bt.labels.size(), 100 * bt.base_rate),
-        curves, bt.base_rate, bt.reliability);
+    std::string positive = h.label == "cve" ? "CVE fixes" : "backported";
+    return pr_and_reliability_svg(fmt::format("Backtest from {} to {}: {} commits, {:.1f} % {}",
+                                              h.split, h.until.empty() ? "the end" : h.until,
+                                              bt.labels.size(), 100 * bt.base_rate, positive),
+                                  curves, bt.base_rate, bt.reliability, positive);
 }
 
 }  // namespace stablepick::report

@@ -81,7 +81,8 @@ std::string xml_escape(const std::string& text) {
 
 std::string pr_and_reliability_svg(const std::string& title,
                                    const std::vector<SvgSeries>& pr_curves, double base_rate,
-                                   const std::vector<ReliabilityBin>& reliability) {
+                                   const std::vector<ReliabilityBin>& reliability,
+                                   const std::string& positive) {
     const double width = 1000, height = 520;
     Panel pr{70, 60, 340}, rel{560, 60, 340};
     std::string s = fmt::format(
@@ -112,7 +113,7 @@ std::string pr_and_reliability_svg(const std::string& title,
         s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="11">{}</text>)", lx + 24, ly,
                          xml_escape(pr_curves[i].name));
     }
-    s += axes(rel, "Reliability of the ballot", "mean predicted probability", "share backported");
+    s += axes(rel, "Reliability of the ballot", "mean predicted probability", "share " + positive);
     s += fmt::format(
         R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#555" stroke-dasharray="5,4"/>)",
         rel.x(0), rel.y(0), rel.x(1), rel.y(1));

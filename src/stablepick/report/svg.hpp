@@ -17,9 +17,11 @@ struct SvgSeries {
 // Two panels: the precision-recall curve of every series with the base rate dashed, and the
 // reliability diagram (observed rate against mean predicted probability, the diagonal dashed,
 // circles sized by the bin's count; empty bins left out).
+// `positive` names what the question counts ("backported", "CVE fixes") on the axes.
 std::string pr_and_reliability_svg(const std::string& title,
                                    const std::vector<SvgSeries>& pr_curves, double base_rate,
-                                   const std::vector<ReliabilityBin>& reliability);
+                                   const std::vector<ReliabilityBin>& reliability,
+                                   const std::string& positive = "backported");
 
 std::string xml_escape(const std::string& text);
 

@@ -1,10 +1,11 @@
 #include "stablepick/vote/corpus.hpp"
 
 #include <fmt/format.h>
-#include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
+#include <optional>
+
+#include "stablepick/text/tag_strip.hpp"
 
 namespace stablepick {
 namespace {
@@ -28,29 +29,16 @@ std::string trailer_line(const Trailer& t) {
     return line;
 }
 
-bool looks_like_trailer(std::string_view line) {
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon > 40) return false;
-    if (!std::isalpha(static_cast<unsigned char>(line[0]))) return false;
-    for (size_t i = 0; i < colon; ++i) {
-        char c = line[i];
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-    }
-    return colon + 1 == line.size() || line[colon + 1] == ' ';
-}
-
-// The body without trailer lines, backport markers or lines the strip pattern names.
-std::string message_of(std::string_view body, const RE2* strip) {
+// The body without trailer lines or backport markers, and without the tag (--strip-tag).
+std::string message_of(std::string_view body, const TagStrip* strip) {
     std::string out;
     size_t pos = 0;
     while (pos <= body.size()) {
         size_t end = body.find('\n', pos);
         if (end == std::string_view::npos) end = body.size();
         std::string_view line = body.substr(pos, end - pos);
-        bool drop = looks_like_trailer(line) || line.starts_with("(cherry picked from") ||
-                    (strip && RE2::PartialMatch(line, *strip));
-        if (!drop) {
-            out.append(line);
+        if (!looks_like_trailer(line) && !line.starts_with("(cherry picked from")) {
+            out.append(strip ? strip->strip(line) : std::string(line));
             out.push_back('\n');
         }
         pos = end + 1;
@@ -73,13 +61,11 @@ Status each_row(Store& store, const char* sql, F&& f) {
 }  // namespace
 
 Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
-    std::unique_ptr<RE2> strip;
+    std::optional<TagStrip> strip;
     if (!options.strip_tag.empty()) {
-        strip = std::make_unique<RE2>(options.strip_tag, RE2::Quiet);
-        if (!strip->ok())
-            return fail(ErrorCode::kInvalidInput,
-                        fmt::format("invalid --strip-tag pattern '{}': {}", options.strip_tag,
-                                    strip->error()));
+        auto compiled = TagStrip::compile(options.strip_tag);
+        if (!compiled) return std::unexpected(compiled.error());
+        strip = std::move(*compiled);
     }
     Corpus c;
     auto st = each_row(
@@ -95,8 +81,8 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
             f.time = q.int64(2);
             f.author_time = q.int64(3);
             f.author_email = q.text(4);
-            f.subject = q.text(5);
-            f.message = message_of(q.text(6), strip.get());
+            f.subject = strip ? strip->strip_words(q.text(5)) : q.text(5);
+            f.message = message_of(q.text(6), strip ? &*strip : nullptr);
             f.is_revert = q.int64(7) != 0;
             c.by_row_[f.row] = c.commits_.size();
             c.commits_.push_back(std::move(f));
@@ -125,7 +111,7 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
                       t.ref_id = q.is_null(5) ? "" : q.text(5);
                       t.ref_subject = q.is_null(6) ? "" : q.text(6);
                       if (t.kind == Trailer::Kind::kCcStable) f->nominated = true;
-                      if (strip && RE2::PartialMatch(trailer_line(t), *strip)) return;
+                      if (strip && strip->hides_trailer(trailer_line(t))) return;
                       f->trailers.push_back(std::move(t));
                   });
     if (!st) return std::unexpected(st.error());

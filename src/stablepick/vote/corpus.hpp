@@ -48,8 +48,9 @@ const char* label_name(Label label);
 std::optional<Label> parse_label(std::string_view name);
 
 struct CorpusOptions {
-    // Trailer lines ("Key: value") matching this RE2 pattern are dropped before anything reads
-    // them, so a backtest can pretend a tag was never written. Empty: keep all.
+    // A tag hidden before anything reads the text (TagStrip: trailers it matches dropped, the
+    // words it matches removed from subject and message), so a backtest can pretend the tag
+    // was never written. Empty: keep all.
     std::string strip_tag;
     Label label = Label::kBackport;
 };

@@ -30,7 +30,7 @@ class TagVoter : public Voter {
                 std::ranges::find_if(c.facts->trailers, [&](auto& t) { return t.kind == kind_; });
             bool found = it != c.facts->trailers.end();
             v.verdict = found ? Verdict::kYes : Verdict::kNo;
-            v.probability = found ? 1 : 0;
+            v.probability = v.score = found ? 1 : 0;
             v.reason = found ? yes_ : no_;
             if (found) v.evidence.push_back(it->key + ": " + it->value);
             out.push_back(std::move(v));
@@ -57,7 +57,8 @@ class KeywordsVoter : public Voter {
         std::vector<Vote> out;
         for (auto& c : candidates) {
             Vote v{"keywords"};
-            v.probability = calibration_.probability(words_->score(*c.facts));
+            v.score = words_->score(*c.facts);
+            v.probability = calibration_.probability(v.score);
             v.verdict = verdict_of(v.probability, calibration_.threshold);
             auto top = words_->top_words(*c.facts, 4);
             v.evidence = top;
@@ -94,7 +95,8 @@ class KnnVoter : public Voter {
                 out.push_back(std::move(v));
                 continue;
             }
-            v.probability = calibration_.probability(*share);
+            v.score = *share;
+            v.probability = calibration_.probability(v.score);
             v.verdict = verdict_of(v.probability, calibration_.threshold);
             size_t yes = 0;
             for (auto& p : c.evidence->precedents) {
@@ -145,7 +147,8 @@ class ModelVoter : public Voter {
         if (!contrib) return failed(contrib.error());
         for (size_t i = 0; i < candidates.size(); ++i) {
             Vote& v = out[i];
-            v.probability = calibration_.probability((*p)[i]);
+            v.score = (*p)[i];
+            v.probability = calibration_.probability(v.score);
             v.verdict = verdict_of(v.probability, calibration_.threshold);
             // The strongest pushes in the direction of the verdict, as a maintainer would say them.
             const auto& c = (*contrib)[i];
@@ -214,7 +217,7 @@ class SecurityKeywordsVoter : public Voter {
                 if (RE2::PartialMatch(text, *p, &found)) v.evidence.push_back(found);
             }
             size_t n = v.evidence.size();
-            v.probability = double(n) / double(n + 1);
+            v.probability = v.score = double(n) / double(n + 1);
             v.verdict = n ? Verdict::kYes : Verdict::kNo;
             v.reason = n ? fmt::format("names {}", fmt::join(v.evidence, ", "))
                          : "names no kind of security bug";
