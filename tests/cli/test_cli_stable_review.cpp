@@ -271,6 +271,119 @@ TEST(CliStableReview, MailsPassMailinfoAndApplyWithGitAm) {
               "Test Author|net: fix NULL pointer dereference in rx path 500");
 }
 
+// A revert on main of a fix that v2-stable never took (it came after the branch point), and
+// that v3-stable has (branched after it): the revert is selected like any fix, but for v2-stable
+// it is "not affected" in the check, the JSON, the table and the mails — mailing it would give
+// `git am -3` a patch that changes nothing ("No changes -- Patch already applied").
+TEST(CliStableReview, RevertOfACommitTheTreeNeverTookIsNotAffected) {
+    StableHistory s;
+    auto& r = s.h.repo;
+    std::string fix_subject = "net: fix NULL pointer dereference in rx path 510";
+    std::string fixed =
+        r.commit("drivers/net/fix_10.c", "int rx_10_null_check = 1;\nint rx_10_ring_check = 1;\n",
+                 fix_subject +
+                     "\n\nThe rx path crashes when the ring is empty.\n\n"
+                     "Signed-off-by: Dev <dev@example.org>\n",
+                 s.when());
+    r.git({"branch", "v3-stable"});
+    std::string revert = r.commit(
+        "drivers/net/fix_10.c", "int rx_10_null_check = 1;\n",
+        fmt::format("Revert \"{}\"\n\nThis reverts commit {}.\n\nThe rx path crashes when the "
+                    "ring is empty after all: the check was wrong.\n\nSigned-off-by: Dev "
+                    "<dev@example.org>\n",
+                    fix_subject, fixed),
+        s.when());
+    // A change v2-stable made itself, with more in it (no marker, another patch id), and the same
+    // change on main: already there in effect.
+    r.checkout("v2-stable");
+    r.write("drivers/net/extra.c", "int extra;\n");
+    r.git({"add", "drivers/net/extra.c"});
+    r.commit("drivers/net/fix_15.c", "int rx_15_null_check = 3;\n", "net: rework the rx checks\n",
+             s.when());
+    r.checkout("main");
+    std::string same = r.commit("drivers/net/fix_15.c", "int rx_15_null_check = 3;\n",
+                                "net: fix NULL pointer dereference in rx path 515\n", s.when());
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "train"}).exit_code, 0);
+
+    auto json = run_stablepick({"-q", "-C", s.dir(), "review", "--target", "v2-stable", "--target",
+                                "v3-stable", "--format", "json", revert});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    auto j = nlohmann::json::parse(json.out)[0];
+    ASSERT_TRUE(j["selected"].get<bool>()) << j.dump(2);  // else not mailing it proves nothing
+    ASSERT_EQ(j["targets"].size(), 2u);
+    auto v3 = j["targets"][0], v2 = j["targets"][1];
+    EXPECT_EQ(v3["branch"], "v3-stable");
+    EXPECT_TRUE(v3["affected"].get<bool>()) << v3.dump();
+    EXPECT_EQ(v3["affected_reason"],
+              fmt::format("the commit it reverts ({}) is in the branch", fixed.substr(0, 12)));
+    EXPECT_TRUE(v3["applicable"].get<bool>()) << v3.dump();
+    EXPECT_EQ(v2["branch"], "v2-stable");
+    EXPECT_FALSE(v2["affected"].get<bool>()) << v2.dump();
+    EXPECT_EQ(v2["affected_reason"],
+              fmt::format("it reverts {} (\"{}\"), which v2-stable never took", fixed.substr(0, 12),
+                          fix_subject));
+    EXPECT_EQ(v2["applies"], "no changes");  // what git am -3 would find
+    EXPECT_FALSE(v2["applicable"].get<bool>());
+    EXPECT_EQ(j["autosel_range"], "3");  // the range leaves out the tree it does not affect
+    EXPECT_TRUE(j["mail"].get<bool>());
+
+    // For v2-stable alone: not mailed, and the JSON says why.
+    auto only_v2 = run_stablepick(
+        {"-q", "-C", s.dir(), "review", "--target", "v2-stable", "--format", "json", revert});
+    ASSERT_EQ(only_v2.exit_code, 0) << only_v2.err;
+    auto k = nlohmann::json::parse(only_v2.out)[0];
+    EXPECT_FALSE(k["mail"].get<bool>());
+    EXPECT_EQ(k["autosel_range"], "");
+    std::string why = fmt::format(
+        "no target tree takes it (v2-stable: not affected: it reverts {} "
+        "(\"{}\"), which v2-stable never took)",
+        fixed.substr(0, 12), fix_subject);
+    EXPECT_EQ(k["not_mailed"], why);
+
+    // The table says the same.
+    auto table = run_stablepick({"-q", "-C", s.dir(), "review", "--target", "v2-stable", revert});
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_NE(
+        table.out.find(fmt::format("v2-stable: not affected: it reverts {}", fixed.substr(0, 12))),
+        std::string::npos)
+        << table.out;
+    EXPECT_EQ(table.out.find("[AUTOSEL"), std::string::npos) << table.out;
+
+    // No mail, and a warning naming the commit and the reason. The earlier fix that v2-stable
+    // has is mailed beside it.
+    auto out = r.path() / "mails";
+    auto mbox = run_stablepick({"-q", "-C", s.dir(), "review", "--target", "v2-stable", "--format",
+                                "mbox", "--out", out.string(), revert, s.id["mailed"]});
+    ASSERT_EQ(mbox.exit_code, 0) << mbox.err;
+    EXPECT_NE(mbox.err.find(fmt::format("warning: {} (\"Revert \"{}\"\") is not mailed: {}",
+                                        revert.substr(0, 12), fix_subject, why)),
+              std::string::npos)
+        << mbox.err;
+    std::vector<std::string> mailed;
+    for (auto& e : std::filesystem::directory_iterator(out)) mailed.push_back(slurp(e.path()));
+    ASSERT_EQ(mailed.size(), 1u);
+    EXPECT_NE(mailed[0].find("rx path 500"), std::string::npos);
+    EXPECT_EQ(mailed[0].find("Revert"), std::string::npos);
+
+    auto in_effect = run_stablepick(
+        {"-q", "-C", s.dir(), "review", "--target", "v2-stable", "--format", "json", same});
+    ASSERT_EQ(in_effect.exit_code, 0) << in_effect.err;
+    auto e = nlohmann::json::parse(in_effect.out)[0];
+    EXPECT_EQ(e["targets"][0]["applies"], "no changes") << e.dump(2);
+    EXPECT_EQ(e["targets"][0]["already_there"], "in effect: a 3-way merge changes nothing");
+    EXPECT_FALSE(e["mail"].get<bool>());
+
+    // The fix of a bug v2-stable never had is not affected, and not mailed either.
+    auto fix_json = run_stablepick({"-q", "-C", s.dir(), "review", "--target", "v2-stable",
+                                    "--format", "json", s.id["not-affected"]});
+    ASSERT_EQ(fix_json.exit_code, 0) << fix_json.err;
+    auto f = nlohmann::json::parse(fix_json.out)[0];
+    EXPECT_FALSE(f["targets"][0]["affected"].get<bool>());
+    EXPECT_FALSE(f["mail"].get<bool>());
+    EXPECT_EQ(f["autosel_range"], "");
+}
+
 TEST(CliStableReview, DecisionsAreRecordedShownAndConfirmed) {
     StableHistory s;
     ASSERT_EQ(run_stablepick({"-q", "-C", s.dir(), "index"}).exit_code, 0);

@@ -127,6 +127,52 @@ TEST(Indexer, LabelsByEveryMarkerFormAndByPatchId) {
     EXPECT_EQ(l[2].method, "patch-id");
 }
 
+// A store indexed under older marker rules keeps what they found until `index` finds the
+// markers again from the stored messages; the labels follow.
+TEST(Indexer, MarkersStoredUnderOlderRulesAreFoundAgain) {
+    BackportFixture f;
+    TempDir dir;
+    ASSERT_TRUE(index(f.repo.path(), db_in(dir)).has_value());
+    {
+        auto store = Store::open(db_in(dir), Store::Mode::kWrite);
+        ASSERT_TRUE(store.has_value());
+        // What a looser rule took from prose: silent_fix2 "carries" the feature.
+        ASSERT_TRUE(store->db()
+                        .exec("INSERT INTO markers SELECT id, 0, '" + f.feature.substr(0, 10) +
+                              "', 'master-commit' FROM commits WHERE sha = '" + f.silent_fix2 +
+                              "'; UPDATE meta SET value = '1' WHERE key = 'markers_version'")
+                        .has_value());
+    }
+    auto again = index(f.repo.path(), db_in(dir));
+    ASSERT_TRUE(again.has_value()) << again.error().message;
+    EXPECT_TRUE(again->labels_updated);
+    EXPECT_EQ(scalar(db_in(dir), "SELECT value FROM meta WHERE key = 'markers_version'"), "2");
+    EXPECT_EQ(scalar(db_in(dir),
+                     "SELECT COUNT(*) FROM markers m JOIN commits c ON c.id = "
+                     "m.commit_id WHERE c.sha = '" +
+                         f.silent_fix2 + "'"),
+              "0");
+    auto l = labels(db_in(dir));
+    ASSERT_EQ(l.size(), 3u);
+    EXPECT_EQ(l[2].stable_id, f.silent_fix2);
+    EXPECT_EQ(l[2].main_id, f.fix2);
+    EXPECT_EQ(l[2].method, "patch-id");
+}
+
+TEST(Indexer, SubjectsAgreeDespiteTagsAndAFewWords) {
+    EXPECT_TRUE(subjects_agree("networkd: don't remove ip address",
+                               "networkd: don't remove ip address (#14)"));
+    EXPECT_TRUE(subjects_agree("[PATCH v2 3/5] net: fix a leak", "net: fix a leak"));
+    EXPECT_TRUE(subjects_agree("net/iavf: fix Tx context descriptor",
+                               "net/iavf: fix wrong Tx context descriptor"));
+    EXPECT_FALSE(subjects_agree("Fix typo.", "Fix typos."));
+    EXPECT_FALSE(
+        subjects_agree("meson: use a non-debug build", "meson: turn off debug by default"));
+    EXPECT_FALSE(subjects_agree("hwdb: fix swapped buttons for Logitech Lift left",
+                                "hwdb: update to 11875a98e4f1c31e247d99e00c7774ea3653bafd"));
+    EXPECT_FALSE(subjects_agree("", ""));
+}
+
 TEST(Indexer, StoresTrailersRevertsFilesAndHunks) {
     BackportFixture f;
     TempDir dir;

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "stablepick/text/message.hpp"
@@ -101,6 +102,37 @@ TEST(Message, EveryMarkerForm) {
     EXPECT_EQ(m[5].id, std::string(40, '5'));
     EXPECT_EQ(m[5].form, "master-commit");
     EXPECT_EQ(m[6].id, "abcdef1234567");  // lower-cased
+}
+
+// Prose that names a commit is no marker: each form is closed by its bracket or is the whole
+// line. The forms themselves, with their spellings, still are.
+TEST(Message, ProseNamingACommitIsNoMarker) {
+    std::string sha = "abcf15fa8f0123456789abcdef0123456789abcd";
+    for (auto prose : {
+             "Do this along the lines of what master commit abcf15fa8f does.\n",
+             "Do this along the lines of what\nmaster commit abcf15fa8f does.\n",
+             "as\n[master commit abcf15fa8f, and more]\n",
+             "master commit abcf15fa8f0123456789abcdef0123456789abcd\n",  // no colon, no brackets
+             "commit abcf15fa8f0123 upstream has the same bug.\n",
+             "The fix, commit abcf15fa8f upstream, was reverted.\n",
+             "Same as upstream commit abcf15fa8f0123 in spirit.\n",
+         }) {
+        EXPECT_TRUE(find_backport_markers(std::string("x\n\n") + prose).empty()) << prose;
+        Commit c = parse(std::string("x\n\n") + prose);
+        EXPECT_TRUE(c.markers.empty()) << prose;
+    }
+    auto m = find_backport_markers(fmt::format(
+        "x\n\n[ master commit {0} ]\n  master commit: {0}.\n[master commit: {0}]\n"
+        "commit {0} upstream\n[ backported from upstream commit {0} ]\n[upstream commit: {0}]\n",
+        sha));
+    ASSERT_EQ(m.size(), 6u);
+    for (auto& marker : m) EXPECT_EQ(marker.id, sha);
+    EXPECT_EQ(m[0].form, "master-commit");
+    EXPECT_EQ(m[1].form, "master-commit");
+    EXPECT_EQ(m[2].form, "master-commit");
+    EXPECT_EQ(m[3].form, "upstream");
+    EXPECT_EQ(m[4].form, "upstream");
+    EXPECT_EQ(m[5].form, "upstream");
 }
 
 TEST(Message, Reverts) {

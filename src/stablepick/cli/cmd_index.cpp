@@ -57,8 +57,20 @@ Command make_index_command() {
                 "{} file diffs in {} commits were skipped (blob missing or unreadable); "
                 "see 'stablepick stats'",
                 report->skipped_files, report->commits_with_skips));
+        const auto& pid = report->patch_id;
+        if (report->labels_updated && pid.subjects_differ > 0)
+            warn(fmt::format(
+                "{} of {} patch-id labels join commits whose subjects differ; read them with "
+                "'stablepick labels --method patch-id --subjects-differ'",
+                pid.subjects_differ, pid.labels));
         if (opts->json) {
             nlohmann::json j;
+            if (report->labels_updated)
+                j["patch_id"] = {{"labels", pid.labels},
+                                 {"subjects_differ", pid.subjects_differ},
+                                 {"refused_in_branch", pid.refused_in_branch},
+                                 {"refused_small", pid.refused_small},
+                                 {"refused_years", pid.refused_years}};
             j["new_commits"] = report->new_commits;
             j["skipped_files"] = report->skipped_files;
             j["commits_with_skips"] = report->commits_with_skips;
@@ -91,6 +103,13 @@ Command make_index_command() {
         if (report->stopped_early)
             fmt::print("stopped after {} new commits; run 'stablepick index' again to continue\n",
                        report->new_commits);
+        int64_t refused = pid.refused_in_branch + pid.refused_small + pid.refused_years;
+        if (report->labels_updated && refused > 0)
+            fmt::print(
+                "patch ids: {} labels; {} matches refused ({} already in the branch, {} small "
+                "diffs with other subjects, {} small diffs more than {} days apart)\n",
+                pid.labels, refused, pid.refused_in_branch, pid.refused_small, pid.refused_years,
+                ctx.config.labels.patch_id_small_max_days);
         fmt::print(
             "{} new commits in {:.1f}s{}{}\n", report->new_commits, report->seconds,
             report->labels_updated ? "; backport labels updated" : "",

@@ -17,6 +17,7 @@ Command make_labels_command() {
         std::string branch;
         std::string method;
         bool json = false;
+        bool subjects_differ = false;
     };
     auto opts = std::make_shared<Options>();
     Command c;
@@ -29,6 +30,9 @@ Command make_labels_command() {
         app.add_option("--branch", opts->branch, "only this stable branch");
         app.add_option("--method", opts->method,
                        "only labels found by: marker, patch-id, changelog");
+        app.add_flag("--subjects-differ", opts->subjects_differ,
+                     "only labels whose stable commit's subject differs from the main commit's "
+                     "(doubtful patch-id matches), each with both subjects");
         app.add_flag("--json", opts->json, "print JSON lines");
     };
     c.run = [opts](Context& ctx) -> int {
@@ -38,16 +42,21 @@ Command make_labels_command() {
         std::vector<std::string> prefixes = opts->commits;
         if (prefixes.empty()) prefixes.push_back("");
         auto q = ctx.store->db().prepare(
-            R"(SELECT main_sha, branch, stable_sha, stable_time, method, release FROM backports
-               WHERE stable_time <= ?1 AND main_sha >= ?2 AND main_sha < ?2 || 'g'
-                 AND (?3 = '' OR branch = ?3) AND (?4 = '' OR method = ?4)
-               ORDER BY main_sha, stable_time, branch)");
+            R"(SELECT b.main_sha, b.branch, b.stable_sha, b.stable_time, b.method, b.release,
+                      COALESCE(m.subject, ''), COALESCE(s.subject, '') FROM backports b
+               LEFT JOIN commits m ON m.sha = b.main_sha
+               LEFT JOIN commits s ON s.sha = b.stable_sha
+               WHERE b.stable_time <= ?1 AND b.main_sha >= ?2 AND b.main_sha < ?2 || 'g'
+                 AND (?3 = '' OR b.branch = ?3) AND (?4 = '' OR b.method = ?4)
+                 AND (?5 = 0 OR (s.subject IS NOT NULL AND m.subject IS NOT s.subject))
+               ORDER BY b.main_sha, b.stable_time, b.branch)");
         if (!q) return report(Store::error(q.error(), "read labels"));
         int64_t count = 0;
         for (auto& prefix : prefixes) {
             std::string p = prefix;
             for (auto& ch : p) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
             q->bind(1, as_of).bind(2, p).bind(3, opts->branch).bind(4, opts->method);
+            q->bind(5, opts->subjects_differ ? 1 : 0);
             while (true) {
                 auto row = q->step();
                 if (!row) return report(Store::error(row.error(), "read labels"));
@@ -59,12 +68,18 @@ Command make_labels_command() {
                         {"stable", q->text(2)}, {"date", util::format_date(q->int64(3))},
                         {"time", q->int64(3)},  {"method", q->text(4)},
                         {"release", q->text(5)}};
+                    if (opts->subjects_differ) {
+                        j["main_subject"] = q->text(6);
+                        j["stable_subject"] = q->text(7);
+                    }
                     fmt::print("{}\n", j.dump());
                 } else {
                     fmt::print("{} {:<22} {} {} {}{}\n", q->text(0).substr(0, 12), q->text(1),
                                q->text(2).empty() ? std::string(12, '-') : q->text(2).substr(0, 12),
                                q->int64(3) ? util::format_date(q->int64(3)) : "----------",
                                q->text(4), q->text(5).empty() ? "" : " " + q->text(5));
+                    if (opts->subjects_differ)
+                        fmt::print("    main:   {}\n    stable: {}\n", q->text(6), q->text(7));
                 }
             }
             q->reset();

@@ -83,6 +83,10 @@ Command make_review_command() {
                 opts->sender.empty() ? ctx.config.review.sender : opts->sender,
                 static_cast<int64_t>(std::time(nullptr)), mail_warnings);
             for (auto& w : mail_warnings) warn(w);
+            for (auto& r : run.reviews)
+                if (!r.not_mailed.empty())
+                    warn(fmt::format("{} (\"{}\") is not mailed: {}", r.id.substr(0, 12), r.subject,
+                                     r.not_mailed));
             if (opts->out_dir.empty()) {
                 for (auto& m : mails) fmt::print("{}", m.text);
             } else {

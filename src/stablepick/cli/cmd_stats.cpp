@@ -145,6 +145,16 @@ void print_table(const json& j) {
         fmt::print("\nmain commits backported: {} by marker, {} more only by patch id\n",
                    m.value("main_backported_by_marker", 0),
                    m.value("main_backported_by_patch_id", 0));
+        if (m.contains("patch_id") && m["patch_id"].is_object()) {
+            auto& p = m["patch_id"];
+            fmt::print(
+                "patch-id labels: {}, {} of them between different subjects ('stablepick labels "
+                "--method patch-id --subjects-differ'); matches refused: {} already in the "
+                "branch, {} small diffs with other subjects, {} small diffs too far apart\n",
+                p.value("labels", 0), p.value("subjects_differ", 0),
+                p.value("refused_in_branch", 0), p.value("refused_small", 0),
+                p.value("refused_years", 0));
+        }
     }
     if (j.contains("labels_by_method")) {
         fmt::print("\nlabels by method{}:\n", j["as_of"].is_null() ? "" : " (as of the date)");

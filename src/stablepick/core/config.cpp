@@ -49,6 +49,15 @@ Result<Config> load_config(const std::filesystem::path& file) {
     auto bad = [&](const std::string& why) {
         return fail(ErrorCode::kInvalidInput, fmt::format("config '{}': {}", file.string(), why));
     };
+    config.labels.patch_id_min_lines =
+        tv["labels"]["patch_id_min_lines"].value_or(config.labels.patch_id_min_lines);
+    config.labels.patch_id_small_max_days =
+        tv["labels"]["patch_id_small_max_days"].value_or(config.labels.patch_id_small_max_days);
+    if (config.labels.patch_id_min_lines < 1 || config.labels.patch_id_small_max_days < 0)
+        return bad(fmt::format(
+            "labels.patch_id_min_lines must be positive and labels.patch_id_small_max_days not "
+            "negative, not {} and {}",
+            config.labels.patch_id_min_lines, config.labels.patch_id_small_max_days));
     auto review = tv["review"];
     config.review.sender = review["sender"].value_or(config.review.sender);
     config.review.to = string_array(review["to"], config.review.to);

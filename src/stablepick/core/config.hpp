@@ -29,6 +29,16 @@ struct TrailerConfig {
     std::vector<std::string> fixes_keys{"Fixes", "Follow-up for", "Follow-up-for", "Followup-for"};
 };
 
+// How a stable commit without a marker is matched to a main commit by patch id. A patch id
+// ignores context lines, so a small diff ("-break;" "+return;") recurs by chance across a long
+// history: alone it is no evidence.
+struct LabelConfig {
+    // A diff changing fewer lines than this (added + removed) is matched only to a main commit
+    // whose subject agrees, made at most `patch_id_small_max_days` before the stable one.
+    int patch_id_min_lines = 5;
+    int patch_id_small_max_days = 365;
+};
+
 struct IndexConfig {
     int64_t max_diff_bytes = 256 * 1024;  // diffs above this are cut (and marked) in the store
     int threads = 0;                      // 0: one per core
@@ -117,6 +127,7 @@ struct Config {
     ReviewConfig review;
     TrailerConfig trailers;
     IndexConfig index;
+    LabelConfig labels;
     LlmConfig llm;
     std::optional<std::filesystem::path> loaded_from;
 };

@@ -1,8 +1,10 @@
 #include "stablepick/ingest/backport_labels.hpp"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -17,9 +19,38 @@ struct StableCommit {
     std::string sha;
     int64_t time;
     std::string patch_id;
+    std::string subject;
     std::vector<std::string> markers;
     std::vector<std::string> branches;
 };
+
+struct MainCandidate {
+    int64_t time;
+    std::string sha;
+    int64_t row;
+    auto operator<=>(const MainCandidate&) const = default;
+};
+
+// Lower case words of a subject without "[PATCH v2 3/5]"-style tags in front, a GitHub
+// "(#123)" at the end, or a final full stop.
+std::vector<std::string> subject_words(std::string_view subject) {
+    static const RE2 kTags(R"(^\s*(?:\[[^\]]*\]\s*)+)");
+    static const RE2 kPullRequest(R"(\s*\(#\d+\)\s*$)");
+    std::string text(subject);
+    RE2::Replace(&text, kTags, "");
+    RE2::Replace(&text, kPullRequest, "");
+    std::vector<std::string> words;
+    std::string word;
+    for (char ch : text + " ") {
+        if (std::isalnum(static_cast<unsigned char>(ch))) {
+            word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        } else if (!word.empty()) {
+            words.push_back(std::move(word));
+            word.clear();
+        }
+    }
+    return words;
+}
 
 // Sorted full ids; an abbreviated id resolves when exactly one id starts with it.
 class IdSet {
@@ -40,12 +71,33 @@ class IdSet {
 
 }  // namespace
 
+std::string labels_version(const LabelConfig& config) {
+    return fmt::format("{} (patch id: {} lines, {} days)", kLabelsVersion,
+                       config.patch_id_min_lines, config.patch_id_small_max_days);
+}
+
+bool subjects_agree(std::string_view a, std::string_view b) {
+    auto wa = subject_words(a), wb = subject_words(b);
+    if (wa == wb) return !wa.empty();
+    // Dice coefficient of the word sets: "fix Tx context descriptor" and "fix wrong Tx context
+    // descriptor" agree (0.92); "fix typo" and "fix typos" do not (0.5).
+    std::set<std::string> sa(wa.begin(), wa.end()), sb(wb.begin(), wb.end());
+    size_t common = 0;
+    for (auto& w : sa) common += sb.contains(w);
+    return !sa.empty() && !sb.empty() && 5 * 2 * common >= 4 * (sa.size() + sb.size());
+}
+
 std::string LabelComputation::summary_json() const {
     nlohmann::json j;
     j["main_commits"] = main_commits;
     j["main_backported_by_marker"] = main_backported_by_marker;
     j["main_backported_by_patch_id"] = main_backported_by_patch_id;
     j["labels"] = labels.size();
+    j["patch_id"] = {{"labels", patch_id.labels},
+                     {"subjects_differ", patch_id.subjects_differ},
+                     {"refused_in_branch", patch_id.refused_in_branch},
+                     {"refused_small", patch_id.refused_small},
+                     {"refused_years", patch_id.refused_years}};
     for (auto& b : branches)
         j["branches"].push_back({{"branch", b.branch},
                                  {"stable_commits", b.stable_commits},
@@ -56,14 +108,15 @@ std::string LabelComputation::summary_json() const {
     return j.dump();
 }
 
-Result<LabelComputation> compute_backport_labels(Store& store) {
+Result<LabelComputation> compute_backport_labels(Store& store, const LabelConfig& config,
+                                                 const BranchHas& branch_has) {
     auto& db = store.db();
     LabelComputation out;
 
     IdSet main_ids;
-    std::unordered_map<std::string, std::vector<std::pair<int64_t, std::string>>> main_by_patch;
+    std::unordered_map<std::string, std::vector<MainCandidate>> main_by_patch;
     {
-        auto q = db.prepare(R"(SELECT c.sha, c.patch_id, c.commit_time FROM commits c
+        auto q = db.prepare(R"(SELECT c.sha, c.patch_id, c.commit_time, c.id FROM commits c
             JOIN branch_commits bc ON bc.commit_id = c.id
             JOIN branches b ON b.id = bc.branch_id AND b.kind = 'main')");
         if (!q) return std::unexpected(Store::error(q.error(), "read main commits"));
@@ -72,7 +125,8 @@ Result<LabelComputation> compute_backport_labels(Store& store) {
             if (!row) return std::unexpected(Store::error(row.error(), "read main commits"));
             if (!*row) break;
             std::string sha = q->text(0);
-            if (!q->is_null(1)) main_by_patch[q->text(1)].emplace_back(q->int64(2), sha);
+            if (!q->is_null(1))
+                main_by_patch[q->text(1)].push_back({q->int64(2), sha, q->int64(3)});
             main_ids.add(std::move(sha));
             ++out.main_commits;
         }
@@ -84,7 +138,8 @@ Result<LabelComputation> compute_backport_labels(Store& store) {
     std::vector<StableCommit> stable;
     std::unordered_map<int64_t, size_t> by_row;
     {
-        auto q = db.prepare(R"(SELECT c.id, c.sha, c.commit_time, c.patch_id, b.name FROM commits c
+        auto q = db.prepare(R"(SELECT c.id, c.sha, c.commit_time, c.patch_id, b.name, c.subject
+            FROM commits c
             JOIN branch_commits bc ON bc.commit_id = c.id
             JOIN branches b ON b.id = bc.branch_id AND b.kind = 'stable'
             WHERE NOT EXISTS (SELECT 1 FROM branch_commits m JOIN branches mb ON mb.id = m.branch_id
@@ -98,8 +153,13 @@ Result<LabelComputation> compute_backport_labels(Store& store) {
             int64_t id = q->int64(0);
             auto [it, inserted] = by_row.try_emplace(id, stable.size());
             if (inserted)
-                stable.push_back(
-                    {id, q->text(1), q->int64(2), q->is_null(3) ? "" : q->text(3), {}, {}});
+                stable.push_back({id,
+                                  q->text(1),
+                                  q->int64(2),
+                                  q->is_null(3) ? "" : q->text(3),
+                                  q->text(5),
+                                  {},
+                                  {}});
             stable[it->second].branches.push_back(q->text(4));
         }
     }
@@ -135,35 +195,93 @@ Result<LabelComputation> compute_backport_labels(Store& store) {
                 for (auto& next : stable[stable_by_sha[s]].markers) resolve(next, depth + 1, found);
         };
 
+    // What a patch-id candidate says: its subject and how many lines it changes, read only for
+    // the few main commits that share a stable commit's patch id.
+    auto facts = db.prepare(
+        "SELECT c.subject, (SELECT COALESCE(SUM(f.added + f.removed), 0) FROM files f "
+        "WHERE f.commit_id = c.id) FROM commits c WHERE c.id = ?");
+    if (!facts) return std::unexpected(Store::error(facts.error(), "read patch-id candidates"));
+    struct Facts {
+        std::string subject;
+        int64_t lines = 0;
+    };
+    std::unordered_map<int64_t, Facts> facts_of;
+    auto read_facts = [&](int64_t row) -> Result<const Facts*> {
+        if (auto it = facts_of.find(row); it != facts_of.end()) return &it->second;
+        facts->bind(1, row);
+        auto r = facts->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read patch-id candidates"));
+        Facts f;
+        if (*r) f = {facts->text(0), facts->int64(1)};
+        facts->reset();
+        return &facts_of.emplace(row, std::move(f)).first->second;
+    };
+
     std::map<std::string, BranchLabelSummary> summaries;
     std::set<std::string> by_marker_main, by_patch_main;
     for (auto& s : stable) {
         std::set<std::string> found;
         for (auto& m : s.markers) resolve(m, 0, found);
-        std::string method = "marker";
-        if (found.empty() && !s.patch_id.empty()) {
-            // The latest main commit with the same patch id made before the stable one.
-            if (auto it = main_by_patch.find(s.patch_id); it != main_by_patch.end()) {
-                const std::pair<int64_t, std::string>* best = nullptr;
-                for (auto& cand : it->second)
-                    if (cand.first <= s.time) best = &cand;
-                if (best) {
-                    found.insert(best->second);
-                    method = "patch-id";
-                }
-            }
-        }
+        const std::vector<MainCandidate>* same_patch = nullptr;
+        if (found.empty() && !s.patch_id.empty())
+            if (auto it = main_by_patch.find(s.patch_id); it != main_by_patch.end())
+                same_patch = &it->second;
         for (auto& branch : s.branches) {
             auto& sum = summaries[branch];
             sum.branch = branch;
             ++sum.stable_commits;
             if (!s.markers.empty()) ++sum.with_marker;
-            if (!found.empty()) ++(method == "marker" ? sum.by_marker : sum.by_patch_id);
             if (!s.markers.empty() && found.empty()) ++sum.unresolved_markers;
-            for (auto& main : found)
-                out.labels.push_back(BackportLabel{main, branch, s.sha, s.time, method, ""});
+            if (!found.empty()) {
+                ++sum.by_marker;
+                for (auto& main : found)
+                    out.labels.push_back(BackportLabel{main, branch, s.sha, s.time, "marker", ""});
+                continue;
+            }
+            if (!same_patch) continue;
+            // The main commits with the same patch id made before the stable one that the
+            // branch did not already have; of those, one whose subject agrees, else the latest.
+            const MainCandidate* best = nullptr;
+            bool best_agrees = false;
+            bool refused_in_branch = false;
+            for (auto& cand : *same_patch) {
+                if (cand.time > s.time) break;
+                if (branch_has)
+                    if (auto has = branch_has(cand.sha, branch); has && *has) {
+                        refused_in_branch = true;
+                        continue;
+                    }
+                auto f = read_facts(cand.row);
+                if (!f) return std::unexpected(f.error());
+                bool agrees = subjects_agree((*f)->subject, s.subject);
+                if (!best || agrees || !best_agrees) {
+                    best = &cand;
+                    best_agrees = agrees;
+                }
+            }
+            if (!best) {
+                out.patch_id.refused_in_branch += refused_in_branch;
+                continue;
+            }
+            auto f = read_facts(best->row);
+            if (!f) return std::unexpected(f.error());
+            if ((*f)->lines < config.patch_id_min_lines) {
+                if (!best_agrees) {
+                    ++out.patch_id.refused_small;
+                    continue;
+                }
+                if (s.time - best->time > int64_t{config.patch_id_small_max_days} * 86400) {
+                    ++out.patch_id.refused_years;
+                    continue;
+                }
+            }
+            ++sum.by_patch_id;
+            ++out.patch_id.labels;
+            out.patch_id.subjects_differ += (*f)->subject != s.subject;
+            out.labels.push_back(BackportLabel{best->sha, branch, s.sha, s.time, "patch-id", ""});
+            by_patch_main.insert(best->sha);
         }
-        for (auto& main : found) (method == "marker" ? by_marker_main : by_patch_main).insert(main);
+        for (auto& main : found) by_marker_main.insert(main);
     }
     out.main_backported_by_marker = static_cast<int64_t>(by_marker_main.size());
     int64_t patch_only = 0;

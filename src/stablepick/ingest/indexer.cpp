@@ -5,11 +5,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "stablepick/git/commit_reader.hpp"
+#include "stablepick/git/range.hpp"
 #include "stablepick/git/walk.hpp"
 #include "stablepick/ingest/backport_labels.hpp"
+#include "stablepick/text/message.hpp"
 #include "stablepick/util/progress.hpp"
 
 namespace stablepick::git {
@@ -290,15 +293,50 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         }
 
     bool changed = std::ranges::any_of(report.branches, [](auto& b) { return !b.up_to_date; });
+    // Commits stored under other marker rules have their markers found again (from the stored
+    // message) before the labels are made from them.
+    auto markers_version = store.meta("markers_version");
+    if (!markers_version) return std::unexpected(markers_version.error());
+    if (*markers_version != kMarkerRulesVersion) {
+        if (auto r = store.begin(); !r) return std::unexpected(r.error());
+        auto redone = store.rederive_markers(find_backport_markers);
+        auto ok = redone ? store.set_meta("markers_version", kMarkerRulesVersion)
+                         : Status(std::unexpected(redone.error()));
+        if (!ok) {
+            store.rollback();
+            return std::unexpected(ok.error());
+        }
+        if (auto r = store.commit(); !r) return std::unexpected(r.error());
+        changed |= *redone > 0;
+    }
     auto labelled_version = store.meta("labels_version");
     if (!labelled_version) return std::unexpected(labelled_version.error());
-    if (changed || *labelled_version != kLabelsVersion) {
+    std::string version = labels_version(config.labels);
+    if (changed || *labelled_version != version) {
         auto t_labels = std::chrono::steady_clock::now();
-        auto labels = compute_backport_labels(store);
+        // Whether a stable branch forked from main after a main commit: its merge base with
+        // main, found once per branch, descends from it.
+        std::map<std::string, std::optional<git_oid>> fork_points;
+        BranchHas branch_has = [&](const std::string& main_id,
+                                   const std::string& branch) -> std::optional<bool> {
+            auto [it, fresh] = fork_points.try_emplace(branch);
+            if (fresh) {
+                auto known = std::ranges::find(set->stable, branch, &Branch::name);
+                auto tip = known != set->stable.end() ? Result<git_oid>(known->tip)
+                                                      : repo.resolve_commit("refs/heads/" + branch);
+                if (tip)
+                    if (auto base = merge_base(repo, *tip, set->main.tip)) it->second = *base;
+            }
+            auto oid = from_hex(main_id);
+            if (!it->second || !oid) return std::nullopt;
+            auto r = repo.is_ancestor(*oid, *it->second);
+            return r ? std::optional<bool>(*r) : std::nullopt;
+        };
+        auto labels = compute_backport_labels(store, config.labels, branch_has);
         if (!labels) return std::unexpected(labels.error());
         if (auto r = store.begin(); !r) return std::unexpected(r.error());
         auto ok = store.replace_labels({"marker", "patch-id"}, labels->labels);
-        if (ok) ok = store.set_meta("labels_version", kLabelsVersion);
+        if (ok) ok = store.set_meta("labels_version", version);
         if (ok) ok = store.set_meta("label_summary", labels->summary_json());
         if (!ok) {
             store.rollback();
@@ -306,6 +344,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         }
         if (auto r = store.commit(); !r) return std::unexpected(r.error());
         report.labels_updated = true;
+        report.patch_id = labels->patch_id;
         report.seconds_labels =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t_labels).count();
     }

@@ -13,6 +13,7 @@
 
 #include "stablepick/core/config.hpp"
 #include "stablepick/git/repository.hpp"
+#include "stablepick/ingest/backport_labels.hpp"
 #include "stablepick/store/store.hpp"
 
 namespace stablepick::git {
@@ -41,6 +42,7 @@ struct IndexReport {
     int64_t skipped_files = 0;
     int64_t commits_with_skips = 0;
     bool labels_updated = false;
+    PatchIdSummary patch_id;  // when labels_updated: what patch-id matching kept and refused
     bool stopped_early = false;
     std::vector<std::string> notes;  // degradations worth a warning
     double seconds = 0;

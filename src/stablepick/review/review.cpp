@@ -570,6 +570,15 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
                                       : applicable.front() + "-" + applicable.back();
             r.mail =
                 r.ballot.selected && c.opt_out.empty() && c.reverts.empty() && !applicable.empty();
+            if (r.ballot.selected && !r.mail) {
+                std::vector<std::string> trees;
+                for (auto& tc : c.trees) trees.push_back(stable::tree_line(tc));
+                r.not_mailed =
+                    !c.opt_out.empty() ? "opted out of automatic selection: " + c.opt_out
+                    : !c.reverts.empty()
+                        ? "reverted upstream by " + stable::short_refs(c.reverts)
+                        : fmt::format("no target tree takes it ({})", fmt::join(trees, "; "));
+            }
             r.checks = std::move(c);
         }
         if (r.mail && maintainers) {

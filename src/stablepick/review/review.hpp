@@ -101,6 +101,7 @@ struct CommitReview {
     std::optional<stable::CommitChecks> checks;
     std::string autosel_range;
     bool mail = false;
+    std::string not_mailed;  // selected but not mailed: why ("v2-stable: not affected: …")
     std::optional<MailFacts> mail_facts;  // with ReviewOptions::with_mail, for mailed commits
     // Question::recorded, when the store could be written: the maintainers' decisions on it.
     std::optional<std::vector<stable::Decision>> decisions;

@@ -94,6 +94,7 @@ nlohmann::json to_json(const CommitReview& r, const ReviewRun& run) {
         for (auto& tc : c.trees) j["targets"].push_back(tree_json(tc));
         j["autosel_range"] = r.autosel_range;
         j["mail"] = r.mail;
+        if (!r.not_mailed.empty()) j["not_mailed"] = r.not_mailed;
     }
     if (r.decisions) {
         j["decisions"] = nlohmann::json::array();

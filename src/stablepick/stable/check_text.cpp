@@ -21,6 +21,9 @@ std::string tree_line(const TreeCheck& t) {
     std::string applies =
         t.applies == "clean"   ? "applies cleanly"
         : t.applies == "3-way" ? "applies with a 3-way merge (git am -3)"
+        : t.applies == "no changes"
+            ? "changes nothing there: a 3-way merge leaves the branch as it is (git am -3 says "
+              "\"No changes\")"
         : t.applies == "conflict"
             ? fmt::format("conflicts in {}", fmt::join(t.conflicts, ", "))
             : fmt::format("cannot tell whether it applies: {}", fmt::join(t.conflicts, ", "));

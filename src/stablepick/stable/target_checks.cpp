@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "stablepick/git/git_runner.hpp"
+#include "stablepick/util/mail.hpp"
 
 namespace stablepick::stable {
 namespace {
@@ -99,6 +100,25 @@ bool applies_as_is(const git::Repository& repo, git_diff* diff, git_tree* tree) 
             }
             from = at + old_text.size();
         }
+    }
+    return true;
+}
+
+// Whether a merge result leaves every path the diff touches as `tree` has it: the patch's
+// change is already there (or, for a revert, was never there), and applying it changes nothing.
+bool changes_nothing(git_diff* diff, git_index* merged, git_tree* tree) {
+    auto same = [&](const char* path) {
+        const git_index_entry* in_index = git_index_get_bypath(merged, path, 0);
+        git_tree_entry* raw = nullptr;
+        bool in_tree = git_tree_entry_bypath(&raw, tree, path) == 0;
+        Owned<git_tree_entry, git_tree_entry_free> entry(raw);
+        if (!in_index || !in_tree) return !in_index && !in_tree;
+        return git_oid_equal(&in_index->id, git_tree_entry_id(entry.get())) &&
+               in_index->mode == static_cast<uint32_t>(git_tree_entry_filemode(entry.get()));
+    };
+    for (size_t d = 0; d < git_diff_num_deltas(diff); ++d) {
+        const git_diff_delta* delta = git_diff_get_delta(diff, d);
+        if (!same(delta->old_file.path) || !same(delta->new_file.path)) return false;
     }
     return true;
 }
@@ -198,8 +218,11 @@ TargetChecker::TargetChecker(const git::Repository& repo, Store& store, const Co
             auto id = q->text(0);
             auto reverted = q->text(1);
             if (reverted.size() < 7) continue;
-            if (auto i = corpus_.index_of_id(id); i && commits[*i].id == id)
-                reverts_.emplace_back(reverted, *i);
+            auto i = corpus_.index_of_id(id);
+            if (!i || commits[*i].id != id) continue;
+            reverts_.emplace_back(reverted, *i);
+            if (auto target = corpus_.index_of_id(reverted); target && *target != *i)
+                reverted_by_.emplace(*i, *target);
         }
     }
     fixed_by_.resize(commits.size());
@@ -350,7 +373,7 @@ TargetChecker::Applied TargetChecker::apply_to(const git::Repository& repo,
         out.status = "unknown";
         out.conflicts.push_back(git::last_error(rc, "cherry-pick in memory").message);
     } else if (!git_index_has_conflicts(merged.get())) {
-        out.status = "3-way";
+        out.status = changes_nothing(diff, merged.get(), tree.get()) ? "no changes" : "3-way";
     } else {
         out.status = "conflict";
         git_index_conflict_iterator* it_raw = nullptr;
@@ -502,6 +525,9 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
     const std::vector<std::string>* origins = &found->commits;
     std::vector<std::string> fixes;
     for (int t : f.fixes_targets) fixes.push_back(commits[static_cast<size_t>(t)].id);
+    std::optional<CommitRef> reverted;
+    if (auto r = reverted_by_.find(index); r != reverted_by_.end())
+        reverted = CommitRef{commits[r->second].id, commits[r->second].subject};
 
     // The diff to apply: the commit against its parent.
     git_tree *old_raw = nullptr, *new_raw = nullptr;
@@ -589,9 +615,21 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
             return *r || !backported_to(id, target.name).empty();
         };
         bool applies = tc.applies == "clean" || tc.applies == "3-way";
-        // Affected: the commit it fixes is there (or was backported there); without Fixes:,
-        // the patch applies, or the commits that wrote the lines it changes are there.
-        if (!fixes.empty() || (!applies && !found->older_lines && !origins->empty())) {
+        // Affected: a revert, when the commit it reverts is there (or was backported there):
+        // reverting what a branch never took changes nothing there, or undoes something else.
+        // Otherwise the commit it fixes is there; without Fixes:, the patch applies, or the
+        // commits that wrote the lines it changes are there.
+        if (reverted) {
+            auto r = has(reverted->id);
+            if (!r) return std::unexpected(r.error());
+            tc.affected = *r;
+            tc.affected_reason =
+                *r ? fmt::format("the commit it reverts ({}) is in the branch",
+                                 reverted->id.substr(0, 12))
+                   : fmt::format(
+                         "it reverts {} (\"{}\"), which {} never took", reverted->id.substr(0, 12),
+                         util::one_line(reverted->subject, util::kMaxSubjectChars), target.name);
+        } else if (!fixes.empty() || (!applies && !found->older_lines && !origins->empty())) {
             const auto& evidence = fixes.empty() ? *origins : fixes;
             bool any = false;
             std::vector<std::string> absent;
@@ -620,6 +658,10 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
         } else {
             tc.affected_reason = "no Fixes: tag and no older lines changed";
         }
+        // A patch whose 3-way merge changes nothing is there in effect (a backport no marker or
+        // patch id names, or an equal change of the branch's own).
+        if (tc.affected && tc.already_there.empty() && tc.applies == "no changes")
+            tc.already_there = "in effect: a 3-way merge changes nothing";
         // Prerequisites: origins of the touched lines made after the branch point and missing.
         if (tc.affected && tc.already_there.empty() && !applies) {
             for (auto& id : *origins) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -47,14 +48,16 @@ struct TreeCheck {
     std::string branch;
     // Already there: "marker <stable id>" or "patch-id <stable id>"; empty when not.
     std::string already_there;
-    // Affected: false when the bug's origin is not in the branch; the reason says why.
+    // Affected: false when the bug's origin is not in the branch (a revert: when the commit it
+    // reverts is not); the reason says why.
     bool affected = true;
     std::string affected_reason;
     // Code exists: touched files (and hunk functions) missing in the branch.
     std::vector<std::string> missing_files, missing_functions;
     // Applies: "clean" (a plain apply, as git am does), "3-way" (applies with a merge, as
-    // git am -3 does), "conflict" (files listed) or "unknown" (the repository lacks an object;
-    // the error is in `conflicts`).
+    // git am -3 does), "no changes" (the merge leaves the branch as it is: git am -3 says
+    // "No changes -- Patch already applied"), "conflict" (files listed) or "unknown" (the
+    // repository lacks an object; the error is in `conflicts`).
     std::string applies;
     std::vector<std::string> conflicts;
     // Prerequisites: main commits after the branch point whose lines the patch touches and
@@ -137,6 +140,7 @@ class TargetChecker {
     std::string oldest_branch_point_;
     int64_t oldest_branch_point_time_ = 0;
     std::vector<std::pair<std::string, size_t>> reverts_;  // reverted id (maybe short), revert
+    std::unordered_map<size_t, size_t> reverted_by_;       // revert -> the main commit it reverts
     std::vector<std::unordered_set<std::string>> newer_than_oldest_;  // per target
 };
 

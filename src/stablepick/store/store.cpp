@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <unordered_map>
+
 namespace stablepick {
 namespace {
 
@@ -296,6 +299,56 @@ Status Store::add_label(const BackportLabel& l) {
     q.bind(5, l.method).bind(6, l.release);
     SP_TRY_RUN(q, "store labels");
     return {};
+}
+
+Result<int64_t> Store::rederive_markers(
+    const std::function<std::vector<BackportMarker>(std::string_view message)>& find) {
+    std::unordered_map<int64_t, std::vector<BackportMarker>> stored;
+    {
+        SP_TRY_STMT(q, "SELECT commit_id, ref_id, form FROM markers ORDER BY commit_id, seq");
+        while (true) {
+            auto row = q.step();
+            if (!row) return std::unexpected(error(row.error(), "read markers"));
+            if (!*row) break;
+            stored[q.int64(0)].push_back({q.text(1), q.text(2)});
+        }
+        q.reset();
+    }
+    std::vector<std::pair<int64_t, std::vector<BackportMarker>>> changed;
+    {
+        SP_TRY_STMT(q, "SELECT id, subject, body FROM commits");
+        std::string message;
+        while (true) {
+            auto row = q.step();
+            if (!row) return std::unexpected(error(row.error(), "read messages"));
+            if (!*row) break;
+            message = q.text(1);
+            message += "\n\n";
+            message += q.text(2);
+            auto found = find(message);
+            auto it = stored.find(q.int64(0));
+            const std::vector<BackportMarker> none;
+            const auto& before = it == stored.end() ? none : it->second;
+            bool same = found.size() == before.size() &&
+                        std::ranges::equal(found, before, [](auto& a, auto& b) {
+                            return a.id == b.id && a.form == b.form;
+                        });
+            if (!same) changed.emplace_back(q.int64(0), std::move(found));
+        }
+        q.reset();
+    }
+    SP_TRY_STMT(del, "DELETE FROM markers WHERE commit_id = ?");
+    SP_TRY_STMT(ins, "INSERT INTO markers VALUES(?,?,?,?)");
+    for (auto& [row, markers] : changed) {
+        del.bind(1, row);
+        SP_TRY_RUN(del, "replace markers");
+        for (size_t i = 0; i < markers.size(); ++i) {
+            ins.bind(1, row).bind(2, static_cast<int64_t>(i)).bind(3, markers[i].id);
+            ins.bind(4, markers[i].form);
+            SP_TRY_RUN(ins, "replace markers");
+        }
+    }
+    return static_cast<int64_t>(changed.size());
 }
 
 Result<std::string> Store::meta(std::string_view key) {

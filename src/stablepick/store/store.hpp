@@ -5,6 +5,7 @@
 // Thread safety: a Store belongs to one thread. Writers take an exclusive lock file beside
 // the database so two runs never write at once; readers need no lock (SQLite WAL).
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,12 @@ class Store {
     Status replace_labels(const std::vector<std::string>& methods,
                           const std::vector<BackportLabel>& labels);
     Status add_label(const BackportLabel& label);  // ignored when already there
+
+    // Finds every stored commit's markers again with `find`, given the message as "subject,
+    // blank line, body", and keeps what it finds: for when the marker rules change. Returns how
+    // many commits' markers changed. One transaction by the caller.
+    Result<int64_t> rederive_markers(
+        const std::function<std::vector<BackportMarker>(std::string_view message)>& find);
 
     Result<std::string> meta(std::string_view key);  // empty when unset
     Status set_meta(std::string_view key, std::string_view value);

@@ -197,10 +197,15 @@ std::string latin1_to_utf8(std::string_view in) {
 }
 
 std::vector<BackportMarker> find_backport_markers(std::string_view message) {
+    // Each form is closed (a bracket or parenthesis right after the id) or is the whole line, so
+    // prose that happens to say "... what master commit abcf15fa8f does" is not taken for one.
     static const RE2 kCherryPick(R"((?i)\(cherry[- ]picked from commit ([0-9a-f]{7,40})\))");
-    static const RE2 kUpstreamBracket(R"((?i)\[\s*upstream commit:?\s+([0-9a-f]{7,40})\s*\])");
-    static const RE2 kUpstreamLine(R"((?im)^\s*commit ([0-9a-f]{7,40}) upstream\b)");
-    static const RE2 kMasterCommit(R"((?im)^\s*\[?\s*master commit:?\s+([0-9a-f]{7,40}))");
+    static const RE2 kUpstreamBracket(
+        R"((?i)\[[ \t]*(?:backported from[ \t]+)?upstream commit:?[ \t]+([0-9a-f]{7,40})[ \t]*\])");
+    static const RE2 kUpstreamLine(R"((?im)^[ \t]*commit ([0-9a-f]{7,40}) upstream\.?[ \t]*$)");
+    static const RE2 kMasterBracket(
+        R"((?im)^[ \t]*\[[ \t]*master commit:?[ \t]+([0-9a-f]{7,40})[ \t]*\][ \t]*$)");
+    static const RE2 kMasterColon(R"((?im)^[ \t]*master commit:[ \t]*([0-9a-f]{7,40})\.?[ \t]*$)");
     struct Found {
         size_t pos;
         BackportMarker marker;
@@ -218,7 +223,8 @@ std::vector<BackportMarker> find_backport_markers(std::string_view message) {
     scan(kCherryPick, "cherry-pick");
     scan(kUpstreamBracket, "upstream");
     scan(kUpstreamLine, "upstream");
-    scan(kMasterCommit, "master-commit");
+    scan(kMasterBracket, "master-commit");
+    scan(kMasterColon, "master-commit");
     std::ranges::sort(found, {}, &Found::pos);
     std::vector<BackportMarker> out;
     for (auto& f : found) out.push_back(std::move(f.marker));
