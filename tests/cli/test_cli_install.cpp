@@ -207,7 +207,8 @@ TEST_F(BashCompletion, Commands) {
 
 TEST_F(BashCompletion, Options) {
     EXPECT_EQ(complete({"stablepick", "review", "--t"}), (Words{"--target"}));
-    EXPECT_EQ(complete({"stablepick", "cve", "classify", "--l"}), (Words{"--limit", "--llm"}));
+    EXPECT_EQ(complete({"stablepick", "cve", "classify", "--l"}),
+              (Words{"--last", "--limit", "--llm"}));
     EXPECT_EQ(complete({"stablepick", "review", "--policy", ""}), (Words{"majority", "weighted"}));
     // --format=m: bash splits at '=' (COMP_WORDBREAKS), or not.
     EXPECT_EQ(complete({"stablepick", "review", "--format", "=", "m"}), (Words{"mbox"}));
