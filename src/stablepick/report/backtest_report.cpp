@@ -38,7 +38,10 @@ std::string backtest_markdown(const Backtest& bt, const BacktestHeading& h) {
         sum.holdout,
         h.strip_tag.empty()
             ? ""
-            : fmt::format(" Trailer lines matching `{}` were stripped first.", h.strip_tag),
+            : fmt::format(" The tag `{}` was hidden from every scorer first (matching trailers "
+                          "dropped, matching words removed from subjects and messages, the "
+                          "embedding learned on the stripped text).",
+                          h.strip_tag),
         bt.labels.size(), h.split, until_text, bt.positives, positive, 100 * bt.base_rate,
         bt.untagged, bt.untagged_positives, positive,
         bt.untagged ? 100.0 * bt.untagged_positives / bt.untagged : 0.0, h.threshold);
