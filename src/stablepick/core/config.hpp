@@ -11,9 +11,13 @@
 namespace stablepick {
 
 struct BranchConfig {
-    // Candidate names of the main branch, tried in order; the first that exists wins.
-    std::vector<std::string> main_names{"master", "main", "staging"};
-    // ECMAScript regular expressions matched against the whole short branch name.
+    // Names the main branch may have. Of those that exist, the one that contains the others
+    // is taken (ingest/branch_choice); when `main_from_config`, the first that exists.
+    std::vector<std::string> main_names{"master", "main", "staging", "trunk"};
+    bool main_from_config = false;  // [branches] main was set
+    // RE2 patterns matched against the whole short branch name. The defaults are hints: a
+    // branch they match is a stable branch, and branches they miss are still recognised by
+    // their history. When `stable_from_config`, the stable branches are exactly those they match.
     std::vector<std::string> stable_patterns{
         R"(linux-\d+\.\d+\.y)",        // linux-6.6.y
         R"(v\d+-stable)",              // v255-stable (systemd)
@@ -22,6 +26,7 @@ struct BranchConfig {
         R"(\d+\.\d+)",                 // 23.11 (DPDK LTS)
         R"(\d+\.\d+\.y)",              // 6.6.y
     };
+    bool stable_from_config = false;  // [branches] stable was set
 };
 
 struct TrailerConfig {
