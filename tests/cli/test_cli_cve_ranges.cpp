@@ -165,6 +165,61 @@ TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
         << stable_only.err;
 }
 
+// Release tags as a project spelled them over the years (release-1.17.1, then RELEASE-1.17.2
+// and on): one prefix whatever its case, learned from the stable branch's tags, so the fix is
+// named by the release that shipped it (1.17.6), as git describe --contains says.
+TEST(CliCveRangesTags, ReleaseTagsInAnyCaseNameTheRelease) {
+    FixtureRepo r{"master"};
+    r.commit("a.c", "int a;\n", "start\n");
+    std::string v = r.commit("parse.c", "int parse;\n", "parser: add a parser\n");
+    r.git({"tag", "RELEASE-1.17"});
+    r.git({"branch", "1.17"});
+    r.commit("b.c", "int b;\n", "b: more work\n");
+    std::string f =
+        r.commit("parse.c", "int parse = 0;\n",
+                 fmt::format("parser: fix an overflow\n\nFixes: {} (\"parser: add a parser\")\n",
+                             v.substr(0, 12)));
+    r.git({"tag", "RELEASE-1.18"});
+    r.checkout("1.17");
+    r.commit("c.c", "int c1;\n", "c: a stable fix\n");
+    r.git({"tag", "release-1.17.1"});
+    for (int n = 2; n <= 5; ++n) {
+        r.commit(fmt::format("c{}.c", n), "int c;\n", fmt::format("c: stable fix {}\n", n));
+        r.git({"tag", fmt::format("RELEASE-1.17.{}", n)});
+    }
+    std::string f_on_117 = r.cherry_pick_x(f);
+    r.git({"tag", "RELEASE-1.17.6"});
+    r.checkout("master");
+    auto idx = run_stablepick({"-C", r.path().string(), "index", "--no-embed"});
+    ASSERT_EQ(idx.exit_code, 0) << idx.err;
+    EXPECT_NE(idx.out.find("release tags: prefix 'RELEASE-' (6 of the stable branches' 6 version "
+                           "tags)\n"),
+              std::string::npos)
+        << idx.out;
+    EXPECT_EQ(r.git({"describe", "--contains", "--match", "RELEASE-*", f_on_117}),
+              "RELEASE-1.17.6");
+    auto out = run_stablepick({"-C", r.path().string(), "cve", "ranges", f, "--dyad"});
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    EXPECT_EQ(lines_of(out.out),
+              (std::vector<std::string>{fmt::format("1.17:{}:1.17.6:{}", v, f_on_117),
+                                        fmt::format("1.17:{}:1.18:{}", v, f)}))
+        << out.out;
+    // The prefix said in the config: matched without case too.
+    auto config = r.path() / "tags.toml";
+    std::ofstream(config) << "[cve]\ntag_prefix = 'release-'\n";
+    auto pattern = run_stablepick(
+        {"--config", config.string(), "-C", r.path().string(), "cve", "ranges", f, "--dyad"});
+    ASSERT_EQ(pattern.exit_code, 0) << pattern.err;
+    EXPECT_EQ(pattern.out, out.out);
+    std::ofstream(config) << "[cve]\ntag_prefix = '(release-'\n";
+    auto bad = run_stablepick(
+        {"--config", config.string(), "-C", r.path().string(), "cve", "ranges", f, "--dyad"});
+    EXPECT_EQ(bad.exit_code, 8);
+    EXPECT_NE(bad.err.find("error: invalid cve.tag_prefix '(release-': missing )"),
+              std::string::npos)
+        << bad.err;
+}
+
 // glibc-like: the release tags are on master, stable branches carry none.
 TEST(CliCveRangesDescribe, StableVersionsByDescribe) {
     FixtureRepo r{"master"};

@@ -41,7 +41,7 @@ TEST(BranchChoice, StableBranchesNamedLikeNoPatternAreFoundByTheirBackports) {
     auto v = by_name(*set);
     EXPECT_EQ(v["xy-1-58"].why, BranchWhy::kBackports);
     EXPECT_EQ(v["xy-1-58"].reason, "2 of its 2 commits are backports of main commits");
-    EXPECT_EQ(v["xy-1-58"].tags, 1);
+    EXPECT_EQ(v["xy-1-58"].version_tags, 1);
     // Forked from main, its own work with one cherry-pick: a development branch.
     EXPECT_FALSE(v["aaribaud/y2038"].stable);
     EXPECT_EQ(v["aaribaud/y2038"].why, BranchWhy::kFewBackports);
@@ -57,6 +57,10 @@ TEST(BranchChoice, StableBranchesNamedLikeNoPatternAreFoundByTheirBackports) {
     EXPECT_EQ(v["next-for-main"].reason, "no commits of its own: its tip is on 'main'");
     EXPECT_EQ(v["pages"].why, BranchWhy::kNoSharedHistory);
     EXPECT_EQ(v["pages"].reason, "shares no history with 'main'");
+    // Release tags learned from the stable branches' tags.
+    EXPECT_EQ(set->release_tags.prefixes(), std::vector<std::string>{"xy-"});
+    EXPECT_EQ(set->release_tags.description(),
+              "prefix 'xy-' (3 of the stable branches' 3 version tags)");
 }
 
 TEST(BranchChoice, NewStableBranchOfTheFamilyIsTakenBeforeItHasCommits) {

@@ -87,11 +87,16 @@ void print_branch_choice(const git::BranchSet& set, bool every) {
                        left.size(), fmt::join(parts, "; "));
         }
     }
+    fmt::print("release tags: {}\n", set.release_tags.description());
 }
 
 nlohmann::json branch_choice_json(const git::BranchSet& set) {
     nlohmann::json j{{"main", {{"name", set.main.name}, {"reason", set.main_reason}}},
                      {"how", set.how},
+                     {"release_tags",
+                      {{"description", set.release_tags.description()},
+                       {"prefixes", set.release_tags.prefixes()},
+                       {"pattern", set.release_tags.pattern()}}},
                      {"warnings", set.warnings}};
     j["stable"] = nlohmann::json::array();
     for (auto& b : set.stable) j["stable"].push_back(b.name);
@@ -103,7 +108,7 @@ nlohmann::json branch_choice_json(const git::BranchSet& set) {
             b["own_commits"] = v.own_commits;
             b["sampled"] = v.sampled;
             b["backports"] = v.backports;
-            b["tags"] = v.tags;
+            b["version_tags"] = v.version_tags;
         }
         j["branches"].push_back(std::move(b));
     }

@@ -7,9 +7,9 @@
 
 namespace stablepick::cli {
 
-// Prints the main branch, the stable branches and the branches left out. `every`: one line per
-// branch with its reason; otherwise the stable branches on one line and, past a few, the left-out
-// ones counted by reason.
+// Prints the main branch, the stable branches and the branches left out, and the release
+// tags. `every`: one line per branch with its reason; otherwise the stable branches on one
+// line and, past a few, the left-out ones counted by reason.
 void print_branch_choice(const git::BranchSet& set, bool every);
 
 nlohmann::json branch_choice_json(const git::BranchSet& set);

@@ -99,9 +99,10 @@ struct ReviewConfig {
 // CVE work: how versions are named, and what records and announcements say.
 struct CveConfig {
     std::string versions = "auto";  // "tags" (6.6.74), "describe" (2.39-31) or "auto"
-    // Tag names are turned into versions by removing this RE2 pattern's match at the start
-    // ("v6.6.74" -> "6.6.74", "glibc-2.39" -> "2.39"); only tags it matches name releases.
-    std::string tag_prefix = "(v|glibc-|release-)?";
+    // Release tags are a prefix and a version ("v6.6.74", "glibc-2.39", "RELEASE-1.17.6"); the
+    // prefix is learned from the stable branches' tags, without case (text/release_tags). Set,
+    // this RE2 pattern (matched without case at the start of a tag name) says it.
+    std::string tag_prefix;
     std::string vendor;    // CVE record "vendor"; default: the product
     std::string product;   // default: the repository's directory name
     std::string repo_url;  // the record's "repo", e.g.

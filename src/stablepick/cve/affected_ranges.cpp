@@ -9,6 +9,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "stablepick/git/branch_history.hpp"
+#include "stablepick/text/release_tags.hpp"
+
 namespace stablepick::cve {
 namespace {
 
@@ -145,6 +148,7 @@ class RangeFinder {
     std::vector<Line> stable_;
     VersionScheme scheme_ = VersionScheme::kTags;
     VersionScheme scheme_override_ = VersionScheme::kAuto;
+    ReleaseTags release_tags_;
 };
 
 Result<std::string> RangeFinder::resolve(const std::string& spec, const char* what) {
@@ -190,46 +194,27 @@ Status RangeFinder::load_branches() {
 }
 
 Status RangeFinder::load_tags() {
-    RE2 prefix("^(?:" + config_.cve.tag_prefix + ")");
-    if (!prefix.ok())
-        return fail(ErrorCode::kInvalidInput, fmt::format("invalid cve.tag_prefix '{}': {}",
-                                                          config_.cve.tag_prefix, prefix.error()));
-    static const RE2 version_re(R"((\d+(?:\.\d+)*)(?:-rc(\d+))?)");
+    auto index = git::TagIndex::read(repo_);
+    if (!index) return std::unexpected(index.error());
+    // Which tags name releases is learned from the tags the lines carry (text/release_tags),
+    // unless cve.tag_prefix says it.
+    std::vector<std::string> stable_names, main_names;
+    for (auto& t : index->all()) {
+        if (main_reachable_.contains(key(t.commit)))
+            main_names.push_back(t.name);
+        else if (std::ranges::any_of(stable_,
+                                     [&](auto& s) { return s.own.contains(key(t.commit)); }))
+            stable_names.push_back(t.name);
+    }
+    auto release = ReleaseTags::choose(config_.cve.tag_prefix, stable_names, main_names);
+    if (!release) return std::unexpected(release.error());
+    release_tags_ = std::move(*release);
     std::vector<ReleaseTag> all;
-    struct Ctx {
-        git_repository* repo;
-        const RE2* prefix;
-        std::vector<ReleaseTag>* out;
-    } ctx{repo_.get(), &prefix, &all};
-    git_tag_foreach(
-        repo_.get(),
-        [](const char* name, git_oid* oid, void* payload) -> int {
-            auto* c = static_cast<Ctx*>(payload);
-            std::string_view full(name);
-            if (full.starts_with("refs/tags/")) full.remove_prefix(10);
-            std::string rest(full);
-            RE2::Replace(&rest, *c->prefix, "");
-            std::string number, rc;
-            if (!RE2::FullMatch(rest, version_re, &number, &rc)) return 0;
-            // glibc's 2.42.9000 marks where development of 2.43 began: not a release.
-            for (int part : numbers_of(number))
-                if (part >= 9000) return 0;
-            git_object* obj = nullptr;
-            if (git_object_lookup(&obj, c->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
-            git_object* peeled = nullptr;
-            int rcode = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-            git_object_free(obj);
-            if (rcode != 0) return 0;
-            ReleaseTag t;
-            t.version = rest;
-            t.parts = numbers_of(number);
-            t.rc = rc.empty() ? 0 : std::stoi(rc);
-            t.commit = *git_object_id(peeled);
-            git_object_free(peeled);
-            c->out->push_back(std::move(t));
-            return 0;
-        },
-        &ctx);
+    for (auto& t : index->all()) {
+        auto v = release_tags_.release(t.name);
+        if (!v) continue;
+        all.push_back({v->version, v->parts, v->rc, t.commit});
+    }
     std::ranges::sort(all, version_less);
     // A tag belongs to the main line when main holds it; else to the stable branch that holds
     // it past its fork point.
@@ -309,8 +294,7 @@ std::string RangeFinder::branch_version(size_t b, const std::string& sha) {
             std::string tag, count;
             static const RE2 long_form(R"((.*)-(\d+)-g[0-9a-f]+)");
             if (RE2::FullMatch(text, long_form, &tag, &count)) {
-                RE2 prefix("^(?:" + config_.cve.tag_prefix + ")");
-                RE2::Replace(&tag, prefix, "");
+                tag = release_tags_.strip_prefix(tag);
                 out = count == "0" ? tag : tag + "-" + count;
             }
             git_buf_dispose(&buf);

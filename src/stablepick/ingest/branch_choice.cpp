@@ -187,6 +187,7 @@ Result<BranchSet> find_branches(const Repository& repo, const Config& config,
     for (auto& b : *branches)
         if (b.name != main_name) others.push_back(&b);
     std::vector<BranchVerdict> verdicts(others.size());
+    std::vector<std::vector<std::string>> branch_tags(others.size());
     auto read = [&](size_t i) -> Result<bool> {
         auto h = read_branch_history(repo, *main_history, *tags, *others[i], kSample);
         if (!h) return std::unexpected(h.error());
@@ -194,7 +195,8 @@ Result<BranchSet> find_branches(const Repository& repo, const Config& config,
         v.own_commits = h->own_commits;
         v.sampled = h->sampled;
         v.backports = h->backports;
-        v.tags = static_cast<int>(h->tags.size());
+        for (auto& t : h->tags) v.version_tags += parse_version_tag(t) ? 1 : 0;
+        branch_tags[i] = std::move(h->tags);
         return h->shares_history;
     };
     for (size_t i = 0; i < others.size(); ++i) verdicts[i].name = others[i]->name;
@@ -266,7 +268,7 @@ Result<BranchSet> find_branches(const Repository& repo, const Config& config,
         // The families of branches with backports: the largest is the project's stable
         // branches, if it is larger than every family the name patterns found (DPDK's
         // 24.11-staging copies are fewer than its 24.11 branches). Ties go to the family more
-        // of whose branches carry tags, then to the shorter name.
+        // of whose branches carry version tags, then to the shorter name.
         struct Family {
             int size = 0, tagged = 0;
         };
@@ -275,7 +277,7 @@ Result<BranchSet> find_branches(const Repository& repo, const Config& config,
             if (v.why == BranchWhy::kOtherFamily) {
                 auto& f = families[shape_of(v.name)];
                 ++f.size;
-                f.tagged += v.tags > 0 ? 1 : 0;
+                f.tagged += v.version_tags > 0 ? 1 : 0;
             }
         int named_max = 0;
         for (auto& [shape, n] : named_families) named_max = std::max(named_max, n);
@@ -331,8 +333,22 @@ Result<BranchSet> find_branches(const Repository& repo, const Config& config,
         }
     }
 
+    std::vector<std::string> stable_tags, main_tags;
     for (size_t i = 0; i < others.size(); ++i)
-        if (verdicts[i].stable) set.stable.push_back(*others[i]);
+        if (verdicts[i].stable) {
+            set.stable.push_back(*others[i]);
+            for (auto& t : branch_tags[i]) stable_tags.push_back(t);
+        }
+    for (auto& t : tags->all())
+        if (main_history->contains(t.commit)) main_tags.push_back(t.name);
+    auto release = ReleaseTags::choose(config.cve.tag_prefix, stable_tags, main_tags);
+    if (!release) return std::unexpected(release.error());
+    set.release_tags = std::move(*release);
+    if (!set.release_tags.found() && stable_tags.size() + main_tags.size() > 0)
+        set.warnings.push_back(fmt::format(
+            "no release tags found in '{}': none of the {} tags on the main and stable branches "
+            "ends in a version; name their prefix in the config: [cve] tag_prefix = 'v'",
+            where, stable_tags.size() + main_tags.size()));
     set.verdicts = std::move(verdicts);
     return set;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Which branch is the main branch and which branches are its stable branches, each with the
-// reason, so `index` and `branches` can say what they took and what they left out.
+// Which branch is the main branch, which branches are its stable branches, and which tags name
+// releases — each with the reason, so `index` and `branches` can say what they took and what
+// they left out.
 //
 // The main branch: `--main`, else the first of `[branches] main` that exists when the config
 // sets it, else of the usual names (master, main, staging, trunk) the one that contains the
@@ -32,6 +33,7 @@
 
 #include "stablepick/core/config.hpp"
 #include "stablepick/git/repository.hpp"
+#include "stablepick/text/release_tags.hpp"
 
 namespace stablepick::git {
 
@@ -56,7 +58,7 @@ struct BranchVerdict {
     // The facts read (-1 own commits: not read, the choice needed none).
     int64_t own_commits = -1;
     int sampled = 0, backports = 0;
-    int tags = 0;  // tags on its own first-parent commits
+    int version_tags = 0;  // tags on its own commits that end in a version
 };
 
 struct BranchSet {
@@ -65,6 +67,7 @@ struct BranchSet {
     std::vector<Branch> stable;
     std::vector<BranchVerdict> verdicts;  // every branch but the main one, by name
     std::string how;                      // "by name and history", "[branches] stable", "--branch"
+    ReleaseTags release_tags;             // learned from the tags of the branches taken
     std::vector<std::string> warnings;    // a main branch chosen among diverged ones, no stable
 };
 
