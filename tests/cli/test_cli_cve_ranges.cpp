@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/cve_history.hpp"
@@ -163,6 +164,59 @@ TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
     EXPECT_NE(stable_only.err.find("is a main-branch commit in the store or the backport of one"),
               std::string::npos)
         << stable_only.err;
+}
+
+// A CVE with two fix commits on different branches: the main-branch fix (and its backports)
+// and a fix made on stable-1.2 alone, where the main fix could not go. Both count, each where
+// it is.
+TEST(CliCveRangesById, EveryFixCommitOfTheCveOnItsBranch) {
+    KernelLike k;
+    k.r.checkout("stable-1.2");
+    std::string own_fix =
+        k.r.commit("cache.c", "int cache = -1;\n", "core: fix the cache on 1.2 another way\n");
+    k.r.checkout("master");
+    ASSERT_EQ(run_stablepick({"-q", "-C", k.dir(), "index", "--no-embed"}).exit_code, 0);
+    testing::TempDir lists;
+    std::ofstream(lists.path() / "cves.tsv")
+        << "CVE-2025-0100\t" << k.f << "\nCVE-2025-0100\t" << own_fix << "\n";
+    auto imported = run_stablepick(
+        {"-q", "-C", k.dir(), "import", "cve-list", (lists.path() / "cves.tsv").string()});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    auto r = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0100", "--dyad"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(lines_of(r.out), (std::vector<std::string>{
+                                   fmt::format("1.0.2:{}:1.0.3:{}", k.v_on_10, k.f_on_10),
+                                   fmt::format("1.1:{}:1.1.2:{}", k.v, k.f_on_11),
+                                   fmt::format("1.1:{}:1.2-1:{}", k.v, own_fix),
+                                   fmt::format("1.1:{}:1.3:{}", k.v, k.f),
+                                   fmt::format("1.1:{}:0:0", k.v),
+                               }))
+        << r.out;
+    auto j = nlohmann::json::parse(
+        run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0100", "--json"}).out);
+    EXPECT_EQ(j["fixes"], nlohmann::json::array({k.f, own_fix}));
+    std::map<std::string, nlohmann::json> by_branch;
+    for (auto& l : j["lines"]) by_branch[l["branch"]] = l;
+    EXPECT_EQ(by_branch["stable-1.2"]["fixed_sha"], own_fix);
+    EXPECT_EQ(by_branch["stable-1.2"]["note"],
+              fmt::format("fixed by {}, a fix of this branch's own", own_fix.substr(0, 12)));
+    // The record for the id covers both fixes: the stable-1.2 fix is a git range end and a
+    // reference.
+    auto rec = run_stablepick({"-C", k.dir(), "cve", "record", k.f, "--cve", "CVE-2025-0100",
+                               "--repo-url", "https://example.org/p"});
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    auto record = nlohmann::json::parse(rec.out);
+    EXPECT_NE(record["containers"]["cna"]["references"].dump().find(own_fix), std::string::npos)
+        << rec.out;
+    EXPECT_NE(record["containers"]["cna"]["affected"][0]["versions"].dump().find(
+                  fmt::format("\"lessThan\":\"{}\"", own_fix)),
+              std::string::npos)
+        << rec.out;
+    // The commit alone is still the main-branch fix alone: stable-1.2 not fixed.
+    auto by_commit = run_stablepick({"-C", k.dir(), "cve", "ranges", k.f, "--dyad"});
+    EXPECT_NE(by_commit.out.find(fmt::format("1.1:{}:0:0\n1.1:{}:0:0", k.v, k.v)),
+              std::string::npos)
+        << by_commit.out;
 }
 
 // Release tags as a project spelled them over the years (release-1.17.1, then RELEASE-1.17.2

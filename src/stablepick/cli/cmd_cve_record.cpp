@@ -11,6 +11,7 @@
 #include "stablepick/cve/cve_record.hpp"
 #include "stablepick/cve/schema_check.hpp"
 #include "stablepick/git/lookup.hpp"
+#include "stablepick/store/commit_reads.hpp"
 #include "stablepick/util/mail.hpp"
 
 namespace stablepick::cli {
@@ -113,17 +114,36 @@ CveSubcommand make_cve_record_command() {
         auto listed = cve::listed_vulnerable_of(store, opts->cve_id);
         if (!listed) return report(listed.error());
         range_options.listed_vulnerable = std::move(*listed);
-        auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, opts->fix, range_options);
-        if (!ranges) return report(ranges.error());
+        // The fixes the lists name for the id: when the fix given is one of them (or one of
+        // them backports it), the record covers them all, each on the lines that have it.
+        std::vector<std::string> known;
         if (auto q =
-                store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? AND fix_sha <> ?")) {
-            q->bind(1, opts->cve_id).bind(2, ranges->fix_sha);
+                store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? ORDER BY fix_sha")) {
+            q->bind(1, opts->cve_id);
             while (true) {
                 auto r = q->step();
                 if (!r || !*r) break;
-                other_fixes.push_back(q->text(0).substr(0, 12));
+                known.push_back(q->text(0));
             }
         }
+        std::vector<std::string> fixes{opts->fix};
+        if (auto given = ctx.repo->resolve_commit(opts->fix); given && !known.empty()) {
+            std::string id = git::to_hex(*given);
+            bool listed_fix = std::ranges::any_of(known, [&](const std::string& k) {
+                if (k == id) return true;
+                auto main = store::main_commit_of_backport(store, k);
+                return main && *main == id;
+            });
+            if (listed_fix) {
+                fixes = known;
+                if (std::ranges::find(fixes, id) == fixes.end()) fixes.insert(fixes.begin(), id);
+                range_options.listed_fixes = true;
+            } else {
+                for (auto& k : known) other_fixes.push_back(k.substr(0, 12));
+            }
+        }
+        auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, fixes, range_options);
+        if (!ranges) return report(ranges.error());
         if (!other_fixes.empty())
             warn(fmt::format("{} is already known as the CVE of {}", opts->cve_id,
                              fmt::join(other_fixes, ", ")));
