@@ -202,8 +202,10 @@ TEST(CliCveRangesById, EveryFixCommitOfTheCveOnItsBranch) {
               fmt::format("fixed by {}, a fix of this branch's own", own_fix.substr(0, 12)));
     // The record for the id covers both fixes: the stable-1.2 fix is a git range end and a
     // reference.
-    auto rec = run_stablepick({"-C", k.dir(), "cve", "record", k.f, "--cve", "CVE-2025-0100",
-                               "--repo-url", "https://example.org/p"});
+    auto rec =
+        run_stablepick({"-C", k.dir(), "cve", "record", k.f, "--cve", "CVE-2025-0100", "--repo-url",
+                        "https://github.com/example/p", "--product", "P", "--vendor", "P",
+                        "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     ASSERT_EQ(rec.exit_code, 0) << rec.err;
     auto record = nlohmann::json::parse(rec.out);
     EXPECT_NE(record["containers"]["cna"]["references"].dump().find(own_fix), std::string::npos)
@@ -332,8 +334,10 @@ TEST(CliCveRangesDescribe, BugFixedBeforeAnyMainReleaseButBackported) {
     EXPECT_EQ(j["lines"][0]["note"], "came in and was fixed before 1.1: no release had it");
     EXPECT_EQ(j["lines"][1]["dyad"], fmt::format("1.0-2:{}:1.0-3:{}", culprit_on_10, f_on_10));
 
-    auto rec = run_stablepick({"-C", r.path().string(), "cve", "record", f, "--cve",
-                               "CVE-2023-5156", "--repo-url", "https://git.example.org/glibc"});
+    auto rec =
+        run_stablepick({"-C", r.path().string(), "cve", "record", f, "--cve", "CVE-2023-5156",
+                        "--repo-url", "https://github.com/example/glibc", "--product", "P",
+                        "--vendor", "P", "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     ASSERT_EQ(rec.exit_code, 0) << rec.err;
     auto record = nlohmann::json::parse(rec.out);
     auto& semver = record["containers"]["cna"]["affected"][1];

@@ -103,15 +103,18 @@ struct CveConfig {
     // prefix is learned from the stable branches' tags, without case (text/release_tags). Set,
     // this RE2 pattern (matched without case at the start of a tag name) says it.
     std::string tag_prefix;
-    std::string vendor;    // CVE record "vendor"; default: the product
-    std::string product;   // default: the repository's directory name
+    // The record's project and CNA are never guessed: cve record refuses to write a record
+    // without them (or its flags).
+    std::string vendor;    // CVE record "vendor"
+    std::string product;   // CVE record "product"
     std::string repo_url;  // the record's "repo", e.g.
                            // https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git
-    // Reference URL of a fix commit; {sha} is replaced. Default: <repo_url>/commit/?id={sha}.
+    // Reference URL of a fix commit; {sha} is replaced. Default: the form of repo_url's host
+    // (GitHub, GitLab, Codeberg, Bitbucket, git.kernel.org's cgit); none for another host.
     std::string commit_url;
-    std::string org_id = "00000000-0000-4000-8000-000000000000";  // the CNA's UUID
-    std::string cna_name;                                         // shortName in providerMetadata
-    std::string sender = "stablepick <stablepick@localhost>";     // From: of announcements
+    std::string org_id;    // the CNA's UUID
+    std::string cna_name;  // how the announcement names the CNA; default: "<product> CVE team"
+    std::string sender;    // From: of announcements
     std::vector<std::string> announce_to;  // e.g. linux-cve-announce@vger.kernel.org
     std::string schema;                    // CVE JSON 5.x schema that records are validated against
     std::string policy_text;  // what counts as a vulnerability; empty: the kernel CNA's rules
