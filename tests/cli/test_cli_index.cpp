@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -171,6 +172,23 @@ TEST(CliIndex, BranchAndMainOptionsNameExistingBranches) {
     auto no_main = run_stablepick({"-C", p.dir(), "index", "--main", "trunk"});
     EXPECT_EQ(no_main.exit_code, 3);
     EXPECT_NE(no_main.err.find("error: no branch 'trunk' in '"), std::string::npos) << no_main.err;
+}
+
+// Many branches left out: counted by reason, a few named, and `branches` for the rest.
+TEST(CliIndex, ManyBranchesLeftOutAreCountedByReason) {
+    FixtureRepo repo;
+    repo.commit("a.c", "int a;\n", "start\n");
+    for (int i = 0; i < 11; ++i) repo.git({"branch", fmt::format("topic/{:02}", i)});
+    repo.checkout("wip", true);
+    repo.commit("b.c", "int b;\n", "b: work in progress\n");
+    repo.checkout("main");
+    auto r = run_stablepick({"-C", repo.path().string(), "index", "--no-embed"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("left out 12 branches: 11 have no commits of their own (topic/00, "
+                         "topic/01, topic/02, …); 1 is development work, with few or no "
+                         "backports (wip); 'stablepick branches' says why for each\n"),
+              std::string::npos)
+        << r.out;
 }
 
 // `branches`: the same choice without indexing, every branch with its reason; no store.

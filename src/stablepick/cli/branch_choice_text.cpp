@@ -31,19 +31,23 @@ const char* why_name(git::BranchWhy why) {
     return "";
 }
 
-// The left-out branches of one reason, counted: "12 with no backports (development work)".
-const char* left_out_as(git::BranchWhy why) {
+// The left-out branches of one reason, counted: "12 are development work, …".
+std::string left_out_as(git::BranchWhy why, size_t n) {
+    bool one = n == 1;
     switch (why) {
         case git::BranchWhy::kNoSharedHistory:
-            return "share no history with the main branch";
+            return one ? "shares no history with the main branch"
+                       : "share no history with the main branch";
         case git::BranchWhy::kNoOwnCommits:
-            return "have no commits of their own";
+            return one ? "has no commits of its own" : "have no commits of their own";
         case git::BranchWhy::kFewBackports:
-            return "carry few or no backports (development work)";
+            return one ? "is development work, with few or no backports"
+                       : "are development work, with few or no backports";
         case git::BranchWhy::kOtherFamily:
-            return "carry backports but are named unlike the stable branches";
+            return one ? "carries backports but is named unlike the stable branches"
+                       : "carry backports but are named unlike the stable branches";
         case git::BranchWhy::kNotAsked:
-            return "are not named";
+            return one ? "is not named" : "are not named";
         default:
             return "";
     }
@@ -80,8 +84,9 @@ void print_branch_choice(const git::BranchSet& set, bool every) {
             for (auto& [why, list] : by_why) {
                 std::vector<std::string> shown(list.begin(),
                                                list.begin() + std::min<size_t>(3, list.size()));
-                parts.push_back(fmt::format("{} {} ({}{})", list.size(), left_out_as(why),
-                                            fmt::join(shown, ", "), list.size() > 3 ? ", …" : ""));
+                parts.push_back(fmt::format("{} {} ({}{})", list.size(),
+                                            left_out_as(why, list.size()), fmt::join(shown, ", "),
+                                            list.size() > 3 ? ", …" : ""));
             }
             fmt::print("left out {} branches: {}; 'stablepick branches' says why for each\n",
                        left.size(), fmt::join(parts, "; "));
