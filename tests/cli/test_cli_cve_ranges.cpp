@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/cve_history.hpp"
@@ -165,6 +166,116 @@ TEST(CliCveRangesById, ByCveIdUnknownAndRejected) {
         << stable_only.err;
 }
 
+// A CVE with two fix commits on different branches: the main-branch fix (and its backports)
+// and a fix made on stable-1.2 alone, where the main fix could not go. Both count, each where
+// it is.
+TEST(CliCveRangesById, EveryFixCommitOfTheCveOnItsBranch) {
+    KernelLike k;
+    k.r.checkout("stable-1.2");
+    std::string own_fix =
+        k.r.commit("cache.c", "int cache = -1;\n", "core: fix the cache on 1.2 another way\n");
+    k.r.checkout("master");
+    ASSERT_EQ(run_stablepick({"-q", "-C", k.dir(), "index", "--no-embed"}).exit_code, 0);
+    testing::TempDir lists;
+    std::ofstream(lists.path() / "cves.tsv")
+        << "CVE-2025-0100\t" << k.f << "\nCVE-2025-0100\t" << own_fix << "\n";
+    auto imported = run_stablepick(
+        {"-q", "-C", k.dir(), "import", "cve-list", (lists.path() / "cves.tsv").string()});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    auto r = run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0100", "--dyad"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(lines_of(r.out), (std::vector<std::string>{
+                                   fmt::format("1.0.2:{}:1.0.3:{}", k.v_on_10, k.f_on_10),
+                                   fmt::format("1.1:{}:1.1.2:{}", k.v, k.f_on_11),
+                                   fmt::format("1.1:{}:1.2-1:{}", k.v, own_fix),
+                                   fmt::format("1.1:{}:1.3:{}", k.v, k.f),
+                                   fmt::format("1.1:{}:0:0", k.v),
+                               }))
+        << r.out;
+    auto j = nlohmann::json::parse(
+        run_stablepick({"-C", k.dir(), "cve", "ranges", "CVE-2025-0100", "--json"}).out);
+    EXPECT_EQ(j["fixes"], nlohmann::json::array({k.f, own_fix}));
+    std::map<std::string, nlohmann::json> by_branch;
+    for (auto& l : j["lines"]) by_branch[l["branch"]] = l;
+    EXPECT_EQ(by_branch["stable-1.2"]["fixed_sha"], own_fix);
+    EXPECT_EQ(by_branch["stable-1.2"]["note"],
+              fmt::format("fixed by {}, a fix of this branch's own", own_fix.substr(0, 12)));
+    // The record for the id covers both fixes: the stable-1.2 fix is a git range end and a
+    // reference.
+    auto rec =
+        run_stablepick({"-C", k.dir(), "cve", "record", k.f, "--cve", "CVE-2025-0100", "--repo-url",
+                        "https://github.com/example/p", "--product", "P", "--vendor", "P",
+                        "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    auto record = nlohmann::json::parse(rec.out);
+    EXPECT_NE(record["containers"]["cna"]["references"].dump().find(own_fix), std::string::npos)
+        << rec.out;
+    EXPECT_NE(record["containers"]["cna"]["affected"][0]["versions"].dump().find(
+                  fmt::format("\"lessThan\":\"{}\"", own_fix)),
+              std::string::npos)
+        << rec.out;
+    // The commit alone is still the main-branch fix alone: stable-1.2 not fixed.
+    auto by_commit = run_stablepick({"-C", k.dir(), "cve", "ranges", k.f, "--dyad"});
+    EXPECT_NE(by_commit.out.find(fmt::format("1.1:{}:0:0\n1.1:{}:0:0", k.v, k.v)),
+              std::string::npos)
+        << by_commit.out;
+}
+
+// Release tags as a project spelled them over the years (release-1.17.1, then RELEASE-1.17.2
+// and on): one prefix whatever its case, learned from the stable branch's tags, so the fix is
+// named by the release that shipped it (1.17.6), as git describe --contains says.
+TEST(CliCveRangesTags, ReleaseTagsInAnyCaseNameTheRelease) {
+    FixtureRepo r{"master"};
+    r.commit("a.c", "int a;\n", "start\n");
+    std::string v = r.commit("parse.c", "int parse;\n", "parser: add a parser\n");
+    r.git({"tag", "RELEASE-1.17"});
+    r.git({"branch", "1.17"});
+    r.commit("b.c", "int b;\n", "b: more work\n");
+    std::string f =
+        r.commit("parse.c", "int parse = 0;\n",
+                 fmt::format("parser: fix an overflow\n\nFixes: {} (\"parser: add a parser\")\n",
+                             v.substr(0, 12)));
+    r.git({"tag", "RELEASE-1.18"});
+    r.checkout("1.17");
+    r.commit("c.c", "int c1;\n", "c: a stable fix\n");
+    r.git({"tag", "release-1.17.1"});
+    for (int n = 2; n <= 5; ++n) {
+        r.commit(fmt::format("c{}.c", n), "int c;\n", fmt::format("c: stable fix {}\n", n));
+        r.git({"tag", fmt::format("RELEASE-1.17.{}", n)});
+    }
+    std::string f_on_117 = r.cherry_pick_x(f);
+    r.git({"tag", "RELEASE-1.17.6"});
+    r.checkout("master");
+    auto idx = run_stablepick({"-C", r.path().string(), "index", "--no-embed"});
+    ASSERT_EQ(idx.exit_code, 0) << idx.err;
+    EXPECT_NE(idx.out.find("release tags: prefix 'RELEASE-' (6 of the stable branches' 6 version "
+                           "tags)\n"),
+              std::string::npos)
+        << idx.out;
+    EXPECT_EQ(r.git({"describe", "--contains", "--match", "RELEASE-*", f_on_117}),
+              "RELEASE-1.17.6");
+    auto out = run_stablepick({"-C", r.path().string(), "cve", "ranges", f, "--dyad"});
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    EXPECT_EQ(lines_of(out.out),
+              (std::vector<std::string>{fmt::format("1.17:{}:1.17.6:{}", v, f_on_117),
+                                        fmt::format("1.17:{}:1.18:{}", v, f)}))
+        << out.out;
+    // The prefix said in the config: matched without case too.
+    auto config = r.path() / "tags.toml";
+    std::ofstream(config) << "[cve]\ntag_prefix = 'release-'\n";
+    auto pattern = run_stablepick(
+        {"--config", config.string(), "-C", r.path().string(), "cve", "ranges", f, "--dyad"});
+    ASSERT_EQ(pattern.exit_code, 0) << pattern.err;
+    EXPECT_EQ(pattern.out, out.out);
+    std::ofstream(config) << "[cve]\ntag_prefix = '(release-'\n";
+    auto bad = run_stablepick(
+        {"--config", config.string(), "-C", r.path().string(), "cve", "ranges", f, "--dyad"});
+    EXPECT_EQ(bad.exit_code, 8);
+    EXPECT_NE(bad.err.find("error: invalid cve.tag_prefix '(release-': missing )"),
+              std::string::npos)
+        << bad.err;
+}
+
 // glibc-like: the release tags are on master, stable branches carry none.
 TEST(CliCveRangesDescribe, StableVersionsByDescribe) {
     FixtureRepo r{"master"};
@@ -223,8 +334,10 @@ TEST(CliCveRangesDescribe, BugFixedBeforeAnyMainReleaseButBackported) {
     EXPECT_EQ(j["lines"][0]["note"], "came in and was fixed before 1.1: no release had it");
     EXPECT_EQ(j["lines"][1]["dyad"], fmt::format("1.0-2:{}:1.0-3:{}", culprit_on_10, f_on_10));
 
-    auto rec = run_stablepick({"-C", r.path().string(), "cve", "record", f, "--cve",
-                               "CVE-2023-5156", "--repo-url", "https://git.example.org/glibc"});
+    auto rec =
+        run_stablepick({"-C", r.path().string(), "cve", "record", f, "--cve", "CVE-2023-5156",
+                        "--repo-url", "https://github.com/example/glibc", "--product", "P",
+                        "--vendor", "P", "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     ASSERT_EQ(rec.exit_code, 0) << rec.err;
     auto record = nlohmann::json::parse(rec.out);
     auto& semver = record["containers"]["cna"]["affected"][1];

@@ -42,6 +42,7 @@ class CliCveRecord : public ::testing::Test {
 product = "Proj"
 vendor = "Proj"
 repo_url = "https://git.example.org/proj"
+commit_url = "https://git.example.org/proj/commit/?id={sha}"
 org_id = "f4215fc3-5b6b-47ff-a258-f7189bd81038"
 cna_name = "Proj CVE team"
 sender = "Proj CVE team <cve@example.org>"
@@ -201,16 +202,97 @@ TEST(CliCveRecordRejected, RejectedIdIsRefused) {
         run_stablepick({"-q", "-C", k.dir(), "import", "vulns", vulns.path().string()}).exit_code,
         0);
     auto r = run_stablepick({"-C", k.dir(), "cve", "record", k.f, "--cve", "CVE-2025-0009",
-                             "--repo-url", "https://example.org/p"});
+                             "--repo-url", "https://github.com/example/p", "--product", "P",
+                             "--vendor", "P", "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     EXPECT_EQ(r.exit_code, 8);
     EXPECT_NE(r.err.find("CVE-2025-0009 was rejected"), std::string::npos) << r.err;
     // An id the store knows for another fix: said, not refused.
-    auto other = run_stablepick({"-C", k.dir(), "cve", "record", k.other, "--cve", "CVE-2025-0001",
-                                 "--repo-url", "https://example.org/p"});
+    auto other =
+        run_stablepick({"-C", k.dir(), "cve", "record", k.other, "--cve", "CVE-2025-0001",
+                        "--repo-url", "https://github.com/example/p", "--product", "P", "--vendor",
+                        "P", "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     EXPECT_EQ(other.exit_code, 0) << other.err;
     EXPECT_NE(other.err.find("CVE-2025-0001 is already known as the CVE of " + k.f.substr(0, 12)),
               std::string::npos)
         << other.err;
+}
+
+// Nothing in a record is guessed: without product, vendor, the CNA's orgId and URLs given (by
+// flags or config), nothing is written and the message names every one missing; a placeholder
+// orgId counts as missing; a commit URL is derived only for hosts whose form is known.
+TEST(CliCveRecordRefused, PlaceholdersAndGuessesAreRefusedNamingWhatIsMissing) {
+    KernelLike k;
+    ASSERT_EQ(run_stablepick({"-q", "-C", k.dir(), "index", "--no-embed"}).exit_code, 0);
+    auto record = [&](std::vector<std::string> args, const std::string& config = "") {
+        std::vector<std::string> argv;
+        if (!config.empty()) {
+            write(k.r.path() / "c.toml", config);
+            argv = {"--config", (k.r.path() / "c.toml").string()};
+        }
+        std::vector<std::string> command{"-C", k.dir(), "cve",          "record",
+                                         k.f,  "--cve", "CVE-2025-1234"};
+        argv.insert(argv.end(), command.begin(), command.end());
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_stablepick(argv);
+    };
+    auto bare = record({});
+    EXPECT_EQ(bare.exit_code, 8);
+    EXPECT_EQ(bare.err,
+              "error: cannot write the record for CVE-2025-1234: missing product (--product or "
+              "cve.product), vendor (--vendor or cve.vendor), the CNA's orgId (--org-id or "
+              "cve.org_id), the repository's public URL (--repo-url or cve.repo_url)\n");
+    EXPECT_EQ(bare.out, "");
+
+    // The placeholder orgId of old configs, and a host whose commit URLs can't be told.
+    auto placeholder = record(
+        {"--product", "Proj", "--vendor", "Proj", "--repo-url", "https://git.example.org/proj"},
+        "[cve]\norg_id = \"00000000-0000-4000-8000-000000000000\"\n");
+    EXPECT_EQ(placeholder.exit_code, 8);
+    EXPECT_EQ(placeholder.err,
+              "error: cannot write the record for CVE-2025-1234: missing the CNA's orgId "
+              "(--org-id or cve.org_id), a fix commit's URL, with {sha} (--commit-url or "
+              "cve.commit_url; it can't be told from 'https://git.example.org/proj')\n");
+
+    std::vector<std::string> given{"--product", "Proj",     "--vendor",
+                                   "Proj",      "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"};
+    auto with = [&](std::vector<std::string> more) {
+        std::vector<std::string> all = given;
+        all.insert(all.end(), more.begin(), more.end());
+        return all;
+    };
+    auto bad_uuid = record({"--product", "Proj", "--vendor", "Proj", "--org-id", "cna-of-proj",
+                            "--repo-url", "https://github.com/proj/proj"});
+    EXPECT_EQ(bad_uuid.exit_code, 8);
+    EXPECT_EQ(bad_uuid.err, "error: the CNA's orgId 'cna-of-proj' is not a UUID\n");
+    auto no_sha = record(with({"--repo-url", "https://git.example.org/proj", "--commit-url",
+                               "https://git.example.org/proj/commit"}));
+    EXPECT_EQ(no_sha.exit_code, 8);
+    EXPECT_EQ(no_sha.err,
+              "error: the commit URL 'https://git.example.org/proj/commit' has no {sha} for the "
+              "fix's id\n");
+    // The mail needs a sender; --out writes nothing when anything is missing.
+    testing::TempDir out;
+    auto no_sender = record(with({"--repo-url", "https://github.com/proj/proj", "--out",
+                                  (out.path() / "records").string()}));
+    EXPECT_EQ(no_sender.exit_code, 8);
+    EXPECT_EQ(no_sender.err,
+              "error: cannot write the record for CVE-2025-1234: missing the announcement's "
+              "sender (cve.sender)\n");
+    EXPECT_FALSE(std::filesystem::exists(out.path() / "records"));
+
+    // Everything given: GitHub's commit URLs, the product and vendor as given.
+    auto ok = record(with({"--repo-url", "https://github.com/proj/proj"}));
+    ASSERT_EQ(ok.exit_code, 0) << ok.err;
+    auto j = nlohmann::json::parse(ok.out);
+    EXPECT_EQ(j["containers"]["cna"]["affected"][0]["product"], "Proj");
+    EXPECT_EQ(j["containers"]["cna"]["providerMetadata"]["orgId"],
+              "f4215fc3-5b6b-47ff-a258-f7189bd81038");
+    EXPECT_EQ(j["containers"]["cna"]["references"].back()["url"],
+              "https://github.com/proj/proj/commit/" + k.f);
+    auto gitlab = record(with({"--repo-url", "https://gitlab.example.org/proj/proj"}));
+    ASSERT_EQ(gitlab.exit_code, 0) << gitlab.err;
+    EXPECT_EQ(nlohmann::json::parse(gitlab.out)["containers"]["cna"]["references"].back()["url"],
+              "https://gitlab.example.org/proj/proj/-/commit/" + k.f);
 }
 
 // A fix whose subject is not UTF-8 and whose message carries a second mail: the announcement
@@ -234,9 +316,10 @@ TEST(CliCveRecordMail, HostileFixMessageStaysOneMailWithAnAsciiSubject) {
 sender = "Proj CVE team <cve@example.org>"
 announce_to = ["announce@example.org", "evil@example.org\rBcc: attacker@example.com"]
 )");
-    auto r =
-        run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix, "--cve",
-                        "CVE-2025-4321", "--mail", "--repo-url", "https://example.org/p"});
+    auto r = run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix,
+                             "--cve", "CVE-2025-4321", "--mail", "--repo-url",
+                             "https://github.com/example/p", "--product", "P", "--vendor", "P",
+                             "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("warning: left out of To: cve.announce_to 'evil@example.org\\rBcc: "
                          "attacker@example.com' has control characters in its address"),
@@ -261,16 +344,19 @@ announce_to = ["announce@example.org", "evil@example.org\rBcc: attacker@example.
         << body;
     EXPECT_NE(body.find("\n ---\n diff --git a/INJECTED"), std::string::npos) << body;
     // The record is valid JSON with the replacement characters.
-    auto json = run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix,
-                                "--cve", "CVE-2025-4321", "--repo-url", "https://example.org/p"});
+    auto json =
+        run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix, "--cve",
+                        "CVE-2025-4321", "--repo-url", "https://github.com/example/p", "--product",
+                        "P", "--vendor", "P", "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     ASSERT_EQ(json.exit_code, 0) << json.err;
     EXPECT_EQ(nlohmann::json::parse(json.out)["containers"]["cna"]["title"],
               "core: fix the \uFFFD\uFFFD cache");
     // A sender that is no address: no mail.
     write(config, "[cve]\nsender = \"CVE team <cve@example.org>\\nBcc: attacker@example.com\"\n");
-    auto bad =
-        run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix, "--cve",
-                        "CVE-2025-4321", "--mail", "--repo-url", "https://example.org/p"});
+    auto bad = run_stablepick({"--config", config.string(), "-C", k.dir(), "cve", "record", fix,
+                               "--cve", "CVE-2025-4321", "--mail", "--repo-url",
+                               "https://github.com/example/p", "--product", "P", "--vendor", "P",
+                               "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     EXPECT_EQ(bad.exit_code, 8) << bad.out;
     EXPECT_NE(bad.err.find("error: cve.sender 'CVE team <cve@example.org>\\nBcc: "
                            "attacker@example.com' has control characters in its address"),
@@ -288,7 +374,8 @@ TEST(CveSchemaCheck, RecordValidatesAgainstThePublishedSchema) {
     KernelLike k;
     ASSERT_EQ(run_stablepick({"-q", "-C", k.dir(), "index", "--no-embed"}).exit_code, 0);
     auto r = run_stablepick({"-C", k.dir(), "cve", "record", k.f, "--cve", "CVE-2025-1234",
-                             "--repo-url", "https://example.org/p"});
+                             "--repo-url", "https://github.com/example/p", "--product", "P",
+                             "--vendor", "P", "--org-id", "f4215fc3-5b6b-47ff-a258-f7189bd81038"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto record = nlohmann::json::parse(r.out);
     // Debian packages only the 5.0 schema, whose dataVersion must be "5.0". The one thing 5.1

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "stablepick/store/store.hpp"
+#include "support/branch_history.hpp"
 #include "support/fixture_repo.hpp"
 #include "support/store_dump.hpp"
 
@@ -217,6 +219,139 @@ TEST(CliIndex, PatchIdLabelsNeedEvidenceAndMarkersAreStrict) {
                            "labels.patch_id_small_max_days not negative, not 0 and 365"),
               std::string::npos)
         << bad.err;
+}
+
+// A project whose stable branches no default pattern names (xy-1-58): taken by their
+// backports, said so, and the branches left out with why; stats, labels and --branch see them.
+TEST(CliIndex, StableBranchesNamedLikeNoPatternAreTakenByTheirHistory) {
+    testing::XyProject p;
+    auto r = run_stablepick({"-C", p.dir(), "index", "--no-embed"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find("main branch: main (the only one of master, main, staging, trunk that "
+                         "exists)\nstable branches (3, by name and history): xy-1-56, xy-1-57, "
+                         "xy-1-58\n"),
+              std::string::npos)
+        << r.out;
+    for (auto* line :
+         {"left out: aaribaud/y2038 (only 1 of its 6 commits is a backport of a main commit (a "
+          "stable branch has at least 1 in 5))\n",
+          "left out: fw/bug1-backport (2 of its 2 commits are backports of main commits, but it "
+          "is named unlike the stable branches (xy-1-56, …): [branches] stable takes it if it is "
+          "one)\n",
+          "left out: next-for-main (no commits of its own: its tip is on 'main')\n",
+          "left out: pages (shares no history with 'main')\n"})
+        EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+
+    auto stats = run_stablepick({"-C", p.dir(), "stats", "--json"});
+    ASSERT_EQ(stats.exit_code, 0) << stats.err;
+    EXPECT_EQ(nlohmann::json::parse(stats.out)["main_backported"], 2) << stats.out;
+    auto labels = run_stablepick({"-C", p.dir(), "labels", p.fixes[0].substr(0, 12)});
+    ASSERT_EQ(labels.exit_code, 0) << labels.err;
+    EXPECT_NE(labels.out.find("xy-1-58"), std::string::npos) << labels.out;
+    auto one = run_stablepick({"-C", p.dir(), "index", "--no-embed", "--branch", "xy-1-58"});
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    EXPECT_NE(one.out.find("stable branches (1, --branch): xy-1-58\n"), std::string::npos)
+        << one.out;
+}
+
+TEST(CliIndex, MainBranchIsTheNewerStagingThatContainsMaster) {
+    FixtureRepo repo("master");
+    repo.commit("a.c", "int a;\n", "start\n");
+    repo.git({"branch", "v1-stable"});
+    repo.checkout("staging", true);
+    repo.commit("b.c", "int b;\n", "newer work\n");
+    repo.checkout("master");
+    auto r = run_stablepick({"-C", repo.path().string(), "index", "--no-embed"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("main branch: staging (contains 'master')\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("staging                         2 new commits  (main)"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST(CliIndex, NoStableBranchIsWarnedNamingTheConfigKeyAndAnExample) {
+    FixtureRepo repo;
+    repo.commit("a.c", "int a;\n", "start\n");
+    repo.checkout("feature-2", true);
+    repo.commit("b.c", "int b;\n", "feature: work\n");
+    repo.checkout("main");
+    auto r = run_stablepick({"-C", repo.path().string(), "index", "--no-embed"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: no stable branch found in '"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("': no branch name matches the stable branch patterns, and no other "
+                         "branch (1 in all) forks from 'main' with backport markers in a fifth of "
+                         "its commits; if the project has stable branches, name them in the "
+                         "config: [branches] stable = ['feature-\\d+']\n"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("stable branches (0, by name and history): none\n"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("left out: feature-2 (its one commit is not a backport of a main commit: "
+                         "development work)\n"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST(CliIndex, BranchAndMainOptionsNameExistingBranches) {
+    testing::XyProject p;
+    auto unknown = run_stablepick({"-C", p.dir(), "index", "--branch", "xy-9"});
+    EXPECT_EQ(unknown.exit_code, 3);
+    EXPECT_NE(unknown.err.find("error: no branch 'xy-9' in '"), std::string::npos) << unknown.err;
+    EXPECT_NE(unknown.err.find("' (--branch)\n"), std::string::npos) << unknown.err;
+    auto main = run_stablepick({"-C", p.dir(), "index", "--branch", "main"});
+    EXPECT_EQ(main.exit_code, 8);
+    EXPECT_EQ(main.err, "error: 'main' is the main branch, not a stable branch (--branch)\n");
+    auto unrelated = run_stablepick({"-C", p.dir(), "index", "--branch", "pages"});
+    EXPECT_EQ(unrelated.exit_code, 8);
+    EXPECT_EQ(unrelated.err, "error: 'pages' shares no history with the main branch 'main'\n");
+    auto no_main = run_stablepick({"-C", p.dir(), "index", "--main", "trunk"});
+    EXPECT_EQ(no_main.exit_code, 3);
+    EXPECT_NE(no_main.err.find("error: no branch 'trunk' in '"), std::string::npos) << no_main.err;
+}
+
+// Many branches left out: counted by reason, a few named, and `branches` for the rest.
+TEST(CliIndex, ManyBranchesLeftOutAreCountedByReason) {
+    FixtureRepo repo;
+    repo.commit("a.c", "int a;\n", "start\n");
+    for (int i = 0; i < 11; ++i) repo.git({"branch", fmt::format("topic/{:02}", i)});
+    repo.checkout("wip", true);
+    repo.commit("b.c", "int b;\n", "b: work in progress\n");
+    repo.checkout("main");
+    auto r = run_stablepick({"-C", repo.path().string(), "index", "--no-embed"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("left out 12 branches: 11 have no commits of their own (topic/00, "
+                         "topic/01, topic/02, …); 1 is development work, with few or no "
+                         "backports (wip); 'stablepick branches' says why for each\n"),
+              std::string::npos)
+        << r.out;
+}
+
+// `branches`: the same choice without indexing, every branch with its reason; no store.
+TEST(CliBranches, EveryBranchWithItsReasonWithoutAStore) {
+    testing::XyProject p;
+    auto r = run_stablepick({"-C", p.dir(), "branches"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find("stable branches (3, by name and history):\n"
+                         "  xy-1-56           2 of its 2 commits are backports of main commits\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("left out (4):\n  aaribaud/y2038    only 1 of its 6 commits"),
+              std::string::npos)
+        << r.out;
+    EXPECT_FALSE(std::filesystem::exists(p.r.path() / ".git/stablepick"));
+    auto j = run_stablepick({"-C", p.dir(), "branches", "--json"});
+    ASSERT_EQ(j.exit_code, 0) << j.err;
+    auto json = nlohmann::json::parse(j.out);
+    EXPECT_EQ(json["main"]["name"], "main");
+    EXPECT_EQ(json["stable"], nlohmann::json::parse(R"(["xy-1-56", "xy-1-57", "xy-1-58"])"));
+    for (auto& b : json["branches"])
+        if (b["name"] == "fw/bug1-backport") {
+            EXPECT_EQ(b["why"], "other-family");
+            EXPECT_EQ(b["backports"], 2);
+            EXPECT_FALSE(b["stable"].get<bool>());
+        }
 }
 
 TEST(CliIndex, StoreLockedByAnotherRun) {

@@ -447,7 +447,16 @@ TEST(CliStableReview, BadInput) {
     auto not_stable =
         run_stablepick({"-C", s.dir(), "review", "--target", "topic", s.id["mailed"]});
     EXPECT_EQ(not_stable.exit_code, 8);
-    EXPECT_NE(not_stable.err.find("not a stable branch"), std::string::npos) << not_stable.err;
+    EXPECT_EQ(not_stable.err,
+              "error: 'topic' is not a stable branch: index did not take it ('stablepick "
+              "branches' says why; [branches] stable or index --branch names it)\n");
+    // What index took is what a target may be: a branch indexed with --branch is one.
+    ASSERT_EQ(
+        run_stablepick({"-q", "-C", s.dir(), "index", "--no-embed", "--branch", "topic"}).exit_code,
+        0);
+    auto taken =
+        run_stablepick({"-C", s.dir(), "review", "--no-llm", "--target", "topic", s.id["mailed"]});
+    EXPECT_EQ(taken.exit_code, 0) << taken.err;
     auto stable_commit = s.h.repo.git({"rev-parse", "v2-stable"});
     stable_commit.pop_back();
     auto off_main =

@@ -89,7 +89,7 @@ TEST(Indexer, FindsMainAndStableBranchesByDefaultPatterns) {
                       "feature-x", "23.11-staging"})
         repo.git({"branch", name});
     auto r = git::Repository::open(repo.path());
-    auto set = git::find_branches(*r, Config{}, std::nullopt);
+    auto set = git::find_branches(*r, Config{});
     ASSERT_TRUE(set.has_value());
     EXPECT_EQ(set->main.name, "main");
     std::vector<std::string> names;
@@ -103,7 +103,7 @@ TEST(Indexer, MainBranchFoundWhenHeadPointsElsewhere) {
     repo.commit("a", "a\n", "init");
     repo.checkout("v1-stable", true);
     auto r = git::Repository::open(repo.path());
-    auto set = git::find_branches(*r, Config{}, std::nullopt);
+    auto set = git::find_branches(*r, Config{});
     ASSERT_TRUE(set.has_value());
     EXPECT_EQ(set->main.name, "master");
 }

@@ -49,7 +49,8 @@ CveSubcommand make_cve_ranges_command() {
     c.summary = "where a fixed bug came in and where it was fixed, on every branch";
     c.setup = [opts](CLI::App& app) {
         app.add_option("fix", opts->fix,
-                       "the fix commit on the main branch, or a CVE id the store knows")
+                       "the fix commit on the main branch, or a CVE id the store knows (all of "
+                       "its fix commits are used)")
             ->required();
         app.add_option("--vulnerable", opts->vulnerable,
                        "the commit that brought the bug in (repeatable; default: the fix's "
@@ -73,18 +74,20 @@ CveSubcommand make_cve_ranges_command() {
         options.vulnerable = opts->vulnerable;
         if (opts->versions == "tags") options.scheme = cve::VersionScheme::kTags;
         if (opts->versions == "describe") options.scheme = cve::VersionScheme::kDescribe;
-        std::string fix = opts->fix;
-        if (fix.starts_with("CVE-") || fix.starts_with("cve-")) {
-            for (auto& ch : fix)
+        std::vector<std::string> fixes{opts->fix};
+        if (std::string id = opts->fix; id.starts_with("CVE-") || id.starts_with("cve-")) {
+            for (auto& ch : id)
                 ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-            auto found = cve::main_fix_of(*ctx.store, fix);
+            // Every fix the lists name for the id, each on the lines that have it.
+            auto found = cve::fixes_of(*ctx.store, id);
             if (!found) return report(found.error());
-            auto listed = cve::listed_vulnerable_of(*ctx.store, fix);
+            auto listed = cve::listed_vulnerable_of(*ctx.store, id);
             if (!listed) return report(listed.error());
             options.listed_vulnerable = std::move(*listed);
-            fix = *found;
+            options.listed_fixes = true;
+            fixes = std::move(*found);
         }
-        auto r = cve::affected_ranges(*ctx.repo, *ctx.store, ctx.config, fix, options);
+        auto r = cve::affected_ranges(*ctx.repo, *ctx.store, ctx.config, fixes, options);
         if (!r) return report(r.error());
         if (opts->dyad) {
             for (auto& l : cve::dyad_order(r->lines)) fmt::print("{}\n", cve::dyad_line(l));
@@ -92,6 +95,7 @@ CveSubcommand make_cve_ranges_command() {
         }
         if (opts->json) {
             nlohmann::json j{{"fix", r->fix_sha},
+                             {"fixes", r->fixes},
                              {"vulnerable", r->vulnerable},
                              {"versions", scheme_name(r->scheme)},
                              {"files", r->files}};
@@ -106,7 +110,10 @@ CveSubcommand make_cve_ranges_command() {
             return sha.empty() ? std::string("unknown")
                                : fmt::format("{} ({})", version, sha.substr(0, 12));
         };
-        fmt::print("fix {} ; bug from {} ; versions by {}\n\n", r->fix_sha.substr(0, 12),
+        std::vector<std::string> fixes_shown;
+        for (auto& f : r->fixes) fixes_shown.push_back(f.substr(0, 12));
+        fmt::print("{} {} ; bug from {} ; versions by {}\n\n",
+                   fixes_shown.size() == 1 ? "fix" : "fixes", fmt::join(fixes_shown, ", "),
                    r->vulnerable.empty() ? std::string("an unknown commit (no Fixes: tag)")
                                          : fmt::format("{}", fmt::join(r->vulnerable, ", ")),
                    scheme_name(r->scheme));

@@ -11,6 +11,7 @@
 #include "stablepick/cve/cve_record.hpp"
 #include "stablepick/cve/schema_check.hpp"
 #include "stablepick/git/lookup.hpp"
+#include "stablepick/store/commit_reads.hpp"
 #include "stablepick/util/mail.hpp"
 
 namespace stablepick::cli {
@@ -56,11 +57,30 @@ std::string remote_url(const git::Repository& repo) {
     return url.starts_with("http://") || url.starts_with("https://") ? url : std::string();
 }
 
+// The placeholder orgId earlier versions wrote when none was given.
+constexpr const char* kPlaceholderOrgId = "00000000-0000-4000-8000-000000000000";
+
+// A fix commit's URL on hosts whose scheme is known; empty for any other.
+std::string commit_url_of(const std::string& repo_url) {
+    static const RE2 host_re(R"(https?://([^/:]+)(?::\d+)?/.+)");
+    std::string host;
+    if (!RE2::FullMatch(repo_url, host_re, &host)) return {};
+    for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string base = repo_url;
+    while (base.ends_with("/")) base.pop_back();
+    if (host == "github.com" || host == "codeberg.org") return base + "/commit/{sha}";
+    if (host == "gitlab.com" || host.starts_with("gitlab.")) return base + "/-/commit/{sha}";
+    if (host == "bitbucket.org") return base + "/commits/{sha}";
+    // cgit, as git.kernel.org serves it.
+    if (host == "git.kernel.org") return base + "/commit/?id={sha}";
+    return {};
+}
+
 }  // namespace
 
 CveSubcommand make_cve_record_command() {
     struct Options {
-        std::string fix, cve_id, out_dir, schema, repo_url, commit_url;
+        std::string fix, cve_id, out_dir, schema, repo_url, commit_url, product, vendor, org_id;
         std::vector<std::string> vulnerable;
         bool mail = false;
     };
@@ -84,8 +104,13 @@ CveSubcommand make_cve_record_command() {
         app.add_option("--repo-url", opts->repo_url,
                        "the repository's public URL (default: cve.repo_url, else origin's)");
         app.add_option("--commit-url", opts->commit_url,
-                       "a fix commit's URL with {sha} (default: cve.commit_url, else "
-                       "<repo-url>/commit/?id={sha})");
+                       "a fix commit's URL with {sha} (default: cve.commit_url, else the form "
+                       "of the repository's host: GitHub, GitLab, Codeberg, Bitbucket, "
+                       "git.kernel.org)");
+        app.add_option("--product", opts->product, "the record's product (default: cve.product)");
+        app.add_option("--vendor", opts->vendor, "the record's vendor (default: cve.vendor)");
+        app.add_option("--org-id", opts->org_id,
+                       "the CNA's orgId, a UUID (default: cve.org_id); never guessed");
     };
     c.run = [opts](Context& ctx) -> int {
         if (!ctx.repo)
@@ -108,27 +133,87 @@ CveSubcommand make_cve_record_command() {
                 Error{ErrorCode::kInvalidInput,
                       fmt::format("{} was rejected: it can't be given to a fix", opts->cve_id)});
 
+        // What the record says of the project is never guessed: a directory's name is no
+        // product, a URL scheme that is not the host's names no commit, a placeholder is no CNA.
+        const auto& cfg = ctx.config.cve;
+        auto given = [](const std::string& flag, const std::string& key) {
+            return !flag.empty() ? flag : key;
+        };
+        std::string product = given(opts->product, cfg.product);
+        std::string vendor = given(opts->vendor, cfg.vendor);
+        std::string org_id = given(opts->org_id, cfg.org_id);
+        std::string repo_url = given(opts->repo_url, cfg.repo_url);
+        if (repo_url.empty()) repo_url = remote_url(*ctx.repo);
+        std::string commit_url = given(opts->commit_url, cfg.commit_url);
+        if (commit_url.empty()) commit_url = commit_url_of(repo_url);
+        std::vector<std::string> missing;
+        if (product.empty()) missing.push_back("product (--product or cve.product)");
+        if (vendor.empty()) missing.push_back("vendor (--vendor or cve.vendor)");
+        if (org_id.empty() || org_id == kPlaceholderOrgId)
+            missing.push_back("the CNA's orgId (--org-id or cve.org_id)");
+        if (repo_url.empty())
+            missing.push_back("the repository's public URL (--repo-url or cve.repo_url)");
+        else if (commit_url.empty())
+            missing.push_back(
+                fmt::format("a fix commit's URL, with {{sha}} (--commit-url or cve.commit_url; "
+                            "it can't be told from '{}')",
+                            repo_url));
+        bool mail_wanted = opts->mail || !opts->out_dir.empty();
+        if (mail_wanted && cfg.sender.empty())
+            missing.push_back("the announcement's sender (cve.sender)");
+        if (!missing.empty())
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("cannot write the record for {}: missing {}",
+                                            opts->cve_id, fmt::join(missing, ", "))});
+        static const RE2 uuid_re(
+            R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
+        if (!RE2::FullMatch(org_id, uuid_re))
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("the CNA's orgId '{}' is not a UUID", org_id)});
+        if (commit_url.find("{sha}") == std::string::npos)
+            return report(Error{
+                ErrorCode::kInvalidInput,
+                fmt::format("the commit URL '{}' has no {{sha}} for the fix's id", commit_url)});
+
         cve::RangesOptions range_options{opts->vulnerable};
         // Without --vulnerable, the origins the imported lists name for this id come first.
         auto listed = cve::listed_vulnerable_of(store, opts->cve_id);
         if (!listed) return report(listed.error());
         range_options.listed_vulnerable = std::move(*listed);
-        auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, opts->fix, range_options);
-        if (!ranges) return report(ranges.error());
+        // The fixes the lists name for the id: when the fix given is one of them (or one of
+        // them backports it), the record covers them all, each on the lines that have it.
+        std::vector<std::string> known;
         if (auto q =
-                store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? AND fix_sha <> ?")) {
-            q->bind(1, opts->cve_id).bind(2, ranges->fix_sha);
+                store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? ORDER BY fix_sha")) {
+            q->bind(1, opts->cve_id);
             while (true) {
                 auto r = q->step();
                 if (!r || !*r) break;
-                other_fixes.push_back(q->text(0).substr(0, 12));
+                known.push_back(q->text(0));
             }
         }
+        std::vector<std::string> fixes{opts->fix};
+        if (auto given = ctx.repo->resolve_commit(opts->fix); given && !known.empty()) {
+            std::string id = git::to_hex(*given);
+            bool listed_fix = std::ranges::any_of(known, [&](const std::string& k) {
+                if (k == id) return true;
+                auto main = store::main_commit_of_backport(store, k);
+                return main && *main == id;
+            });
+            if (listed_fix) {
+                fixes = known;
+                if (std::ranges::find(fixes, id) == fixes.end()) fixes.insert(fixes.begin(), id);
+                range_options.listed_fixes = true;
+            } else {
+                for (auto& k : known) other_fixes.push_back(k.substr(0, 12));
+            }
+        }
+        auto ranges = cve::affected_ranges(*ctx.repo, store, ctx.config, fixes, range_options);
+        if (!ranges) return report(ranges.error());
         if (!other_fixes.empty())
             warn(fmt::format("{} is already known as the CVE of {}", opts->cve_id,
                              fmt::join(other_fixes, ", ")));
 
-        const auto& cfg = ctx.config.cve;
         cve::RecordInputs in;
         in.cve_id = opts->cve_id;
         in.ranges = *ranges;
@@ -142,24 +227,11 @@ CveSubcommand make_cve_record_command() {
             in.subject = message.substr(0, nl);
             in.body = nl == std::string::npos ? "" : message.substr(nl + 1);
         }
-        fs::path dir = ctx.repo->git_dir();
-        if (dir.filename().empty()) dir = dir.parent_path();  // "repo.git/"
-        if (dir.filename() == ".git") dir = dir.parent_path();
-        std::string name = dir.filename().string();
-        if (name.ends_with(".git")) name.resize(name.size() - 4);
-        in.product = cfg.product.empty() ? name : cfg.product;
-        in.vendor = cfg.vendor.empty() ? in.product : cfg.vendor;
-        in.repo_url = !opts->repo_url.empty() ? opts->repo_url
-                      : !cfg.repo_url.empty() ? cfg.repo_url
-                                              : remote_url(*ctx.repo);
-        if (in.repo_url.empty())
-            return report(Error{ErrorCode::kInvalidInput,
-                                "the record needs the repository's public URL: give --repo-url or "
-                                "set cve.repo_url"});
-        in.commit_url = !opts->commit_url.empty() ? opts->commit_url
-                        : !cfg.commit_url.empty() ? cfg.commit_url
-                                                  : in.repo_url + "/commit/?id={sha}";
-        in.org_id = cfg.org_id;
+        in.product = product;
+        in.vendor = vendor;
+        in.repo_url = repo_url;
+        in.commit_url = commit_url;
+        in.org_id = org_id;
         in.team = cfg.cna_name.empty() ? in.product + " CVE team" : cfg.cna_name;
         in.sender = cfg.sender;
         in.announce_to = cfg.announce_to;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "stablepick/cli/branch_choice_text.hpp"
 #include "stablepick/cli/command.hpp"
 #include "stablepick/ingest/indexer.hpp"
 
@@ -24,8 +25,10 @@ Command make_index_command() {
     c.needs = kNeedsRepo | kNeedsStoreWrite;
     c.setup = [opts](CLI::App& app) {
         app.add_option("--main", opts->main,
-                       "main branch name (default: first of master, main, staging)");
-        app.add_option("--branch", opts->branches, "index only these stable branches (repeatable)");
+                       "main branch name (default: of master, main, staging, trunk, the one "
+                       "that contains the others)");
+        app.add_option("--branch", opts->branches,
+                       "index only these stable branches, whatever their history (repeatable)");
         app.add_option("--stop-after", opts->stop_after,
                        "stop after storing this many new commits (a later run continues)");
         app.add_flag("--json", opts->json, "print the summary as JSON");
@@ -40,6 +43,7 @@ Command make_index_command() {
         if (opts->stop_after > 0) options.stop_after = opts->stop_after;
         auto report = git::run_index(*ctx.repo, *ctx.store, ctx.config, options);
         if (!report) return cli::report(report.error());
+        for (auto& w : report->choice.warnings) warn(w);
         for (auto& note : report->notes) warn(note);
         EmbedReport embedded;
         if (!opts->no_embed && !report->stopped_early) {
@@ -81,6 +85,7 @@ Command make_index_command() {
             j["seconds_reading"] = report->seconds_reading;
             j["seconds_writing"] = report->seconds_writing;
             j["seconds_labels"] = report->seconds_labels;
+            j["branch_choice"] = branch_choice_json(report->choice);
             for (auto& b : report->branches)
                 j["branches"].push_back({{"name", b.name},
                                          {"main", b.is_main},
@@ -90,6 +95,7 @@ Command make_index_command() {
             fmt::print("{}\n", j.dump(2));
             return exit_code::kOk;
         }
+        print_branch_choice(report->choice, false);
         int64_t up_to_date = 0;
         for (auto& b : report->branches) {
             if (b.up_to_date) {

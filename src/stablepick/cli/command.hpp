@@ -52,6 +52,7 @@ struct Command {
 
 // One factory per subcommand file (cmd_<name>.cpp).
 Command make_index_command();
+Command make_branches_command();
 Command make_stats_command();
 Command make_labels_command();
 Command make_resolve_command();

@@ -33,7 +33,9 @@ Result<Config> load_config(const std::filesystem::path& file) {
                                                           e.source().begin.line, e.description()));
     }
     auto tv = toml::node_view<toml::node>(table);
+    config.branches.main_from_config = tv["branches"]["main"].is_array();
     config.branches.main_names = string_array(tv["branches"]["main"], config.branches.main_names);
+    config.branches.stable_from_config = tv["branches"]["stable"].is_array();
     config.branches.stable_patterns =
         string_array(tv["branches"]["stable"], config.branches.stable_patterns);
     config.trailers.fixes_keys = string_array(tv["trailers"]["fixes"], config.trailers.fixes_keys);

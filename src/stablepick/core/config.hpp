@@ -11,9 +11,13 @@
 namespace stablepick {
 
 struct BranchConfig {
-    // Candidate names of the main branch, tried in order; the first that exists wins.
-    std::vector<std::string> main_names{"master", "main", "staging"};
-    // ECMAScript regular expressions matched against the whole short branch name.
+    // Names the main branch may have. Of those that exist, the one that contains the others
+    // is taken (ingest/branch_choice); when `main_from_config`, the first that exists.
+    std::vector<std::string> main_names{"master", "main", "staging", "trunk"};
+    bool main_from_config = false;  // [branches] main was set
+    // RE2 patterns matched against the whole short branch name. The defaults are hints: a
+    // branch they match is a stable branch, and branches they miss are still recognised by
+    // their history. When `stable_from_config`, the stable branches are exactly those they match.
     std::vector<std::string> stable_patterns{
         R"(linux-\d+\.\d+\.y)",        // linux-6.6.y
         R"(v\d+-stable)",              // v255-stable (systemd)
@@ -22,6 +26,7 @@ struct BranchConfig {
         R"(\d+\.\d+)",                 // 23.11 (DPDK LTS)
         R"(\d+\.\d+\.y)",              // 6.6.y
     };
+    bool stable_from_config = false;  // [branches] stable was set
 };
 
 struct TrailerConfig {
@@ -104,18 +109,22 @@ struct ReviewConfig {
 // CVE work: how versions are named, and what records and announcements say.
 struct CveConfig {
     std::string versions = "auto";  // "tags" (6.6.74), "describe" (2.39-31) or "auto"
-    // Tag names are turned into versions by removing this RE2 pattern's match at the start
-    // ("v6.6.74" -> "6.6.74", "glibc-2.39" -> "2.39"); only tags it matches name releases.
-    std::string tag_prefix = "(v|glibc-|release-)?";
-    std::string vendor;    // CVE record "vendor"; default: the product
-    std::string product;   // default: the repository's directory name
+    // Release tags are a prefix and a version ("v6.6.74", "glibc-2.39", "RELEASE-1.17.6"); the
+    // prefix is learned from the stable branches' tags, without case (text/release_tags). Set,
+    // this RE2 pattern (matched without case at the start of a tag name) says it.
+    std::string tag_prefix;
+    // The record's project and CNA are never guessed: cve record refuses to write a record
+    // without them (or its flags).
+    std::string vendor;    // CVE record "vendor"
+    std::string product;   // CVE record "product"
     std::string repo_url;  // the record's "repo", e.g.
                            // https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git
-    // Reference URL of a fix commit; {sha} is replaced. Default: <repo_url>/commit/?id={sha}.
+    // Reference URL of a fix commit; {sha} is replaced. Default: the form of repo_url's host
+    // (GitHub, GitLab, Codeberg, Bitbucket, git.kernel.org's cgit); none for another host.
     std::string commit_url;
-    std::string org_id = "00000000-0000-4000-8000-000000000000";  // the CNA's UUID
-    std::string cna_name;                                         // shortName in providerMetadata
-    std::string sender = "stablepick <stablepick@localhost>";     // From: of announcements
+    std::string org_id;    // the CNA's UUID
+    std::string cna_name;  // how the announcement names the CNA; default: "<product> CVE team"
+    std::string sender;    // From: of announcements
     std::vector<std::string> announce_to;  // e.g. linux-cve-announce@vger.kernel.org
     std::string schema;                    // CVE JSON 5.x schema that records are validated against
     std::string policy_text;  // what counts as a vulnerability; empty: the kernel CNA's rules

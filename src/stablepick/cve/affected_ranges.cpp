@@ -6,8 +6,12 @@
 
 #include <algorithm>
 #include <map>
+#include <ranges>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "stablepick/git/branch_history.hpp"
+#include "stablepick/text/release_tags.hpp"
 
 namespace stablepick::cve {
 namespace {
@@ -96,12 +100,15 @@ class RangeFinder {
     RangeFinder(git::Repository& repo, Store& store, const Config& config)
         : repo_(repo), store_(store), config_(config) {}
 
-    Result<AffectedRanges> run(const std::string& fix_spec, const RangesOptions& options);
+    Result<AffectedRanges> run(const std::vector<std::string>& fix_specs,
+                               const RangesOptions& options);
 
   private:
     Status load_branches();
     Status load_tags();
     Result<std::string> resolve(const std::string& spec, const char* what);
+    // Whether `sha` is a main-branch commit (in the store, or reachable from the main tip).
+    Result<bool> on_main(const std::string& sha);
     bool ancestor(const git_oid& a, const git_oid& b) {
         auto r = repo_.is_ancestor(a, b);
         return r && *r;
@@ -145,6 +152,7 @@ class RangeFinder {
     std::vector<Line> stable_;
     VersionScheme scheme_ = VersionScheme::kTags;
     VersionScheme scheme_override_ = VersionScheme::kAuto;
+    ReleaseTags release_tags_;
 };
 
 Result<std::string> RangeFinder::resolve(const std::string& spec, const char* what) {
@@ -190,46 +198,27 @@ Status RangeFinder::load_branches() {
 }
 
 Status RangeFinder::load_tags() {
-    RE2 prefix("^(?:" + config_.cve.tag_prefix + ")");
-    if (!prefix.ok())
-        return fail(ErrorCode::kInvalidInput, fmt::format("invalid cve.tag_prefix '{}': {}",
-                                                          config_.cve.tag_prefix, prefix.error()));
-    static const RE2 version_re(R"((\d+(?:\.\d+)*)(?:-rc(\d+))?)");
+    auto index = git::TagIndex::read(repo_);
+    if (!index) return std::unexpected(index.error());
+    // Which tags name releases is learned from the tags the lines carry (text/release_tags),
+    // unless cve.tag_prefix says it.
+    std::vector<std::string> stable_names, main_names;
+    for (auto& t : index->all()) {
+        if (main_reachable_.contains(key(t.commit)))
+            main_names.push_back(t.name);
+        else if (std::ranges::any_of(stable_,
+                                     [&](auto& s) { return s.own.contains(key(t.commit)); }))
+            stable_names.push_back(t.name);
+    }
+    auto release = ReleaseTags::choose(config_.cve.tag_prefix, stable_names, main_names);
+    if (!release) return std::unexpected(release.error());
+    release_tags_ = std::move(*release);
     std::vector<ReleaseTag> all;
-    struct Ctx {
-        git_repository* repo;
-        const RE2* prefix;
-        std::vector<ReleaseTag>* out;
-    } ctx{repo_.get(), &prefix, &all};
-    git_tag_foreach(
-        repo_.get(),
-        [](const char* name, git_oid* oid, void* payload) -> int {
-            auto* c = static_cast<Ctx*>(payload);
-            std::string_view full(name);
-            if (full.starts_with("refs/tags/")) full.remove_prefix(10);
-            std::string rest(full);
-            RE2::Replace(&rest, *c->prefix, "");
-            std::string number, rc;
-            if (!RE2::FullMatch(rest, version_re, &number, &rc)) return 0;
-            // glibc's 2.42.9000 marks where development of 2.43 began: not a release.
-            for (int part : numbers_of(number))
-                if (part >= 9000) return 0;
-            git_object* obj = nullptr;
-            if (git_object_lookup(&obj, c->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
-            git_object* peeled = nullptr;
-            int rcode = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-            git_object_free(obj);
-            if (rcode != 0) return 0;
-            ReleaseTag t;
-            t.version = rest;
-            t.parts = numbers_of(number);
-            t.rc = rc.empty() ? 0 : std::stoi(rc);
-            t.commit = *git_object_id(peeled);
-            git_object_free(peeled);
-            c->out->push_back(std::move(t));
-            return 0;
-        },
-        &ctx);
+    for (auto& t : index->all()) {
+        auto v = release_tags_.release(t.name);
+        if (!v) continue;
+        all.push_back({v->version, v->parts, v->rc, t.commit});
+    }
     std::ranges::sort(all, version_less);
     // A tag belongs to the main line when main holds it; else to the stable branch that holds
     // it past its fork point.
@@ -309,8 +298,7 @@ std::string RangeFinder::branch_version(size_t b, const std::string& sha) {
             std::string tag, count;
             static const RE2 long_form(R"((.*)-(\d+)-g[0-9a-f]+)");
             if (RE2::FullMatch(text, long_form, &tag, &count)) {
-                RE2 prefix("^(?:" + config_.cve.tag_prefix + ")");
-                RE2::Replace(&tag, prefix, "");
+                tag = release_tags_.strip_prefix(tag);
                 out = count == "0" ? tag : tag + "-" + count;
             }
             git_buf_dispose(&buf);
@@ -368,54 +356,94 @@ std::string short_id(const std::string& sha) {
     return sha.substr(0, 12);
 }
 
-Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const RangesOptions& options) {
-    auto fix = resolve(fix_spec, "fix");
-    if (!fix) return std::unexpected(fix.error());
+Result<bool> RangeFinder::on_main(const std::string& sha) {
+    auto q = store_.db().prepare(
+        "SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches b "
+        "ON b.id = bc.branch_id WHERE c.sha = ? AND b.kind = 'main'");
+    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
+    q->bind(1, sha);
+    auto r = q->step();
+    if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
+    return *r || ancestor(sha, main_.tip);
+}
+
+Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_specs,
+                                        const RangesOptions& options) {
+    std::vector<std::string> given;
+    for (auto& spec : fix_specs) {
+        auto fix = resolve(spec, "fix");
+        if (!fix) return std::unexpected(fix.error());
+        if (std::ranges::find(given, *fix) == given.end()) given.push_back(*fix);
+    }
+    if (given.empty()) return fail(ErrorCode::kInvalidInput, "no fix commit given");
     if (auto st = load_branches(); !st) return std::unexpected(st.error());
-    auto fix_oid = *git::from_hex(*fix);
-    {
-        auto q = store_.db().prepare(
-            "SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches b "
-            "ON b.id = bc.branch_id WHERE c.sha = ? AND b.kind = 'main'");
-        if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-        q->bind(1, *fix);
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
-        if (!*r && !ancestor(fix_oid, main_.tip)) {
-            auto main_sha = main_commit_of(*fix);
-            if (!main_sha) return std::unexpected(main_sha.error());
+    // Every fix counts: main-branch fixes on the main line and, through their backports, on
+    // the stable lines; a backport listed for the CVE stands for its main commit; a fix made on
+    // one stable branch alone fixes that branch.
+    std::vector<std::string> main_fixes, stable_fixes;
+    for (auto& fix : given) {
+        auto main = on_main(fix);
+        if (!main) return std::unexpected(main.error());
+        if (*main) {
+            if (std::ranges::find(main_fixes, fix) == main_fixes.end()) main_fixes.push_back(fix);
+            continue;
+        }
+        auto main_sha = main_commit_of(fix);
+        if (!main_sha) return std::unexpected(main_sha.error());
+        if (!options.listed_fixes)
             return fail(ErrorCode::kNotFound,
                         main_sha->empty()
                             ? fmt::format("commit {} is not on the main branch '{}': give the "
                                           "main-branch fix, not a backport",
-                                          short_id(*fix), main_.name)
+                                          short_id(fix), main_.name)
                             : fmt::format("commit {} is not on the main branch '{}': it "
                                           "backports {}; give that",
-                                          short_id(*fix), main_.name, short_id(*main_sha)));
-        }
+                                          short_id(fix), main_.name, short_id(*main_sha)));
+        if (main_sha->empty())
+            stable_fixes.push_back(fix);
+        else if (std::ranges::find(main_fixes, *main_sha) == main_fixes.end())
+            main_fixes.push_back(*main_sha);
     }
+    if (main_fixes.empty())
+        return fail(
+            ErrorCode::kNotFound,
+            fmt::format("none of the fix commits ({}) is on the main branch '{}' or the "
+                        "backport of a main-branch commit",
+                        fmt::join(given | std::views::transform(short_id), ", "), main_.name));
+    // Oldest first: the main line is fixed by the first of them.
+    std::ranges::stable_sort(main_fixes, [&](const std::string& a, const std::string& b) {
+        return a != b && ancestor(a, *git::from_hex(b));
+    });
+    const std::string fix = main_fixes.front();
+    auto before_a_fix = [&](const git_oid& oid) {
+        return std::ranges::any_of(main_fixes, [&](auto& f) {
+            return git::to_hex(oid) != f && ancestor(oid, *git::from_hex(f));
+        });
+    };
     AffectedRanges out;
-    out.fix_sha = *fix;
+    out.fix_sha = fix;
+    out.fixes = main_fixes;
+    out.fixes.insert(out.fixes.end(), stable_fixes.begin(), stable_fixes.end());
     scheme_override_ = options.scheme;
 
-    // Where the bug came in: the commits given, else the fix's Fixes: targets.
+    // Where the bug came in: the commits given, else the fixes' Fixes: targets.
     std::vector<std::string> origins;
     bool listed = options.vulnerable.empty();
     for (auto& v : listed ? options.listed_vulnerable : options.vulnerable) {
         auto sha = resolve(v, "vulnerable commit");
         if (!sha && listed) continue;
         if (!sha) return std::unexpected(sha.error());
-        if (*sha != *fix && !ancestor(*sha, fix_oid)) {
+        if (!before_a_fix(*git::from_hex(*sha))) {
             // A stable commit that backports the culprit: the bug came in with its main commit.
             auto main_sha = main_commit_of(*sha);
             if (!main_sha) return std::unexpected(main_sha.error());
             if (!main_sha->empty()) *sha = *main_sha;
         }
-        if (*sha == *fix || !ancestor(*sha, fix_oid)) {
+        if (!before_a_fix(*git::from_hex(*sha))) {
             if (listed) continue;  // an imported list may name another line's culprit
             return fail(ErrorCode::kInvalidInput,
                         fmt::format("vulnerable commit {} is not an ancestor of the fix {}",
-                                    short_id(*sha), short_id(*fix)));
+                                    short_id(*sha), short_id(fix)));
         }
         if (std::ranges::find(origins, *sha) == origins.end()) origins.push_back(*sha);
     }
@@ -424,17 +452,19 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
             "SELECT t.ref_id FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE c.sha = ? "
             "AND t.kind = 'fixes' AND t.ref_id IS NOT NULL ORDER BY t.seq");
         if (!q) return std::unexpected(Store::error(q.error(), "read trailers"));
-        q->bind(1, *fix);
-        while (true) {
-            auto r = q->step();
-            if (!r) return std::unexpected(Store::error(r.error(), "read trailers"));
-            if (!*r) break;
-            auto oid = repo_.resolve_commit(q->text(0));
-            if (!oid) continue;
-            std::string sha = git::to_hex(*oid);
-            if (sha != *fix && ancestor(*oid, fix_oid) &&
-                std::ranges::find(origins, sha) == origins.end())
-                origins.push_back(sha);
+        for (auto& f : main_fixes) {
+            q->reset();
+            q->bind(1, f);
+            while (true) {
+                auto r = q->step();
+                if (!r) return std::unexpected(Store::error(r.error(), "read trailers"));
+                if (!*r) break;
+                auto oid = repo_.resolve_commit(q->text(0));
+                if (!oid) continue;
+                std::string sha = git::to_hex(*oid);
+                if (before_a_fix(*oid) && std::ranges::find(origins, sha) == origins.end())
+                    origins.push_back(sha);
+            }
         }
     }
     // Oldest first: the earliest origin a line holds is where its bug came in.
@@ -450,16 +480,20 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
             "SELECT f.path FROM files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ? "
             "ORDER BY f.seq");
         if (!q) return std::unexpected(Store::error(q.error(), "read files"));
-        q->bind(1, *fix);
-        while (true) {
-            auto r = q->step();
-            if (!r) return std::unexpected(Store::error(r.error(), "read files"));
-            if (!*r) break;
-            out.files.push_back(q->text(0));
+        for (auto& f : main_fixes) {
+            q->reset();
+            q->bind(1, f);
+            while (true) {
+                auto r = q->step();
+                if (!r) return std::unexpected(Store::error(r.error(), "read files"));
+                if (!*r) break;
+                if (std::ranges::find(out.files, q->text(0)) == out.files.end())
+                    out.files.push_back(q->text(0));
+            }
         }
     }
 
-    LineRange main_line{main_.name, true, "", "", main_version(*fix), *fix, ""};
+    LineRange main_line{main_.name, true, "", "", main_version(fix), fix, ""};
     if (!origins.empty()) {
         main_line.vulnerable_sha = origins.front();
         main_line.vulnerable_version = main_version(origins.front());
@@ -492,21 +526,36 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
                 break;
             }
         }
-        if (ancestor(fix_oid, s.fork)) {
+        if (std::ranges::any_of(main_fixes, [&](auto& f) { return ancestor(f, s.fork); })) {
             out.not_affected.push_back(
                 {s.name, false, "", "", "", "", "forked from the main branch after the fix"});
             continue;
         }
-        auto ports = backports(*fix, s.name);
-        if (!ports) return std::unexpected(ports.error());
-        const Backport* effective = nullptr;
+        // The first fix the branch got: a backport of any main fix not reverted, or a fix of
+        // its own listed for the CVE.
+        std::optional<Backport> effective;
+        bool own_fix = false;
         std::vector<std::string> reverted;
-        for (auto& p : *ports) {
-            if (p.reverted_by.empty()) {
-                if (!effective) effective = &p;
-            } else {
-                reverted.push_back(fmt::format("backport {} reverted by {}", short_id(p.sha),
-                                               short_id(p.reverted_by)));
+        for (auto& f : main_fixes) {
+            auto ports = backports(f, s.name);
+            if (!ports) return std::unexpected(ports.error());
+            for (auto& p : *ports) {
+                if (!p.reverted_by.empty()) {
+                    reverted.push_back(fmt::format("backport {} reverted by {}", short_id(p.sha),
+                                                   short_id(p.reverted_by)));
+                } else if (!effective || p.time < effective->time) {
+                    effective = p;
+                }
+            }
+        }
+        for (auto& f : stable_fixes) {
+            auto oid = git::from_hex(f);
+            if (!oid || !s.own.contains(key(*oid))) continue;
+            auto commit = repo_.lookup_commit(*oid);
+            int64_t when = commit ? git_commit_time(commit->get()) : 0;
+            if (!effective || when < effective->time) {
+                effective = Backport{f, when, {}};
+                own_fix = true;
             }
         }
         if (effective) {
@@ -529,6 +578,10 @@ Result<AffectedRanges> RangeFinder::run(const std::string& fix_spec, const Range
             line.note = why.empty() ? "fix never backported" : why;
         else if (!why.empty())
             line.note = why + "; fixed again by " + short_id(effective->sha);
+        if (own_fix)
+            line.note =
+                (line.note.empty() ? "" : line.note + "; ") +
+                fmt::format("fixed by {}, a fix of this branch's own", short_id(line.fixed_sha));
         out.lines.push_back(line);
     }
     if (std::ranges::any_of(out.lines, [](auto& l) { return l.vulnerable_sha.empty(); }))
@@ -553,7 +606,7 @@ std::string RangeFinder::first_parent_root() {
 
 }  // namespace
 
-Result<std::string> main_fix_of(Store& store, const std::string& cve_id) {
+Result<std::vector<std::string>> fixes_of(Store& store, const std::string& cve_id) {
     auto status = store.db().prepare("SELECT status FROM cve_status WHERE cve = ?");
     if (!status) return std::unexpected(Store::error(status.error(), "read CVEs"));
     status->bind(1, cve_id);
@@ -564,41 +617,37 @@ Result<std::string> main_fix_of(Store& store, const std::string& cve_id) {
     auto q = store.db().prepare(
         "SELECT x.fix_sha, EXISTS(SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id "
         "= c.id JOIN branches b ON b.id = bc.branch_id WHERE c.sha = x.fix_sha AND b.kind = "
-        "'main') FROM cves x WHERE x.cve = ? ORDER BY x.fix_sha");
+        "'main') OR EXISTS(SELECT 1 FROM backports p JOIN commits c ON c.sha = p.main_sha JOIN "
+        "branch_commits bc ON bc.commit_id = c.id JOIN branches b ON b.id = bc.branch_id WHERE "
+        "p.stable_sha = x.fix_sha AND b.kind = 'main') FROM cves x WHERE x.cve = ? ORDER BY "
+        "x.fix_sha");
     if (!q) return std::unexpected(Store::error(q.error(), "read CVEs"));
     q->bind(1, cve_id);
     std::vector<std::string> fixes;
+    bool from_main = false;  // a main commit, or the backport of one (glibc's advisories may
+                             // list only stable fixes when no main release had the bug)
     while (true) {
         auto r = q->step();
         if (!r) return std::unexpected(Store::error(r.error(), "read CVEs"));
         if (!*r) break;
-        if (q->int64(1)) return q->text(0);
         fixes.push_back(q->text(0));
-    }
-    // Only stable-branch fixes listed (glibc's advisories list no master fix when no master
-    // release had the bug): the main commit they backport is the fix to start from.
-    auto ported = store.db().prepare(
-        "SELECT p.main_sha FROM backports p WHERE p.stable_sha = ? AND EXISTS(SELECT 1 FROM "
-        "commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches b ON b.id = "
-        "bc.branch_id WHERE c.sha = p.main_sha AND b.kind = 'main') LIMIT 1");
-    if (!ported) return std::unexpected(Store::error(ported.error(), "read backports"));
-    for (auto& sha : fixes) {
-        ported->reset();
-        ported->bind(1, sha);
-        auto r = ported->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
-        if (*r) return ported->text(0);
-        sha.resize(12);
+        from_main = from_main || q->int64(1);
     }
     if (fixes.empty())
         return fail(ErrorCode::kNotFound,
                     fmt::format("{} is not in the store: import the CVE lists first ('stablepick "
                                 "import vulns|cve-list|advisories')",
                                 cve_id));
-    return fail(ErrorCode::kNotFound,
-                fmt::format("none of {}'s fix commits ({}) is a main-branch commit in the store "
-                            "or the backport of one",
-                            cve_id, fmt::join(fixes, ", ")));
+    if (!from_main) {
+        std::vector<std::string> shown;
+        for (auto& f : fixes) shown.push_back(f.substr(0, 12));
+        return fail(
+            ErrorCode::kNotFound,
+            fmt::format("none of {}'s fix commits ({}) is a main-branch commit in the store "
+                        "or the backport of one",
+                        cve_id, fmt::join(shown, ", ")));
+    }
+    return fixes;
 }
 
 Result<std::vector<std::string>> listed_vulnerable_of(Store& store, const std::string& cve_id) {
@@ -632,9 +681,10 @@ std::string dyad_line(const LineRange& line) {
 }
 
 Result<AffectedRanges> affected_ranges(git::Repository& repo, Store& store, const Config& config,
-                                       const std::string& fix, const RangesOptions& options) {
+                                       const std::vector<std::string>& fixes,
+                                       const RangesOptions& options) {
     RangeFinder finder(repo, store, config);
-    return finder.run(fix, options);
+    return finder.run(fixes, options);
 }
 
 }  // namespace stablepick::cve

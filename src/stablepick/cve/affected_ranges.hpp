@@ -29,6 +29,10 @@ struct RangesOptions {
     // when `vulnerable` is empty; those that are not ancestors of the fix are left out.
     std::vector<std::string> listed_vulnerable;
     VersionScheme scheme = VersionScheme::kAuto;
+    // The fixes are a CVE's list (fixes_of): a backport stands for the main commit it carries,
+    // and a fix made on a stable branch alone fixes that branch. Otherwise every fix must be a
+    // main-branch commit.
+    bool listed_fixes = false;
 };
 
 // One line of development. An empty vulnerable_sha: the bug's origin is unknown ("0" in a
@@ -42,7 +46,9 @@ struct LineRange {
 };
 
 struct AffectedRanges {
-    std::string fix_sha;                  // full id on the main branch
+    std::string fix_sha;  // full id on the main branch: the first main-branch fix
+    // Every fix used: the main-branch fixes oldest first, then fixes made on one stable branch.
+    std::vector<std::string> fixes;
     std::vector<std::string> vulnerable;  // main-branch origins used (may be empty)
     std::vector<LineRange> lines;         // main first, then stable branches oldest first
     std::vector<LineRange> not_affected;  // stable branches that never had the bug, with why
@@ -57,10 +63,10 @@ struct AffectedRanges {
 // "vulnerable_version:vulnerable_sha:fixed_version:fixed_sha", "0" for each unknown part.
 std::string dyad_line(const LineRange& line);
 
-// The main-branch fix of a CVE the store knows (from `import vulns|cve-list|advisories`).
-// kNotFound for an id the store doesn't know or whose fixes are not main-branch commits in it;
-// kInvalidInput for a rejected id.
-Result<std::string> main_fix_of(Store& store, const std::string& cve_id);
+// The fix commits of a CVE the store knows (from `import vulns|cve-list|advisories`), every one
+// of them, in id order. kNotFound for an id the store doesn't know or none of whose fixes is a
+// main-branch commit in it or the backport of one; kInvalidInput for a rejected id.
+Result<std::vector<std::string>> fixes_of(Store& store, const std::string& cve_id);
 
 // The commits the imported CVE lists name as having brought in `cve_id`'s bug.
 Result<std::vector<std::string>> listed_vulnerable_of(Store& store, const std::string& cve_id);
@@ -69,9 +75,14 @@ Result<std::vector<std::string>> listed_vulnerable_of(Store& store, const std::s
 // fixed.
 std::vector<LineRange> dyad_order(std::vector<LineRange> lines);
 
-// kNotFound: the fix is not a commit, or not on the main branch. kInvalidInput: a vulnerable
-// commit that is not an ancestor of the fix.
+// The ranges of a bug fixed by `fixes` (one commit, or every fix of a CVE with
+// options.listed_fixes). Each line is fixed by the first fix it got: the main line by the
+// oldest main-branch fix, a stable line by the first unreverted backport of any of them or by
+// a listed fix made on that branch. kNotFound: a fix is not a commit, or not on the main branch
+// (none is, for a CVE's list). kInvalidInput: a vulnerable commit that is not an ancestor of a
+// fix.
 Result<AffectedRanges> affected_ranges(git::Repository& repo, Store& store, const Config& config,
-                                       const std::string& fix, const RangesOptions& options);
+                                       const std::vector<std::string>& fixes,
+                                       const RangesOptions& options);
 
 }  // namespace stablepick::cve

@@ -1,8 +1,8 @@
 #include "stablepick/ingest/indexer.hpp"
 
 #include <fmt/format.h>
-#include <re2/re2.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -100,62 +100,11 @@ Result<int64_t> record_merges(const Repository& repo, Store& store, const git_oi
 
 }  // namespace
 
-Result<BranchSet> find_branches(const Repository& repo, const Config& config,
-                                const std::optional<std::string>& main_override) {
-    auto branches = repo.branches();
-    if (!branches) return std::unexpected(branches.error());
-    BranchSet set;
-    bool found_main = false;
-    std::vector<std::string> main_names = config.branches.main_names;
-    if (main_override) main_names = {*main_override};
-    for (auto& name : main_names) {
-        for (auto& b : *branches)
-            if (b.name == name) {
-                set.main = b;
-                found_main = true;
-                break;
-            }
-        if (found_main) break;
-    }
-    if (!found_main)
-        return fail(ErrorCode::kNotFound,
-                    fmt::format("no main branch in '{}': tried {}; name it with --main",
-                                repo.git_dir().string(), fmt::join(main_names, ", ")));
-    std::vector<std::unique_ptr<RE2>> patterns;
-    for (auto& p : config.branches.stable_patterns) {
-        auto re = std::make_unique<RE2>(p);
-        if (!re->ok())
-            return fail(ErrorCode::kInvalidInput,
-                        fmt::format("bad stable branch pattern '{}': {}", p, re->error()));
-        patterns.push_back(std::move(re));
-    }
-    for (auto& b : *branches) {
-        if (b.name == set.main.name) continue;
-        for (auto& re : patterns)
-            if (RE2::FullMatch(b.name, *re)) {
-                set.stable.push_back(b);
-                break;
-            }
-    }
-    return set;
-}
-
 Result<IndexReport> run_index(const Repository& repo, Store& store, const Config& config,
                               const IndexOptions& options) {
     auto start = std::chrono::steady_clock::now();
-    auto set = find_branches(repo, config, options.main_branch);
+    auto set = find_branches(repo, config, {options.main_branch, options.only_branches});
     if (!set) return std::unexpected(set.error());
-    if (!options.only_branches.empty()) {
-        std::vector<Branch> chosen;
-        for (auto& name : options.only_branches) {
-            auto it = std::ranges::find(set->stable, name, &Branch::name);
-            if (it == set->stable.end())
-                return fail(ErrorCode::kNotFound, fmt::format("'{}' is not a stable branch of '{}'",
-                                                              name, repo.git_dir().string()));
-            chosen.push_back(*it);
-        }
-        set->stable = chosen;
-    }
 
     int threads = config.index.threads > 0
                       ? config.index.threads
@@ -168,6 +117,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
     }
 
     IndexReport report;
+    report.choice = *set;
     std::vector<std::pair<Branch, BranchKind>> order{{set->main, BranchKind::kMain}};
     for (auto& b : set->stable) order.emplace_back(b, BranchKind::kStable);
 

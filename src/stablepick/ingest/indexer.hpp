@@ -1,6 +1,6 @@
 #pragma once
-// `stablepick index`: walks the main branch and every stable branch, stores every new
-// non-merge commit, then recomputes the backport labels.
+// `stablepick index`: walks the main branch and every stable branch (ingest/branch_choice
+// says which they are), stores every new non-merge commit, then recomputes the backport labels.
 //
 // Incremental and restartable: each branch's indexed tip is stored only when the branch is
 // complete, commits are written in walk order in checkpointed batches, and a commit already
@@ -14,13 +14,14 @@
 #include "stablepick/core/config.hpp"
 #include "stablepick/git/repository.hpp"
 #include "stablepick/ingest/backport_labels.hpp"
+#include "stablepick/ingest/branch_choice.hpp"
 #include "stablepick/store/store.hpp"
 
 namespace stablepick::git {
 
 struct IndexOptions {
-    std::optional<std::string> main_branch;  // overrides config's main_names
-    std::vector<std::string> only_branches;  // index just these stable branches (plus main)
+    std::optional<std::string> main_branch;  // --main: overrides the choice of the main branch
+    std::vector<std::string> only_branches;  // --branch: just these stable branches (plus main)
     bool quiet = false;
     // Commits read in parallel and written in one transaction: the checkpoint size.
     size_t batch_size = 2048;
@@ -37,6 +38,7 @@ struct BranchReport {
 };
 
 struct IndexReport {
+    BranchSet choice;  // which branches were taken and left out, and why
     std::vector<BranchReport> branches;
     int64_t new_commits = 0;
     int64_t skipped_files = 0;
@@ -50,14 +52,6 @@ struct IndexReport {
     double seconds_writing = 0;  // wall time the store took
     double seconds_labels = 0;
 };
-
-// The main branch and the stable branches of `repo` under `config`.
-struct BranchSet {
-    Branch main;
-    std::vector<Branch> stable;
-};
-Result<BranchSet> find_branches(const Repository& repo, const Config& config,
-                                const std::optional<std::string>& main_override);
 
 Result<IndexReport> run_index(const Repository& repo, Store& store, const Config& config,
                               const IndexOptions& options);

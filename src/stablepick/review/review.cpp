@@ -422,7 +422,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     if (!options.targets.empty()) {
         if (!repo)
             return fail(ErrorCode::kNotFound, "--target needs the repository: use -C/--repo");
-        auto t = stable::resolve_targets(*repo, config, main, options.targets);
+        auto t = stable::resolve_targets(*repo, store, main, options.targets);
         if (!t) return std::unexpected(t.error());
         run.targets = std::move(*t);
     }

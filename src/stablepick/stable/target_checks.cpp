@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "stablepick/git/git_runner.hpp"
+#include "stablepick/store/commit_reads.hpp"
 #include "stablepick/util/mail.hpp"
 
 namespace stablepick::stable {
@@ -125,7 +126,7 @@ bool changes_nothing(git_diff* diff, git_index* merged, git_tree* tree) {
 
 }  // namespace
 
-Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, const Config& config,
+Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, Store& store,
                                                   const std::string& main_branch,
                                                   const std::vector<std::string>& names) {
     auto branches = repo.branches();
@@ -139,12 +140,15 @@ Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, c
         if (it == branches->end())
             return fail(ErrorCode::kNotFound,
                         fmt::format("target branch '{}' does not exist", name));
-        bool stable = false;
-        for (auto& p : config.branches.stable_patterns) stable |= RE2::FullMatch(name, RE2(p));
-        if (!stable || name == main_branch)
+        // One definition of a stable branch: the one index took (ingest/branch_choice).
+        auto stable = store::is_stable_branch(store, name);
+        if (!stable) return std::unexpected(stable.error());
+        if (!*stable || name == main_branch)
             return fail(
                 ErrorCode::kInvalidInput,
-                fmt::format("'{}' is not a stable branch (the config's branches.stable patterns)",
+                fmt::format("'{}' is not a stable branch: index did not take it ('stablepick "
+                            "branches' says why; [branches] stable or index --branch "
+                            "names it)",
                             name));
         TargetBranch t;
         t.name = name;

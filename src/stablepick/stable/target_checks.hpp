@@ -33,9 +33,9 @@ struct TargetBranch {
 };
 
 // The targets named, newest version first. kNotFound for a branch that does not exist,
-// kInvalidInput for one that is not a stable branch of this main (config stable patterns, or
-// no common history with main).
-Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, const Config& config,
+// kInvalidInput for one that is not a stable branch of this main (not recorded as one in the
+// store by index, or no common history with main).
+Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, Store& store,
                                                   const std::string& main_branch,
                                                   const std::vector<std::string>& names);
 
