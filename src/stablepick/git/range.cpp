@@ -44,4 +44,15 @@ std::string file_at(const Repository& repo, const std::string& ref, const std::s
                        static_cast<size_t>(git_blob_rawsize(blob)));
 }
 
+std::string branch_holding(const Repository& repo, const git_oid& oid, const std::string& except) {
+    auto branches = repo.branches();
+    if (!branches) return "";
+    for (auto& b : *branches)
+        if (b.name != except && git_oid_equal(&b.tip, &oid)) return b.name;
+    for (auto& b : *branches)
+        if (b.name != except)
+            if (auto in = repo.is_ancestor(oid, b.tip); in && *in) return b.name;
+    return "";
+}
+
 }  // namespace stablepick::git

@@ -28,20 +28,6 @@ void say(const std::function<void(const std::string&)>& f, const std::string& te
     if (f) f(text);
 }
 
-// The branch a commit off the main branch lies on, for messages: the first branch whose tip it
-// is, else the first that contains it ("" when none does). Only called for commits off main.
-std::string branch_holding(const git::Repository& repo, const git_oid& oid,
-                           const std::string& main) {
-    auto branches = repo.branches();
-    if (!branches) return "";
-    for (auto& b : *branches)
-        if (b.name != main && git_oid_equal(&b.tip, &oid)) return b.name;
-    for (auto& b : *branches)
-        if (b.name != main)
-            if (auto in = repo.is_ancestor(oid, b.tip); in && *in) return b.name;
-    return "";
-}
-
 std::string on_branch(const std::string& branch) {
     return branch.empty() ? "on no branch" : "on " + branch;
 }
@@ -55,7 +41,7 @@ std::optional<std::string> off_main_place(const git::Repository& repo, const std
     if (!oid || !main_tip) return std::nullopt;
     auto in = repo.is_ancestor(*oid, *main_tip);
     if (!in || *in) return std::nullopt;
-    return on_branch(branch_holding(repo, *oid, main));
+    return on_branch(git::branch_holding(repo, *oid, main));
 }
 
 // A range as a maintainer writes it: an end that is not on the main branch (a release tag or a
@@ -84,7 +70,7 @@ Result<std::string> range_on_main(const git::Repository& repo, const std::string
         }
         auto base = git::merge_base(repo, *oid, *main_tip);
         if (!base) return std::unexpected(base.error());
-        branch = branch_holding(repo, *oid, main);
+        branch = git::branch_holding(repo, *oid, main);
         say(hooks.note,
             fmt::format("'{}' is {}, not on {}: taken as {}, where its line forks "
                         "from {}",
