@@ -70,6 +70,35 @@ TEST(CliVote, EvalRefusesAWindowWithoutLabels) {
     EXPECT_NE(r.err.find("no backport labels"), std::string::npos) << r.err;
 }
 
+TEST(CliVote, TrainOnTooLittleHistorySaysWhatIsNeeded) {
+    FixtureRepo repo;
+    for (int i = 0; i < 4; ++i)
+        repo.commit(fmt::format("f{}.c", i), "int x;\n", fmt::format("f{}: add x", i));
+    ASSERT_EQ(run_stablepick({"-q", "-C", repo.path().string(), "index"}).exit_code, 0);
+    // Four commits indexed: too few for the embedding, and the message says how many it needs
+    // instead of telling the user to index what is indexed.
+    auto few = run_stablepick({"-C", repo.path().string(), "train"});
+    EXPECT_EQ(few.exit_code, 8);
+    EXPECT_NE(few.err.find("too few commits to learn from (4, at least 10 are needed)"),
+              std::string::npos)
+        << few.err;
+    EXPECT_EQ(few.err.find("index the repository first"), std::string::npos) << few.err;
+
+    for (int i = 4; i < 30; ++i)
+        repo.commit(fmt::format("f{}.c", i % 7), fmt::format("int x{};\n", i),
+                    fmt::format("f{}: add x{}", i % 7, i));
+    ASSERT_EQ(run_stablepick({"-q", "-C", repo.path().string(), "index"}).exit_code, 0);
+    // Enough to embed, too little to train the voters (no labels: 90 days to settle from the
+    // newest commit): the cut-off is a date, not a day number.
+    auto little = run_stablepick({"-C", repo.path().string(), "train"});
+    EXPECT_EQ(little.exit_code, 8);
+    EXPECT_NE(little.err.find("too little settled history to learn from: "), std::string::npos)
+        << little.err;
+    EXPECT_NE(little.err.find("made before 2019-10-03 (at least 50 commits are needed"),
+              std::string::npos)
+        << little.err;
+}
+
 TEST(CliVote, TrainThenReviewRanksTheFixFirst) {
     FixesAndFeatures h;
     ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);

@@ -82,9 +82,9 @@ std::vector<float> BuiltinModel::embed(const std::vector<Term>& terms) const {
 Result<BuiltinModel> BuiltinModel::fit(std::span<const std::vector<Term>> docs,
                                        const BuiltinFitOptions& opt) {
     if (docs.size() < 10)
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("too few commits to learn from ({}); index the repository first",
-                                docs.size()));
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("too few commits to learn from ({}, at least 10 are needed)", docs.size()));
     // Vocabulary: the most frequent terms by document frequency.
     std::vector<uint32_t> df(kTermSpace, 0);
     for (auto& d : docs)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "stablepick/util/time.hpp"
 #include "stablepick/vote/features.hpp"
 
 namespace stablepick {
@@ -182,10 +183,11 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
         return fail(
             ErrorCode::kInvalidInput,
             fmt::format(
-                "too little settled history to learn from: {} commits, {} backported, before {} "
-                "(labels need about {:.0f} days to settle)",
+                "too little settled history to learn from: {} commits, {} backported, made "
+                "before {} (at least 50 commits are needed, 5 of them backported and 1 not; "
+                "labels need about {:.0f} days to settle)",
                 rows.size(), m.summary_.backported,
-                settled == kNever ? std::string("now") : fmt::format("{}", settled / kDay),
+                settled == kNever ? std::string("now") : util::format_date(settled),
                 double(delay) / kDay));
     for (size_t i : rows)
         if (i < vectors.size() && !vectors[i].empty()) {
