@@ -33,9 +33,34 @@ install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The Debian package: `cpack -G DEB` in the build directory.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME stablepick)
-set(CPACK_PACKAGE_VENDOR "stablepick developers")
-set(CPACK_PACKAGE_CONTACT "stablepick developers <dev@stablepick.invalid>")
-set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
+set(CPACK_PACKAGE_VENDOR "stablepick")
+# The maintainer is whoever builds the package, as Debian's tools take it: the option, else
+# DEBFULLNAME and DEBEMAIL, else the author of the source's HEAD commit. No address is made up:
+# with none of these, cpack refuses (a Debian package needs a maintainer).
+set(STABLEPICK_PACKAGE_MAINTAINER "" CACHE STRING "Maintainer of the Debian package (\"Name <address>\")")
+set(STABLEPICK_HOMEPAGE "" CACHE STRING "Homepage field of the Debian package (left out when empty)")
+set(_stablepick_maintainer "${STABLEPICK_PACKAGE_MAINTAINER}")
+if(NOT _stablepick_maintainer AND DEFINED ENV{DEBEMAIL})
+  if(DEFINED ENV{DEBFULLNAME})
+    set(_stablepick_maintainer "$ENV{DEBFULLNAME} <$ENV{DEBEMAIL}>")
+  else()
+    set(_stablepick_maintainer "$ENV{DEBEMAIL}")
+  endif()
+endif()
+if(NOT _stablepick_maintainer)
+  execute_process(COMMAND git -C ${CMAKE_SOURCE_DIR} log -1 "--format=%an <%ae>"
+                  OUTPUT_VARIABLE _stablepick_maintainer OUTPUT_STRIP_TRAILING_WHITESPACE
+                  RESULT_VARIABLE _stablepick_git ERROR_QUIET)
+  if(NOT _stablepick_git EQUAL 0)
+    set(_stablepick_maintainer "")
+  endif()
+endif()
+if(_stablepick_maintainer)
+  set(CPACK_PACKAGE_CONTACT "${_stablepick_maintainer}")
+  set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${_stablepick_maintainer}")
+else()
+  message(STATUS "Debian package: no maintainer known; set -DSTABLEPICK_PACKAGE_MAINTAINER=\"Name <address>\" or DEBFULLNAME and DEBEMAIL before cpack")
+endif()
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "find the mainline commits that belong in stable branches")
 # The long description; CPack puts the summary first and indents the lines as Debian wants.
 set(CPACK_PACKAGE_DESCRIPTION
@@ -49,7 +74,9 @@ affected ranges and records. It runs offline; LLM voters are optional.
 Also runs as 'git stablepick'.")
 set(CPACK_DEBIAN_PACKAGE_SECTION vcs)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://stablepick.invalid/")
+if(STABLEPICK_HOMEPAGE)
+  set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${STABLEPICK_HOMEPAGE}")
+endif()
 # Libraries from dpkg-shlibdeps (dpkg-dev); git because `index` and the LLM tools run it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "git")
