@@ -475,6 +475,18 @@ TEST(CliStableReview, BadInput) {
     auto neither = run_stablepick({"-C", s.dir(), "review", "--target", "v2-stable"});
     EXPECT_EQ(neither.exit_code, 2);
     EXPECT_NE(neither.err.find("commits is required"), std::string::npos) << neither.err;
+    // A count that is no count says so in words (CLI11's own check printed a 300-digit range).
+    for (std::string bad : {"0", "abc", "-2", "3x"}) {
+        auto r = run_stablepick({"-C", s.dir(), "review", "--last", bad});
+        EXPECT_EQ(r.exit_code, 2) << bad;
+        EXPECT_NE(r.err.find("'" + bad + "' is not a whole number of at least 1"),
+                  std::string::npos)
+            << r.err;
+        EXPECT_LT(r.err.size(), 200u) << r.err;
+    }
+    auto cost = run_stablepick({"-C", s.dir(), "review", "--last", "1", "--max-cost", "-1"});
+    EXPECT_EQ(cost.exit_code, 2);
+    EXPECT_NE(cost.err.find("'-1' is not a number of at least 0"), std::string::npos) << cost.err;
     s.h.repo.checkout("main");
     auto no_target = run_stablepick({"-C", s.dir(), "review", "--format", "mbox", s.id["mailed"]});
     EXPECT_EQ(no_target.exit_code, 8);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,45 @@
 #include "stablepick/util/progress.hpp"
 
 namespace stablepick::cli {
+namespace {
+
+// CLI11's own number checks name their range as "0.000000 to 1797693…(300 digits)": these say
+// what is wanted in words.
+CLI::Validator at_least_one() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            size_t used = 0;
+            long long n = 0;
+            try {
+                n = std::stoll(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used == 0 || used != text.size() || n < 1)
+                return fmt::format("'{}' is not a whole number of at least 1", text);
+            return {};
+        },
+        "N>=1");
+}
+
+CLI::Validator not_negative() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            size_t used = 0;
+            double x = 0;
+            try {
+                x = std::stod(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used == 0 || used != text.size() || !(x >= 0) || !std::isfinite(x))
+                return fmt::format("'{}' is not a number of at least 0", text);
+            return {};
+        },
+        "X>=0");
+}
+
+}  // namespace
 
 void add_voting_options(CLI::App& app, VotingOptions& o, const std::string& commits_help,
                         const std::string& precedents_help, const std::string& limit_help,
@@ -20,7 +60,7 @@ void add_voting_options(CLI::App& app, VotingOptions& o, const std::string& comm
     app.add_option("--last", o.last,
                    "also review the newest N commits of the main branch (whatever HEAD is)")
         ->type_name("N")
-        ->check(CLI::PositiveNumber)
+        ->check(at_least_one())
         ->trigger_on_parse()
         ->each([commits](const std::string&) { commits->required(false); });
     app.add_option("--policy", o.policy,
@@ -39,7 +79,7 @@ void add_voting_options(CLI::App& app, VotingOptions& o, const std::string& comm
                  "ask the LLMs again instead of reading their cached answers");
     app.add_option("--max-cost", o.max_cost,
                    "stop asking LLMs before their cost passes this many US dollars (0: no limit)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(not_negative());
     app.add_option("--make-prompt", o.make_prompt, prompt_help);
 }
 
