@@ -79,5 +79,51 @@ TEST(Store, GarbageFileIsCorrupt) {
     EXPECT_EQ(read.error().code, ErrorCode::kCorrupt) << read.error().message;
 }
 
+// A damaged schema was once an out-of-bounds read (a negative version), or an I/O error (exit
+// 7) from whichever command first met it: it is damage (exit 6), said with the store's name.
+TEST(Store, DamagedSchemaIsCorrupt) {
+    struct Case {
+        const char* damage;
+        const char* says;
+    };
+    for (auto [damage, says] : {
+             Case{"PRAGMA user_version = -1", "schema version is -1"},
+             Case{"PRAGMA user_version = -2147483648", "schema version is -2147483648"},
+             Case{"PRAGMA user_version = 0", "no schema version"},
+             Case{"PRAGMA user_version = 1", "its tables are not"},
+             Case{"DROP TABLE decisions", "missing (decisions)"},
+             Case{"DROP INDEX commits_time", "missing (commits_time)"},
+         }) {
+        TempDir dir;
+        auto path = dir.path() / "s.sqlite";
+        {
+            auto store = Store::open(path, Store::Mode::kWrite);
+            ASSERT_TRUE(store.has_value());
+            ASSERT_TRUE(store->db().exec(damage).has_value()) << damage;
+        }
+        for (auto mode : {Store::Mode::kRead, Store::Mode::kWrite}) {
+            auto opened = Store::open(path, mode);
+            ASSERT_FALSE(opened.has_value()) << damage;
+            EXPECT_EQ(opened.error().code, ErrorCode::kCorrupt)
+                << damage << ": " << opened.error().message;
+            EXPECT_NE(opened.error().message.find(path.string()), std::string::npos)
+                << opened.error().message;
+            EXPECT_NE(opened.error().message.find(says), std::string::npos)
+                << damage << ": " << opened.error().message;
+        }
+    }
+}
+
+TEST(Store, AWholeStoreOpensAgain) {
+    TempDir dir;
+    auto path = dir.path() / "s.sqlite";
+    ASSERT_TRUE(Store::open(path, Store::Mode::kWrite).has_value());
+    auto write = Store::open(path, Store::Mode::kWrite);
+    ASSERT_TRUE(write.has_value()) << write.error().message;
+    write = Store::open(dir.path() / "unused.sqlite", Store::Mode::kWrite);  // frees the lock
+    auto read = Store::open(path, Store::Mode::kRead);
+    EXPECT_TRUE(read.has_value()) << read.error().message;
+}
+
 }  // namespace
 }  // namespace stablepick

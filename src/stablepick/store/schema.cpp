@@ -1,7 +1,10 @@
 // Numbered schema migrations. Never edit a migration that has shipped: add the next one.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sqlite3.h>
 
 #include <array>
+#include <set>
 
 #include "stablepick/store/store.hpp"
 
@@ -118,6 +121,56 @@ CREATE INDEX IF NOT EXISTS merged_by_merge ON merged_by(merge_sha);
 )sql",
 };
 
+// The tables and indexes of `db`, by name.
+Result<std::set<std::string>> schema_objects(util::Database& db) {
+    auto stmt = db.prepare(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'index', 'view') "
+        "AND name NOT LIKE 'sqlite_%'");
+    if (!stmt) return std::unexpected(Store::error(stmt.error(), "read the store's tables"));
+    std::set<std::string> names;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return std::unexpected(Store::error(row.error(), "read the store's tables"));
+        if (!*row) break;
+        names.insert(stmt->text(0));
+    }
+    return names;
+}
+
+// What every migration creates, learned by running them on an empty in-memory database, so
+// the list can never drift from the migrations.
+const std::set<std::string>& expected_objects() {
+    static const std::set<std::string> names = [] {
+        auto db = util::Database::open(":memory:", false);
+        if (!db) return std::set<std::string>{};
+        for (const char* sql : kMigrations)
+            if (!db->exec(sql)) return std::set<std::string>{};
+        auto got = schema_objects(*db);
+        return got ? *got : std::set<std::string>{};
+    }();
+    return names;
+}
+
+Error damaged(std::string_view why) {
+    return Error{ErrorCode::kCorrupt, fmt::format("the store is damaged: {}", why)};
+}
+
+// A store at the current version must hold every table and index its migrations made: one
+// dropped (by hand, or by a tool that rewrote the file) would otherwise fail later as an
+// I/O error in whatever command first reads it.
+Status check_objects(util::Database& db) {
+    auto have = schema_objects(db);
+    if (!have) return std::unexpected(have.error());
+    std::vector<std::string> missing;
+    for (auto& name : expected_objects())
+        if (!have->contains(name)) missing.push_back(name);
+    if (missing.empty()) return {};
+    return std::unexpected(damaged(
+        fmt::format("{} missing ({}); restore it from a backup or index again into a new store",
+                    missing.size() == 1 ? "a table or index is" : "tables or indexes are",
+                    fmt::join(missing, ", "))));
+}
+
 }  // namespace
 
 Status migrate(util::Database& db) {
@@ -126,23 +179,41 @@ Status migrate(util::Database& db) {
         return std::unexpected(Store::error(version_stmt.error(), "read schema version"));
     auto row = version_stmt->step();
     if (!row) return std::unexpected(Store::error(row.error(), "read schema version"));
-    int version = static_cast<int>(version_stmt->int64(0));
+    int64_t version = version_stmt->int64(0);
     version_stmt->reset();
     if (version > kSchemaVersion)
         return fail(ErrorCode::kCorrupt,
                     fmt::format("store schema version {} is newer than this stablepick ({}): "
                                 "upgrade stablepick",
                                 version, kSchemaVersion));
-    for (int v = version; v < kSchemaVersion; ++v) {
+    if (version < 0)
+        return std::unexpected(
+            damaged(fmt::format("its schema version is {}, which no stablepick writes", version)));
+    if (version == 0) {
+        // A new store is empty; one with tables but no version was not written by stablepick
+        // (or its header was overwritten).
+        auto have = schema_objects(db);
+        if (!have) return std::unexpected(have.error());
+        if (!have->empty())
+            return std::unexpected(
+                damaged("it holds tables but no schema version (was it written by stablepick?)"));
+    }
+    for (auto v = static_cast<int>(version); v < kSchemaVersion; ++v) {
         std::string sql = fmt::format("BEGIN IMMEDIATE;\n{}\nPRAGMA user_version = {};\nCOMMIT;",
-                                      kMigrations[v], v + 1);
+                                      kMigrations[static_cast<size_t>(v)], v + 1);
         if (auto r = db.exec(sql); !r) {
             (void)db.exec("ROLLBACK");
+            // A migration that fails on its own SQL ("table already exists") means the version
+            // number and the tables disagree; a full disk or a busy store is reported as such.
+            if ((r.error().code & 0xff) == SQLITE_ERROR)
+                return std::unexpected(
+                    damaged(fmt::format("its schema version is {} but its tables are not ({})",
+                                        version, r.error().message)));
             return std::unexpected(
                 Store::error(r.error(), fmt::format("migrate store to schema {}", v + 1)));
         }
     }
-    return {};
+    return check_objects(db);
 }
 
 }  // namespace stablepick
