@@ -71,12 +71,23 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
         if (ec)
             return fail(ErrorCode::kIo, fmt::format("cannot create '{}': {}",
                                                     path.parent_path().string(), ec.message()));
-        lock = util::FileLock::try_acquire(path.string() + ".lock");
-        if (!lock)
+        // The lock is named after the file itself, not the name it was given: two runs that
+        // reach one store through a symlink or another relative path must exclude each other.
+        auto real = std::filesystem::weakly_canonical(path, ec);
+        std::string lock_path = (ec ? path : real).string() + ".lock";
+        // As long as SQLite waits for a busy database: a short run (decide, a review's record)
+        // queues behind another short run instead of failing at once.
+        auto acquired = util::FileLock::acquire(lock_path, std::chrono::milliseconds(5000));
+        if (!acquired && acquired.error() == std::errc::operation_would_block)
             return fail(ErrorCode::kUnavailable,
                         fmt::format("store '{}' is in use by another stablepick run "
-                                    "(lock '{}.lock'); wait for it to finish",
-                                    path.string(), path.string()));
+                                    "(lock '{}'); wait for it to finish",
+                                    path.string(), lock_path));
+        if (!acquired)
+            return fail(ErrorCode::kIo,
+                        fmt::format("cannot lock store '{}' ('{}'): {}", path.string(), lock_path,
+                                    acquired.error().message()));
+        lock = std::move(*acquired);
     } else if (!std::filesystem::exists(path, ec)) {
         return fail(ErrorCode::kNotFound,
                     fmt::format("no store at '{}': run 'stablepick index' first", path.string()));
@@ -94,8 +105,14 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
     // the file beats copying it into a cache that must first be zeroed.
     (void)db->exec(mode == Mode::kWrite ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
                                         : "PRAGMA temp_store=MEMORY;");
+    // Damage is reported with the store's name: the user may have several.
+    auto naming = [&](const Error& e) {
+        return e.code == ErrorCode::kCorrupt
+                   ? Error{e.code, fmt::format("store '{}': {}", path.string(), e.message)}
+                   : e;
+    };
     if (mode == Mode::kWrite) {
-        if (auto r = migrate(*db); !r) return std::unexpected(r.error());
+        if (auto r = migrate(*db); !r) return std::unexpected(naming(r.error()));
     } else {
         auto v = db->prepare("PRAGMA user_version");
         if (!v)
@@ -104,8 +121,12 @@ Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
         if (!row)
             return std::unexpected(
                 error(row.error(), fmt::format("read store '{}'", path.string())));
-        int version = static_cast<int>(v->int64(0));
-        if (version < kSchemaVersion) {
+        int64_t version = v->int64(0);
+        if (version == kSchemaVersion) {
+            // Nothing to migrate: this only checks that every table is there.
+            v->reset();
+            if (auto r = migrate(*db); !r) return std::unexpected(naming(r.error()));
+        } else if (version < kSchemaVersion) {
             // An older store: migrations only add, so upgrade it (under the writer's lock)
             // and read on.
             v->reset();
