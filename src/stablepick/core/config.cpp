@@ -1,155 +1,327 @@
 #include "stablepick/core/config.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
 
 namespace stablepick {
 namespace {
 
-std::vector<std::string> string_array(const toml::node_view<toml::node>& node,
-                                      std::vector<std::string> fallback) {
-    auto* array = node.as_array();
-    if (!array) return fallback;
-    std::vector<std::string> out;
-    for (auto& item : *array)
-        if (auto s = item.value<std::string>()) out.push_back(*s);
-    return out;
+const char* type_name(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a number";
+        case toml::node_type::boolean:
+            return "true or false";
+        case toml::node_type::array:
+            return "a list";
+        case toml::node_type::table:
+            return "a table";
+        default:
+            return "a date or time";
+    }
+}
+
+// Reads the keys of one table into a Config, remembering which it read: whatever is left at
+// the end is a key stablepick does not know. The first problem wins; later reads are no-ops.
+class TableReader {
+  public:
+    TableReader(const toml::table* table, std::string prefix, std::string& error,
+                const std::string& file)
+        : table_(table), prefix_(std::move(prefix)), error_(error), file_(file) {}
+
+    bool ok() const { return error_.empty(); }
+
+    void string(std::string_view key, std::string& out) {
+        if (auto* n = find(key)) {
+            if (auto v = n->value<std::string>())
+                out = *v;
+            else
+                wrong_type(key, *n, "a string");
+        }
+    }
+
+    void boolean(std::string_view key, bool& out) {
+        if (auto* n = find(key)) {
+            if (auto v = n->value_exact<bool>())
+                out = *v;
+            else
+                wrong_type(key, *n, "true or false");
+        }
+    }
+
+    void number(std::string_view key, double& out) {
+        if (auto* n = find(key)) {
+            if (n->is_number())
+                out = *n->value<double>();
+            else
+                wrong_type(key, *n, "a number");
+        }
+    }
+
+    // An integer of at least `min` that fits `T`.
+    template <typename T>
+    void integer(std::string_view key, T& out, int64_t min) {
+        auto* n = find(key);
+        if (!n) return;
+        auto v = n->value_exact<int64_t>();
+        if (!v) return wrong_type(key, *n, "a whole number");
+        if (*v < min)
+            return problem(
+                *n, min == 1   ? fmt::format("{} must be positive, not {}", name(key), *v)
+                    : min == 0 ? fmt::format("{} must not be negative, not {}", name(key), *v)
+                               : fmt::format("{} must be at least {}, not {}", name(key), min, *v));
+        if (*v > static_cast<int64_t>(std::numeric_limits<T>::max()))
+            return problem(*n, fmt::format("{} must be at most {}, not {}", name(key),
+                                           std::numeric_limits<T>::max(), *v));
+        out = static_cast<T>(*v);
+    }
+
+    void strings(std::string_view key, std::vector<std::string>& out, bool* was_set = nullptr) {
+        auto* n = find(key);
+        if (!n) return;
+        auto* array = n->as_array();
+        if (!array) return wrong_type(key, *n, "a list of strings");
+        std::vector<std::string> got;
+        for (auto& item : *array) {
+            auto s = item.value<std::string>();
+            if (!s) return wrong_type(key, item, "a list of strings");
+            got.push_back(*s);
+        }
+        out = std::move(got);
+        if (was_set) *was_set = true;
+    }
+
+    // One of `allowed`.
+    void choice(std::string_view key, std::string& out,
+                std::initializer_list<const char*> allowed) {
+        std::string got = out;
+        string(key, got);
+        if (!ok()) return;
+        for (const char* a : allowed)
+            if (got == a) {
+                out = got;
+                return;
+            }
+        std::vector<std::string> quoted;
+        for (const char* a : allowed) quoted.push_back(fmt::format("\"{}\"", a));
+        problem(*find(key), fmt::format("{} must be {}", name(key), fmt::join(quoted, " or ")));
+    }
+
+    TableReader table(std::string_view key) {
+        auto* n = find(key);
+        const toml::table* t = nullptr;
+        if (n) {
+            t = n->as_table();
+            if (!t) wrong_type(key, *n, "a table");
+        }
+        return TableReader(t, name(key), error_, file_);
+    }
+
+    const toml::array* array_of_tables(std::string_view key) {
+        auto* n = find(key);
+        if (!n) return nullptr;
+        auto* a = n->as_array();
+        if (!a || !a->is_array_of_tables()) {
+            wrong_type(key, *n, fmt::format("a list of tables ([[{}]])", name(key)));
+            return nullptr;
+        }
+        return a;
+    }
+
+    const toml::node* raw(std::string_view key) { return find(key); }
+
+    // Call last: a key nobody read is a typo or a key of another program.
+    void finish() {
+        if (!table_ || !ok()) return;
+        for (auto& [key, node] : *table_)
+            if (!read_.contains(std::string(key.str()))) {
+                problem(node, fmt::format("unknown key '{}'", name(key.str())));
+                return;
+            }
+    }
+
+    void problem(const toml::node& at, const std::string& what) {
+        if (!ok()) return;
+        auto line = at.source().begin.line;
+        error_ = line ? fmt::format("config '{}' line {}: {}", file_, line, what)
+                      : fmt::format("config '{}': {}", file_, what);
+    }
+
+    std::string name(std::string_view key) const {
+        return prefix_.empty() ? std::string(key) : fmt::format("{}.{}", prefix_, key);
+    }
+
+  private:
+    const toml::node* find(std::string_view key) {
+        if (!table_ || !ok()) return nullptr;
+        read_.insert(std::string(key));
+        return table_->get(key);
+    }
+
+    void wrong_type(std::string_view key, const toml::node& n, const std::string& wanted) {
+        problem(n, fmt::format("{} must be {}, not {}", name(key), wanted, type_name(n)));
+    }
+
+    const toml::table* table_;
+    std::string prefix_;
+    std::string& error_;
+    const std::string& file_;
+    std::set<std::string> read_;
+};
+
+// The bounds on what a provider sends back, read in [llm] (the defaults) and in each provider.
+void read_bounds(TableReader& r, ProviderConfig& p) {
+    r.integer("max_response_bytes", p.max_response_bytes, 1);
+    r.integer("max_retry_after_ms", p.max_retry_after_ms, 0);
+    r.integer("max_tool_calls", p.max_tool_calls, 1);
+    r.integer("max_answer_bytes", p.max_answer_bytes, 1);
+    r.integer("max_reasons", p.max_reasons, 1);
+    r.integer("max_reason_chars", p.max_reason_chars, 1);
+}
+
+Result<Config> read_config(const toml::table& table, const std::string& file) {
+    Config config;
+    std::string error;
+    TableReader top(&table, "", error, file);
+
+    auto branches = top.table("branches");
+    branches.strings("main", config.branches.main_names, &config.branches.main_from_config);
+    branches.strings("stable", config.branches.stable_patterns,
+                     &config.branches.stable_from_config);
+    branches.finish();
+
+    auto trailers = top.table("trailers");
+    trailers.strings("fixes", config.trailers.fixes_keys);
+    trailers.finish();
+
+    auto index = top.table("index");
+    index.integer("max_diff_bytes", config.index.max_diff_bytes, 1);
+    index.integer("threads", config.index.threads, 0);
+    index.choice("diff_reader", config.index.diff_reader, {"libgit2", "git"});
+    index.finish();
+
+    auto labels = top.table("labels");
+    constexpr int64_t kAny = std::numeric_limits<int>::min();
+    labels.integer("patch_id_min_lines", config.labels.patch_id_min_lines, kAny);
+    labels.integer("patch_id_small_max_days", config.labels.patch_id_small_max_days, kAny);
+    labels.finish();
+    if (error.empty() &&
+        (config.labels.patch_id_min_lines < 1 || config.labels.patch_id_small_max_days < 0))
+        error = fmt::format(
+            "config '{}': labels.patch_id_min_lines must be positive and "
+            "labels.patch_id_small_max_days not negative, not {} and {}",
+            file, config.labels.patch_id_min_lines, config.labels.patch_id_small_max_days);
+
+    auto review = top.table("review");
+    review.string("sender", config.review.sender);
+    review.strings("to", config.review.to);
+    review.strings("cc", config.review.cc);
+    review.boolean("cc_author", config.review.cc_author);
+    review.boolean("cc_fixes_author", config.review.cc_fixes_author);
+    review.boolean("cc_maintainers", config.review.cc_maintainers);
+    review.strings("opt_out_paths", config.review.opt_out_paths);
+    review.integer("max_mail_bytes", config.review.max_mail_bytes, 1);
+    review.finish();
+
+    auto llm = top.table("llm");
+    llm.string("policy_text", config.llm.policy_text);
+    llm.integer("precedents", config.llm.precedents, 0);
+    llm.integer("max_diff_bytes", config.llm.max_diff_bytes, 1);
+    llm.integer("max_turns", config.llm.max_turns, 1);
+    llm.integer("tool_output_bytes", config.llm.tool_output_bytes, 1);
+    llm.integer("wall_time_ms", config.llm.wall_time_ms, 1);
+    read_bounds(llm, config.llm.provider_defaults);
+    if (auto* providers = llm.array_of_tables("providers")) {
+        for (size_t i = 0; i < providers->size() && error.empty(); ++i) {
+            const toml::table& t = *(*providers)[i].as_table();
+            TableReader pr(&t, fmt::format("llm.providers[{}]", i + 1), error, file);
+            ProviderConfig p = config.llm.provider_defaults;
+            pr.string("url", p.url);
+            if (pr.ok() && p.url.empty()) {
+                pr.problem(t, fmt::format("llm.providers[{}] has no url", i + 1));
+                break;
+            }
+            if (auto* key = pr.raw("api_key")) {
+                pr.problem(*key, fmt::format("provider '{}': API keys are not read from files; "
+                                             "name the environment variable that holds it with "
+                                             "api_key_env",
+                                             p.url));
+                break;
+            }
+            pr.string("name", p.name);
+            pr.string("api_key_env", p.api_key_env);
+            pr.number("temperature", p.temperature);
+            pr.integer("max_tokens", p.max_tokens, 1);
+            pr.integer("timeout_ms", p.timeout_ms, 1);
+            pr.integer("concurrency", p.concurrency, 1);
+            pr.integer("max_attempts", p.max_attempts, 1);
+            pr.integer("backoff_ms", p.backoff_ms, 0);
+            pr.number("input_price", p.input_price);
+            pr.number("output_price", p.output_price);
+            pr.boolean("tools", p.tools);
+            read_bounds(pr, p);
+            pr.finish();
+            if (p.input_price < 0 || p.output_price < 0 || p.temperature < 0)
+                pr.problem(t, fmt::format("provider '{}': temperature and prices must not be "
+                                          "negative",
+                                          p.url));
+            config.llm.providers.push_back(std::move(p));
+        }
+    }
+    llm.finish();
+
+    auto cve = top.table("cve");
+    cve.choice("versions", config.cve.versions, {"auto", "tags", "describe"});
+    cve.string("tag_prefix", config.cve.tag_prefix);
+    cve.string("vendor", config.cve.vendor);
+    cve.string("product", config.cve.product);
+    cve.string("repo_url", config.cve.repo_url);
+    cve.string("commit_url", config.cve.commit_url);
+    cve.string("org_id", config.cve.org_id);
+    cve.string("cna_name", config.cve.cna_name);
+    cve.string("sender", config.cve.sender);
+    cve.strings("announce_to", config.cve.announce_to);
+    cve.string("schema", config.cve.schema);
+    cve.string("policy_text", config.cve.policy_text);
+    cve.finish();
+
+    top.finish();
+    if (!error.empty()) return fail(ErrorCode::kInvalidInput, error);
+    return config;
 }
 
 }  // namespace
 
-Result<Config> load_config(const std::filesystem::path& file) {
-    Config config;
+Result<Config> parse_config(std::string_view text, const std::string& name) {
     toml::table table;
     try {
-        table = toml::parse_file(file.string());
+        table = toml::parse(text, name);
     } catch (const toml::parse_error& e) {
-        if (!std::filesystem::exists(file))
-            return fail(ErrorCode::kNotFound,
-                        fmt::format("cannot read config '{}'", file.string()));
-        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}' line {}: {}", file.string(),
+        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}' line {}: {}", name,
                                                           e.source().begin.line, e.description()));
     }
-    auto tv = toml::node_view<toml::node>(table);
-    config.branches.main_from_config = tv["branches"]["main"].is_array();
-    config.branches.main_names = string_array(tv["branches"]["main"], config.branches.main_names);
-    config.branches.stable_from_config = tv["branches"]["stable"].is_array();
-    config.branches.stable_patterns =
-        string_array(tv["branches"]["stable"], config.branches.stable_patterns);
-    config.trailers.fixes_keys = string_array(tv["trailers"]["fixes"], config.trailers.fixes_keys);
-    config.index.max_diff_bytes =
-        tv["index"]["max_diff_bytes"].value_or(config.index.max_diff_bytes);
-    config.index.threads = tv["index"]["threads"].value_or(config.index.threads);
-    config.index.diff_reader = tv["index"]["diff_reader"].value_or(config.index.diff_reader);
-    if (config.index.diff_reader != "git" && config.index.diff_reader != "libgit2")
-        return fail(
-            ErrorCode::kInvalidInput,
-            fmt::format("config '{}': index.diff_reader must be \"git\" or \"libgit2\", not '{}'",
-                        file.string(), config.index.diff_reader));
-    auto bad = [&](const std::string& why) {
-        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}': {}", file.string(), why));
-    };
-    config.labels.patch_id_min_lines =
-        tv["labels"]["patch_id_min_lines"].value_or(config.labels.patch_id_min_lines);
-    config.labels.patch_id_small_max_days =
-        tv["labels"]["patch_id_small_max_days"].value_or(config.labels.patch_id_small_max_days);
-    if (config.labels.patch_id_min_lines < 1 || config.labels.patch_id_small_max_days < 0)
-        return bad(fmt::format(
-            "labels.patch_id_min_lines must be positive and labels.patch_id_small_max_days not "
-            "negative, not {} and {}",
-            config.labels.patch_id_min_lines, config.labels.patch_id_small_max_days));
-    auto review = tv["review"];
-    config.review.sender = review["sender"].value_or(config.review.sender);
-    config.review.to = string_array(review["to"], config.review.to);
-    config.review.cc = string_array(review["cc"], config.review.cc);
-    config.review.cc_author = review["cc_author"].value_or(config.review.cc_author);
-    config.review.cc_fixes_author =
-        review["cc_fixes_author"].value_or(config.review.cc_fixes_author);
-    config.review.cc_maintainers = review["cc_maintainers"].value_or(config.review.cc_maintainers);
-    config.review.opt_out_paths =
-        string_array(review["opt_out_paths"], config.review.opt_out_paths);
-    config.review.max_mail_bytes = review["max_mail_bytes"].value_or(config.review.max_mail_bytes);
-    if (config.review.max_mail_bytes <= 0)
-        return bad(fmt::format("review.max_mail_bytes must be positive, not {}",
-                               config.review.max_mail_bytes));
-    auto llm = tv["llm"];
-    config.llm.policy_text = llm["policy_text"].value_or(config.llm.policy_text);
-    config.llm.precedents = llm["precedents"].value_or(config.llm.precedents);
-    config.llm.max_diff_bytes = llm["max_diff_bytes"].value_or(config.llm.max_diff_bytes);
-    config.llm.max_turns = llm["max_turns"].value_or(config.llm.max_turns);
-    config.llm.tool_output_bytes = llm["tool_output_bytes"].value_or(config.llm.tool_output_bytes);
-    config.llm.wall_time_ms = llm["wall_time_ms"].value_or(config.llm.wall_time_ms);
-    auto& defaults = config.llm.provider_defaults;
-    auto read_bounds = [&](const toml::node_view<const toml::node>& v, ProviderConfig& p) {
-        p.max_response_bytes = v["max_response_bytes"].value_or(p.max_response_bytes);
-        p.max_retry_after_ms = v["max_retry_after_ms"].value_or(p.max_retry_after_ms);
-        p.max_tool_calls = v["max_tool_calls"].value_or(p.max_tool_calls);
-        p.max_answer_bytes = v["max_answer_bytes"].value_or(p.max_answer_bytes);
-        p.max_reasons = v["max_reasons"].value_or(p.max_reasons);
-        p.max_reason_chars = v["max_reason_chars"].value_or(p.max_reason_chars);
-        return p.max_response_bytes > 0 && p.max_retry_after_ms >= 0 && p.max_tool_calls > 0 &&
-               p.max_answer_bytes > 0 && p.max_reasons > 0 && p.max_reason_chars > 0;
-    };
-    const char* bounds_rule =
-        "max_response_bytes, max_tool_calls, max_answer_bytes, max_reasons and max_reason_chars "
-        "must be positive, max_retry_after_ms not negative";
-    if (auto* llm_table = llm.as_table();
-        llm_table && !read_bounds(toml::node_view<const toml::node>(*llm_table), defaults))
-        return bad(fmt::format("llm: {}", bounds_rule));
-    if (auto* providers = llm["providers"].as_array()) {
-        for (auto& node : *providers) {
-            auto* t = node.as_table();
-            if (!t) return bad("each [[llm.providers]] must be a table");
-            auto pv = toml::node_view<const toml::node>(*t);
-            ProviderConfig p = defaults;
-            p.url = pv["url"].value_or(std::string());
-            if (p.url.empty()) return bad("an [[llm.providers]] entry has no url");
-            p.name = pv["name"].value_or(p.name);
-            p.api_key_env = pv["api_key_env"].value_or(p.api_key_env);
-            p.temperature = pv["temperature"].value_or(p.temperature);
-            p.max_tokens = pv["max_tokens"].value_or(p.max_tokens);
-            p.timeout_ms = pv["timeout_ms"].value_or(p.timeout_ms);
-            p.concurrency = pv["concurrency"].value_or(p.concurrency);
-            p.max_attempts = pv["max_attempts"].value_or(p.max_attempts);
-            p.backoff_ms = pv["backoff_ms"].value_or(p.backoff_ms);
-            p.input_price = pv["input_price"].value_or(p.input_price);
-            p.output_price = pv["output_price"].value_or(p.output_price);
-            p.tools = pv["tools"].value_or(p.tools);
-            if (!read_bounds(pv, p))
-                return bad(fmt::format("provider '{}': {}", p.url, bounds_rule));
-            if (pv["api_key"])
-                return bad(
-                    fmt::format("provider '{}': API keys are not read from files; name "
-                                "the environment variable that holds it with api_key_env",
-                                p.url));
-            if (p.max_tokens <= 0 || p.timeout_ms <= 0 || p.concurrency <= 0 || p.max_attempts <= 0)
-                return bad(
-                    fmt::format("provider '{}': max_tokens, timeout_ms, concurrency and "
-                                "max_attempts must be positive",
-                                p.url));
-            config.llm.providers.push_back(std::move(p));
-        }
-    }
-    auto cve = tv["cve"];
-    config.cve.versions = cve["versions"].value_or(config.cve.versions);
-    if (config.cve.versions != "auto" && config.cve.versions != "tags" &&
-        config.cve.versions != "describe")
-        return bad(fmt::format("cve.versions must be \"auto\", \"tags\" or \"describe\", not '{}'",
-                               config.cve.versions));
-    config.cve.tag_prefix = cve["tag_prefix"].value_or(config.cve.tag_prefix);
-    config.cve.vendor = cve["vendor"].value_or(config.cve.vendor);
-    config.cve.product = cve["product"].value_or(config.cve.product);
-    config.cve.repo_url = cve["repo_url"].value_or(config.cve.repo_url);
-    config.cve.commit_url = cve["commit_url"].value_or(config.cve.commit_url);
-    config.cve.org_id = cve["org_id"].value_or(config.cve.org_id);
-    config.cve.cna_name = cve["cna_name"].value_or(config.cve.cna_name);
-    config.cve.sender = cve["sender"].value_or(config.cve.sender);
-    config.cve.announce_to = string_array(cve["announce_to"], config.cve.announce_to);
-    config.cve.schema = cve["schema"].value_or(config.cve.schema);
-    config.cve.policy_text = cve["policy_text"].value_or(config.cve.policy_text);
-    config.loaded_from = file;
+    return read_config(table, name);
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return fail(ErrorCode::kNotFound, fmt::format("cannot read config '{}'", file.string()));
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto config = parse_config(text.str(), file.string());
+    if (config) config->loaded_from = file;
     return config;
 }
 

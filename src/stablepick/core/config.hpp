@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stablepick/core/error.hpp"
@@ -143,7 +144,12 @@ struct Config {
 
 // Reads a config file. A missing optional file is not an error for the caller that looked
 // for it; a file that exists but does not parse is kInvalidInput naming the file and line.
+// Reads a config file. Every key must be one stablepick knows, of the type it expects, within
+// its bounds: a typo or a wrong type is an error naming the line (values are never echoed, so
+// a secret written by mistake does not reach a terminal or a log).
 Result<Config> load_config(const std::filesystem::path& file);
+// The same rules over text; `name` is how errors call it.
+Result<Config> parse_config(std::string_view text, const std::string& name);
 
 // The search order of DESIGN: explicit path, $STABLEPICK_CONFIG, <git-dir>/stablepick/config.toml,
 // ~/.config/stablepick/config.toml; defaults when none exists.
