@@ -12,6 +12,7 @@
 #include "stablepick/cve/schema_check.hpp"
 #include "stablepick/git/lookup.hpp"
 #include "stablepick/store/commit_reads.hpp"
+#include "stablepick/util/atomic_file.hpp"
 #include "stablepick/util/mail.hpp"
 
 namespace stablepick::cli {
@@ -22,11 +23,9 @@ namespace fs = std::filesystem;
 // Writes every file or none: each goes to a temporary name first, then all are renamed.
 Status write_all(const fs::path& dir,
                  const std::vector<std::pair<std::string, std::string>>& files) {
+    // Only the last part of the path is made: a mistyped --out is not created whole.
+    if (auto st = util::make_directory(dir); !st) return st;
     std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec)
-        return fail(ErrorCode::kIo,
-                    fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
     std::vector<fs::path> temps;
     auto cleanup = [&] {
         for (auto& t : temps) fs::remove(t, ec);

@@ -2,13 +2,13 @@
 // always beside the rule baselines and the base rate measured in the same run.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/eval/backtest.hpp"
 #include "stablepick/report/backtest_report.hpp"
+#include "stablepick/util/atomic_file.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -25,10 +25,9 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
+// Whole or not at all: a full disk must not leave an empty report behind.
 Status write_file(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    if (!(out << text)) return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", path));
-    return {};
+    return util::write_file_atomically(path, text);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 #include "stablepick/report/autosel_mail.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
+#include <re2/re2.h>
 
-#include <fstream>
 #include <set>
 
 #include "stablepick/report/mbox.hpp"
 #include "stablepick/report/review_text.hpp"
+#include "stablepick/util/atomic_file.hpp"
 
 namespace stablepick::report {
 
@@ -74,46 +74,13 @@ std::vector<NamedMail> autosel_mails(const review::ReviewRun& run, const ReviewC
 }
 
 Status write_mails(const std::filesystem::path& out_dir, const std::vector<NamedMail>& mails) {
-    namespace fs = std::filesystem;
-    fs::path dir = fs::absolute(out_dir);
-    std::error_code ec;
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-        return fail(ErrorCode::kIo, fmt::format("'{}' is not a directory", out_dir.string()));
-    fs::path staging =
-        dir.parent_path() / fmt::format(".{}.stablepick-{}", dir.filename().string(), ::getpid());
-    fs::create_directories(staging, ec);
-    if (ec)
-        return fail(ErrorCode::kIo, fmt::format("cannot write mails beside '{}': {}",
-                                                out_dir.string(), ec.message()));
-    auto cleanup = [&] { fs::remove_all(staging, ec); };
-    for (auto& m : mails) {
-        std::ofstream out(staging / m.file_name, std::ios::binary);
-        out << m.text;
-        if (!out.flush()) {
-            cleanup();
-            return fail(ErrorCode::kIo,
-                        fmt::format("cannot write '{}'", (staging / m.file_name).string()));
-        }
-    }
-    if (!fs::exists(dir, ec)) {
-        fs::rename(staging, dir, ec);
-        if (ec) {
-            cleanup();
-            return fail(ErrorCode::kIo,
-                        fmt::format("cannot create '{}': {}", out_dir.string(), ec.message()));
-        }
-        return {};
-    }
-    for (auto& m : mails) {
-        fs::rename(staging / m.file_name, dir / m.file_name, ec);
-        if (ec) {
-            cleanup();
-            return fail(ErrorCode::kIo,
-                        fmt::format("cannot write into '{}': {}", out_dir.string(), ec.message()));
-        }
-    }
-    cleanup();
-    return {};
+    std::vector<std::pair<std::string, std::string>> files;
+    for (auto& m : mails) files.emplace_back(m.file_name, m.text);
+    // The directory holds one run's mails: those of an earlier run are replaced, not mixed in
+    // (two thread roots, a commit mailed twice). Anything else in it stops the run.
+    static const RE2 kMailName(R"(\d{4}-[A-Za-z0-9._-]*\.patch)");
+    return util::replace_directory(
+        out_dir, files, [](const std::string& name) { return RE2::FullMatch(name, kMailName); });
 }
 
 }  // namespace stablepick::report

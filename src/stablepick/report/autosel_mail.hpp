@@ -30,8 +30,9 @@ std::vector<NamedMail> autosel_mails(const review::ReviewRun& run, const ReviewC
 // "0001-net-fix-a-crash.patch", as git format-patch names it.
 std::string mail_file_name(size_t n, const std::string& subject);
 
-// Writes the mails into `dir`, one file each, all or none: they are written in a new
-// directory beside it and moved in at the end.
+// Makes `dir` hold these mails, one file each, in one step: a killed run, a full disk or a
+// second run leaves the mails of one run, never a mix. Mails an earlier run wrote there are
+// replaced; any other file in `dir` is an error (kInvalidInput) and nothing is written.
 Status write_mails(const std::filesystem::path& dir, const std::vector<NamedMail>& mails);
 
 }  // namespace stablepick::report

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -18,6 +17,7 @@
 #include "stablepick/stable/check_text.hpp"
 #include "stablepick/stable/maintainers.hpp"
 #include "stablepick/store/commit_reads.hpp"
+#include "stablepick/util/atomic_file.hpp"
 #include "stablepick/util/time.hpp"
 #include "stablepick/vote/saved_model.hpp"
 
@@ -91,6 +91,20 @@ Result<std::string> range_on_main(const git::Repository& repo, const std::string
 // The corpus indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
 // single commits may be abbreviated. kNotFound names what is not in the store, and where a
 // commit lies when it is not on the main branch.
+// Whether `spec` abbreviates the ids of two or more stored commits (Corpus::index_of_id
+// answers nothing for those, as for an id it does not hold). Only asked on the way to an error.
+bool prefix_of_several(const Corpus& corpus, std::string_view spec) {
+    if (spec.empty() || spec.size() >= 40 ||
+        spec.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos)
+        return false;
+    std::string lower(spec);
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    size_t n = 0;
+    for (auto& c : corpus.commits())
+        if (c.id.starts_with(lower) && ++n > 1) return true;
+    return false;
+}
+
 Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs, size_t last,
                                           const Corpus& corpus, const git::Repository* repo,
                                           const std::string& main, const ReviewHooks& hooks) {
@@ -124,8 +138,18 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
             continue;
         }
         auto i = corpus.index_of_id(spec);
-        if (!i && repo)
-            if (auto oid = repo->resolve_commit(spec)) i = corpus.index_of_id(git::to_hex(*oid));
+        if (!i && repo) {
+            auto oid = repo->resolve_commit(spec);
+            if (oid) i = corpus.index_of_id(git::to_hex(*oid));
+            if (!oid && oid.error().code == ErrorCode::kAmbiguous)
+                return fail(
+                    ErrorCode::kAmbiguous,
+                    fmt::format("'{}' names more than one commit: give more of its id", spec));
+        }
+        if (!i && prefix_of_several(corpus, spec))
+            return fail(
+                ErrorCode::kAmbiguous,
+                fmt::format("'{}' names more than one stored commit: give more of its id", spec));
         if (i) {
             out.push_back(*i);
             continue;
@@ -588,27 +612,13 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
 }
 
 Status write_prompts(const std::filesystem::path& dir, const ReviewRun& run) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-        return fail(ErrorCode::kIo,
-                    fmt::format("cannot create '{}': {}", dir.string(), ec.message()));
+    if (auto st = util::make_directory(dir); !st) return st;
     for (size_t q = 0; q < run.prompts.size(); ++q) {
-        auto path = dir / (run.prompt_ids[q] + ".prompt.md");
-        auto tmp = path;
-        tmp += ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary);
-            out << "# System\n\n"
-                << run.prompts[q].system << "\n\n# User\n\n"
-                << run.prompts[q].user;
-            if (!out.flush())
-                return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", tmp.string()));
-        }
-        std::filesystem::rename(tmp, path, ec);
-        if (ec)
-            return fail(ErrorCode::kIo,
-                        fmt::format("cannot write '{}': {}", path.string(), ec.message()));
+        auto text = fmt::format("# System\n\n{}\n\n# User\n\n{}", run.prompts[q].system,
+                                run.prompts[q].user);
+        if (auto st = util::write_file_atomically(dir / (run.prompt_ids[q] + ".prompt.md"), text);
+            !st)
+            return st;
     }
     return {};
 }

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "stablepick/embed/embeddings.hpp"
+#include "stablepick/util/atomic_file.hpp"
 #include "stablepick/util/compress.hpp"
 
 namespace stablepick {
@@ -72,10 +73,8 @@ Status save_offline_model(Store& store, const OfflineModel& model, Label label) 
 
 Status write_offline_model(const std::filesystem::path& path, const OfflineModel& model,
                            const std::string& store_id) {
-    std::ofstream out(path, std::ios::binary);
-    if (!(out << util::zstd_compress(model.to_json(store_id).dump())))
-        return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", path.string()));
-    return {};
+    // Whole or not at all: a truncated model would be refused by every later --model.
+    return util::write_file_atomically(path, util::zstd_compress(model.to_json(store_id).dump()));
 }
 
 Result<OfflineModel> load_offline_model(Store& store, Label label) {
@@ -106,6 +105,15 @@ Result<OfflineModel> read_offline_model(const std::filesystem::path& path, Store
 }
 
 Result<CorpusVectors> stored_vectors(Store& store, const Corpus& corpus, const std::string& model) {
+    // Precedents found among part of the history would look like an answer: refuse, as
+    // `similar` does. (Commits stored since the last embed are embedded by the caller.)
+    if (auto whole = check_vectors(store, model); !whole) return std::unexpected(whole.error());
+    auto dim = store.db().prepare("SELECT dimension FROM models WHERE id = ?");
+    if (!dim) return std::unexpected(Store::error(dim.error(), "read the embedding model"));
+    dim->bind(1, model);
+    auto found = dim->step();
+    if (!found) return std::unexpected(Store::error(found.error(), "read the embedding model"));
+    const size_t bytes = *found ? static_cast<size_t>(dim->int64(0)) * sizeof(float) : 0;
     CorpusVectors out(corpus.commits().size());
     auto q = store.db().prepare("SELECT commit_id, vector FROM embeddings WHERE model = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read embeddings"));
@@ -114,7 +122,15 @@ Result<CorpusVectors> stored_vectors(Store& store, const Corpus& corpus, const s
         auto r = q->step();
         if (!r) return std::unexpected(Store::error(r.error(), "read embeddings"));
         if (!*r) break;
-        if (auto i = corpus.index_of_row(q->int64(0))) out[*i] = blob_to_vector(q->blob(1));
+        auto i = corpus.index_of_row(q->int64(0));
+        if (!i) continue;
+        auto blob = q->blob(1);
+        if (bytes && blob.size() != bytes)
+            return fail(ErrorCode::kCorrupt,
+                        fmt::format("a stored vector of model '{}' has {} bytes, not {}: run "
+                                    "'stablepick embed --refit'",
+                                    model, blob.size(), bytes));
+        out[*i] = blob_to_vector(blob);
     }
     return out;
 }
