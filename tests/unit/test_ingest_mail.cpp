@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "stablepick/ingest/changelog.hpp"
 #include "stablepick/ingest/mail.hpp"
 
@@ -123,6 +125,52 @@ TEST(Mail, MboxSplitAndRepliesCarryNoCommit) {
     EXPECT_FALSE(commit_from_mail(messages[1], TrailerConfig{}));
     EXPECT_NE(messages[1].find("\nFrom the archive"), std::string::npos);
     EXPECT_TRUE(commit_from_mail(messages[2], TrailerConfig{}));
+}
+
+// `import mbox` read the whole file into memory; the reader gives the same messages one at a
+// time, and leaves out one larger than its limit.
+TEST(Mail, MboxReaderStreamsAsSplitDoes) {
+    std::string mbox = std::string(kTipMail) + "\n" +
+                       "From someone Mon Mar  9 20:00:00 2026\nFrom: a@b\nSubject: Re: x\n\n" +
+                       std::string(5000, 'q') + "\n\n" + kFormatPatch;
+    std::istringstream in(mbox);
+    MboxReader reader(in);
+    std::vector<std::string> read;
+    while (auto m = reader.next()) read.push_back(*m);
+    EXPECT_EQ(read, split_mbox(mbox));
+    EXPECT_EQ(reader.oversized(), 0u);
+
+    std::istringstream again(mbox);
+    MboxReader small(again, 2000);
+    read.clear();
+    while (auto m = small.next()) read.push_back(*m);
+    ASSERT_EQ(read.size(), 2u);  // the 5000-byte reply is left out
+    EXPECT_EQ(small.oversized(), 1u);
+    EXPECT_TRUE(commit_from_mail(read[1], TrailerConfig{}));
+
+    std::istringstream binary(std::string(200'000, '\0'));
+    MboxReader none(binary);
+    EXPECT_FALSE(none.next());
+    EXPECT_TRUE(none.not_mail());
+}
+
+// A mail cut inside its diff was stored as a commit with half a diff and no patch id.
+TEST(Mail, DiffCutShortIsDamaged) {
+    std::string whole = kTipMail;
+    auto hunk_end = whole.rfind('\n', whole.size() - 2);
+    std::string cut = whole.substr(0, hunk_end + 1);
+    bool damaged = false;
+    EXPECT_TRUE(commit_from_mail(whole, TrailerConfig{}, &damaged));
+    EXPECT_FALSE(damaged);
+    EXPECT_FALSE(commit_from_mail(cut, TrailerConfig{}, &damaged));
+    EXPECT_TRUE(damaged);
+    std::string patch = kFormatPatch;
+    auto sig = patch.find("\n-- \n");
+    ASSERT_NE(sig, std::string::npos);
+    damaged = false;
+    std::string cut_patch = patch.substr(0, patch.rfind('\n', sig - 1) + 1);
+    EXPECT_FALSE(commit_from_mail(cut_patch, TrailerConfig{}, &damaged));
+    EXPECT_TRUE(damaged);
 }
 
 TEST(Mail, Decoders) {

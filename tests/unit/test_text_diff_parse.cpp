@@ -82,6 +82,18 @@ TEST(DiffParse, NotADiff) {
     auto d = parse_unified_diff("hello\nworld\n");
     EXPECT_TRUE(d.files.empty());
     EXPECT_TRUE(d.patch_id.empty());
+    EXPECT_FALSE(d.cut_short);
+}
+
+TEST(DiffParse, AHunkThatStopsEarlyIsCutShort) {
+    std::string diff = "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n a\n+b\n c\n";
+    EXPECT_FALSE(parse_unified_diff(diff).cut_short);
+    EXPECT_TRUE(parse_unified_diff(diff.substr(0, diff.size() - 4)).cut_short);  // " c" lost
+    // A hunk interrupted by the next file's header is cut too.
+    std::string two =
+        "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n a\n+b\n"
+        "diff --git a/g b/g\n--- a/g\n+++ b/g\n@@ -1 +1 @@\n-x\n+y\n";
+    EXPECT_TRUE(parse_unified_diff(two).cut_short);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // stablepick import: history that is not a git repository — commit-notification mails
 // (public-inbox archives, mbox files) and kernel.org stable ChangeLogs.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <fstream>
 #include <memory>
@@ -24,6 +25,8 @@ constexpr int kBatch = 1000;  // mails per transaction: a killed import keeps it
 
 struct ImportCounts {
     int64_t mails = 0, imported = 0, already = 0, no_commit = 0;
+    int64_t cut_short = 0, oversized = 0;      // mails left out: half a diff, or too large
+    std::vector<std::string> cut_short_named;  // the first few, by Message-ID or subject
     int64_t labels = 0, labels_already = 0, files = 0;
 };
 
@@ -44,7 +47,24 @@ class MailImporter {
 
     Status add(std::string_view raw) {
         ++counts_.mails;
-        auto commit = commit_from_mail(raw, trailers_);
+        bool damaged = false;
+        auto commit = commit_from_mail(raw, trailers_, &damaged);
+        if (damaged) {
+            // Stored, it would be a commit with half a diff and no patch id, and a later
+            // import of the whole archive would find it "already present".
+            ++counts_.cut_short;
+            if (counts_.cut_short_named.size() < 3) {
+                Mail mail = parse_mail(raw.substr(0, raw.find("\n\n")));
+                std::string id = mail.header("Message-ID");
+                std::string name = id.empty() ? mail.header("Subject") : id;
+                // Quoted on a terminal: no control character of the input reaches it.
+                std::erase_if(name, [](char ch) {
+                    return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+                });
+                counts_.cut_short_named.push_back(name.substr(0, 200));
+            }
+            return {};
+        }
         if (!commit || commit->id.empty()) {
             ++counts_.no_commit;
             return {};
@@ -126,18 +146,29 @@ int import_mbox(Context& ctx, const std::vector<std::string>& paths, const std::
             if (!walked) return report(walked.error());
             if (progress) progress->finish();
         } else {
-            auto text = read_file(p);
-            if (!text) return report(text.error());
-            auto messages = split_mbox(*text);
-            if (messages.empty() || messages[0].find(':') == std::string::npos)
+            // Read one mail at a time: an archive of any size (or an endless device) takes
+            // the memory of one mail.
+            std::ifstream in(p, std::ios::binary);
+            if (!in) return report(Error{ErrorCode::kNotFound, fmt::format("cannot read '{}'", p)});
+            MboxReader reader(in);
+            auto not_mbox = [&] {
                 return report(
                     Error{ErrorCode::kInvalidInput, fmt::format("'{}' is not an mbox file", p)});
-            util::Progress progress(fmt::format("import {}", p),
-                                    static_cast<int64_t>(messages.size()), ctx.global.quiet);
-            for (auto& m : messages) {
-                if (auto r = importer.add(m); !r) return report(r.error());
-                progress.advance();
+            };
+            auto first = reader.next();
+            if (!first || first->find(':') == std::string::npos) return not_mbox();
+            std::error_code ec;
+            auto size = std::filesystem::is_regular_file(p, ec)
+                            ? static_cast<int64_t>(std::filesystem::file_size(p, ec))
+                            : 0;
+            util::Progress progress(fmt::format("import {} (bytes)", p), ec ? 0 : size,
+                                    ctx.global.quiet);
+            for (auto m = std::move(first); m; m = reader.next()) {
+                if (auto r = importer.add(*m); !r) return report(r.error());
+                progress.advance(static_cast<int64_t>(m->size()));
             }
+            if (in.bad()) return report(Error{ErrorCode::kIo, fmt::format("cannot read '{}'", p)});
+            counts.oversized += static_cast<int64_t>(reader.oversized());
         }
         if (auto r = importer.flush(); !r) return report(r.error());
     }
@@ -392,7 +423,9 @@ Command make_import_command() {
                 j.update({{"mails", counts.mails},
                           {"imported", counts.imported},
                           {"already_present", counts.already},
-                          {"without_commit", counts.no_commit}});
+                          {"without_commit", counts.no_commit},
+                          {"cut_short", counts.cut_short},
+                          {"too_large", counts.oversized}});
             else
                 j.update({{"labels", counts.labels}, {"already_present", counts.labels_already}});
             fmt::print("{}\n", j.dump(2));
@@ -400,7 +433,17 @@ Command make_import_command() {
             fmt::print(
                 "{} mails read: {} commits imported, {} already present, {} carried no commit\n",
                 counts.mails, counts.imported, counts.already, counts.no_commit);
-        } else {
+        }
+        if (counts.cut_short > 0)
+            fmt::print(stderr,
+                       "warning: {} mail(s) end inside a diff and were not imported (a truncated "
+                       "archive?): {}{}\n",
+                       counts.cut_short, fmt::join(counts.cut_short_named, ", "),
+                       counts.cut_short > 3 ? ", …" : "");
+        if (counts.oversized > 0)
+            fmt::print(stderr, "warning: {} mail(s) larger than {} MiB were not imported\n",
+                       counts.oversized, MboxReader::kMaxMessageBytes >> 20);
+        if (!opts->json && opts->mbox_paths.empty()) {
             fmt::print("{} ChangeLogs read: {} labels imported, {} already present\n", counts.files,
                        counts.labels, counts.labels_already);
         }

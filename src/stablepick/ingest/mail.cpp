@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <utility>
 
 #include "stablepick/text/diff_parse.hpp"
 #include "stablepick/text/message.hpp"
@@ -54,7 +56,8 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 }
 
 // Fills message, diff and patch id from "message\n---\n<diffstat>\n<diff>" text.
-void fill_from_message_and_diff(std::string_view text, const TrailerConfig& trailers, Commit& c) {
+// Returns whether the diff was cut short (a hunk ends before its counted lines).
+bool fill_from_message_and_diff(std::string_view text, const TrailerConfig& trailers, Commit& c) {
     // The message ends at the first line that is exactly "---" (format-patch and tip-bot2
     // both put the diffstat after it); without one, at the first diff header.
     size_t cut = std::string_view::npos;
@@ -98,11 +101,15 @@ void fill_from_message_and_diff(std::string_view text, const TrailerConfig& trai
     c.patch_id = std::move(parsed.patch_id);
     c.diff = to_valid_utf8(diff);
     c.diff_bytes = static_cast<int64_t>(c.diff.size());
+    return parsed.cut_short;
 }
 
 bool is_full_id(std::string_view s) {
     return s.size() == 40 && std::ranges::all_of(s, [](char ch) { return hex_value(ch) >= 0; });
 }
+
+// A patch file as a commit (commit_from_patch), saying whether its diff was cut short.
+Commit patch_commit(std::string_view text, const TrailerConfig& trailers, bool& cut_short);
 
 }  // namespace
 
@@ -237,6 +244,92 @@ std::vector<std::string> split_mbox(std::string_view mbox) {
     return out;
 }
 
+MboxReader::MboxReader(std::istream& in, size_t max_message_bytes)
+    : in_(in), max_bytes_(max_message_bytes) {}
+
+// One line without its newline; false at the end of the input. A line longer than a message
+// may be is cut there (the rest is read and dropped): memory stays bounded on any input.
+bool MboxReader::read_line(std::string& line) {
+    constexpr size_t kChunk = 1 << 20;
+    line.clear();
+    bool any = false;
+    for (;;) {
+        if (pos_ == buffer_.size()) {
+            if (eof_) return any;
+            buffer_.resize(kChunk);
+            in_.read(buffer_.data(), static_cast<std::streamsize>(kChunk));
+            buffer_.resize(static_cast<size_t>(in_.gcount()));
+            pos_ = 0;
+            if (buffer_.empty()) {
+                eof_ = true;
+                return any;
+            }
+        }
+        any = true;
+        const char* start = buffer_.data() + pos_;
+        auto* nl = static_cast<const char*>(std::memchr(start, '\n', buffer_.size() - pos_));
+        size_t n = nl ? static_cast<size_t>(nl - start) : buffer_.size() - pos_;
+        if (line.size() < max_bytes_) line.append(start, std::min(n, max_bytes_ - line.size()));
+        pos_ += n + (nl ? 1 : 0);
+        if (nl) return true;
+        // The very first line of a mailbox is short ("From …" or a header): a binary file or
+        // an endless device would otherwise be read to its end, or forever.
+        if (first_line_ && line.size() >= 64 * 1024) {
+            not_mail_ = true;
+            eof_ = true;
+            pos_ = buffer_.size();
+            return false;
+        }
+    }
+}
+
+std::optional<std::string> MboxReader::next() {
+    std::string line;
+    while (!not_mail_ && read_line(line)) {
+        first_line_ = false;
+        std::string_view l = line;
+        if (l.starts_with("From ") && previous_blank_) {
+            std::optional<std::string> done;
+            if (too_big_)
+                ++oversized_;
+            else if (started_ && !trim(current_).empty())
+                done = std::move(current_);
+            current_.clear();
+            too_big_ = false;
+            current_.append(l);  // keep the separator: format-patch puts the id there
+            current_ += '\n';
+            started_ = true;
+            previous_blank_ = false;
+            if (done) return done;
+            continue;
+        }
+        started_ = true;
+        previous_blank_ = trim(l).empty();
+        if (too_big_) continue;
+        // mboxrd escapes body lines that begin with "From " as ">From ".
+        if (l.starts_with(">") && l.find_first_not_of('>') != std::string_view::npos &&
+            l.substr(l.find_first_not_of('>')).starts_with("From "))
+            l.remove_prefix(1);
+        if (current_.size() + l.size() + 1 > max_bytes_) {
+            too_big_ = true;
+            current_.clear();
+            current_.shrink_to_fit();
+            continue;
+        }
+        current_.append(l);
+        current_ += '\n';
+    }
+    if (too_big_) {
+        ++oversized_;
+        too_big_ = false;
+    }
+    if (started_ && !trim(current_).empty()) {
+        started_ = false;
+        return std::exchange(current_, std::string());
+    }
+    return std::nullopt;
+}
+
 Mail parse_mail(std::string_view raw) {
     Mail mail;
     size_t pos = 0;
@@ -274,7 +367,8 @@ Mail parse_mail(std::string_view raw) {
     return mail;
 }
 
-std::optional<Commit> commit_from_mail(std::string_view raw, const TrailerConfig& trailers) {
+std::optional<Commit> commit_from_mail(std::string_view raw, const TrailerConfig& trailers,
+                                       bool* damaged) {
     Mail mail = parse_mail(raw);
     Commit c;
     c.source = "mbox";
@@ -306,7 +400,10 @@ std::optional<Commit> commit_from_mail(std::string_view raw, const TrailerConfig
         for (size_t k = 0; k < i && k < lines.size(); ++k) offset += lines[k].size() + 1;
         std::string_view rest =
             offset < body.size() ? std::string_view(body).substr(offset) : std::string_view{};
-        fill_from_message_and_diff(trim(rest), trailers, c);
+        if (fill_from_message_and_diff(trim(rest), trailers, c)) {
+            if (damaged) *damaged = true;
+            return std::nullopt;
+        }
         if (c.commit_time == 0)
             c.commit_time = util::parse_rfc2822_date(mail.header("Date")).value_or(0);
         if (c.author_time == 0) c.author_time = c.commit_time;
@@ -315,7 +412,12 @@ std::optional<Commit> commit_from_mail(std::string_view raw, const TrailerConfig
     // format-patch: the id is on the mbox separator line.
     std::string_view first = raw.substr(0, raw.find('\n'));
     if (first.starts_with("From ") && first.size() >= 45 && is_full_id(first.substr(5, 40))) {
-        Commit p = commit_from_patch(raw, trailers);
+        bool cut_short = false;
+        Commit p = patch_commit(raw, trailers, cut_short);
+        if (cut_short) {
+            if (damaged) *damaged = true;
+            return std::nullopt;
+        }
         if (p.files.empty() && p.diff.empty()) return std::nullopt;
         return p;
     }
@@ -323,6 +425,13 @@ std::optional<Commit> commit_from_mail(std::string_view raw, const TrailerConfig
 }
 
 Commit commit_from_patch(std::string_view text, const TrailerConfig& trailers) {
+    bool cut_short = false;
+    return patch_commit(text, trailers, cut_short);
+}
+
+namespace {
+
+Commit patch_commit(std::string_view text, const TrailerConfig& trailers, bool& cut_short) {
     Commit c;
     c.source = "patch";
     std::string_view first = text.substr(0, text.find('\n'));
@@ -330,7 +439,7 @@ Commit commit_from_patch(std::string_view text, const TrailerConfig& trailers) {
                    text.find("\nSubject: ") != std::string_view::npos ||
                    text.starts_with("Subject: ");
     if (!is_mail) {
-        fill_from_message_and_diff(text, trailers, c);
+        cut_short = fill_from_message_and_diff(text, trailers, c);
         return c;
     }
     if (first.starts_with("From ") && first.size() >= 45 && is_full_id(first.substr(5, 40)))
@@ -346,9 +455,10 @@ Commit commit_from_patch(std::string_view text, const TrailerConfig& trailers) {
     static const RE2 kPrefix(R"(^\s*(\[[^\]]*\]\s*)+)");
     RE2::Replace(&subject, kPrefix, "");
     c.subject = std::string(trim(subject));
-    fill_from_message_and_diff(mail.body, trailers, c);
+    cut_short = fill_from_message_and_diff(mail.body, trailers, c);
     if (c.subject.empty()) c.subject = std::string(trim(subject));
     return c;
 }
 
+}  // namespace
 }  // namespace stablepick

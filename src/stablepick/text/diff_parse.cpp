@@ -135,6 +135,7 @@ ParsedDiff parse_unified_diff(std::string_view diff) {
                 continue;
             }
             if (c == '\\') continue;  // "\ No newline at end of file"
+            out.cut_short = true;     // the hunk stops before its counted lines
             old_left = new_left = 0;  // malformed: fall through and read it as a header
         }
 
@@ -192,6 +193,7 @@ ParsedDiff parse_unified_diff(std::string_view diff) {
             }
         }
     }
+    if (old_left > 0 || new_left > 0) out.cut_short = true;
     out.patch_id = patch_id.finish();
     return out;
 }

@@ -14,6 +14,8 @@ struct ParsedDiff {
     std::vector<FileChange> files;
     std::vector<Hunk> hunks;
     std::string patch_id;  // empty when no line was added or removed
+    // A hunk ended before the lines its header counts: the diff was cut (a truncated mail).
+    bool cut_short = false;
 };
 
 // Parses every file of `diff`. Text that is not a diff is ignored, so a whole mail body
