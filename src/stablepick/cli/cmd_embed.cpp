@@ -19,10 +19,8 @@ Result<EmbedReport> ensure_embeddings(Store& store, bool refit, int dimension, b
         BuiltinFitOptions options;
         options.dimension = dimension;
         if (!quiet) fmt::print(stderr, "learning the embedding model from the stored history...\n");
-        model = fit_and_store_model(store, options);
         // The same history gives the same model id: a refit must not trust the old vectors.
-        if (model && refit)
-            if (auto r = drop_embeddings(store, model->id()); !r) return std::unexpected(r.error());
+        model = fit_and_store_model(store, options, std::nullopt, refit);
     }
     if (!model) return std::unexpected(model.error());
     return embed_missing(store, *model, quiet);

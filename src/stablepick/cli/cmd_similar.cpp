@@ -72,6 +72,9 @@ Command make_similar_command() {
                                 "no CVE labels in this store: CVE lists cannot be imported yet"});
         auto model = load_current_model(store);
         if (!model) return report(model.error());
+        auto whole = check_vectors(store, model->id());
+        if (!whole) return report(whole.error());
+        if (!whole->empty()) fmt::print(stderr, "warning: {}\n", *whole);
 
         // The query: a stored commit, or a patch (file or stdin) that need not be stored.
         std::vector<float> query;

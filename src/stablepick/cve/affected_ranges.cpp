@@ -157,6 +157,10 @@ class RangeFinder {
 
 Result<std::string> RangeFinder::resolve(const std::string& spec, const char* what) {
     auto oid = repo_.resolve_commit(spec);
+    if (!oid && oid.error().code == ErrorCode::kAmbiguous)
+        return fail(
+            ErrorCode::kAmbiguous,
+            fmt::format("{} '{}' names more than one commit: give more of its id", what, spec));
     if (!oid) return fail(ErrorCode::kNotFound, fmt::format("{} '{}' is not a commit", what, spec));
     return git::to_hex(*oid);
 }

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -125,8 +127,41 @@ Result<std::vector<int64_t>> main_commit_rows(Store& store, std::optional<int64_
     return rows;
 }
 
+namespace {
+
+// meta "embedded_through": "<model> <row>" once every commit up to row <row> has a vector of
+// <model>; "<model> -1" from the moment a model is made current until its first embed ends.
+constexpr std::string_view kEmbeddedThrough = "embedded_through";
+
+}  // namespace
+
+Result<std::string> check_vectors(Store& store, const std::string& model) {
+    auto mark = store.meta(kEmbeddedThrough);
+    if (!mark) return std::unexpected(mark.error());
+    if (mark->empty()) return std::string();
+    auto space = mark->rfind(' ');
+    std::string marked = space == std::string::npos ? *mark : mark->substr(0, space);
+    int64_t through = space == std::string::npos ? -1 : std::atoll(mark->c_str() + space + 1);
+    if (marked != model || through < 0)
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("the vectors of embedding model '{}' are incomplete (an embed "
+                                "run stopped before it finished): run 'stablepick embed'",
+                                model));
+    auto q = store.db().prepare("SELECT COUNT(*) FROM commits WHERE id > ? AND parent_count <= 1");
+    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
+    q->bind(1, through);
+    auto r = q->step();
+    if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
+    int64_t newer = q->int64(0);
+    if (newer == 0) return std::string();
+    return fmt::format(
+        "{} commit{} stored since the last embed {} no vector yet and cannot be "
+        "found: run 'stablepick embed'",
+        newer, newer == 1 ? "" : "s", newer == 1 ? "has" : "have");
+}
+
 Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& options,
-                                         std::optional<int64_t> before) {
+                                         std::optional<int64_t> before, bool drop_vectors) {
     auto rows = main_commit_rows(store, before);
     if (!rows) return std::unexpected(rows.error());
     auto docs = terms_of(store, *rows);
@@ -152,16 +187,24 @@ Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& 
         store.rollback();
         return std::unexpected(r.error());
     }
+    if (auto r = store.set_meta(kEmbeddedThrough, model->id() + " -1"); !r) {
+        store.rollback();
+        return std::unexpected(r.error());
+    }
+    if (drop_vectors) {
+        auto drop = store.db().prepare("DELETE FROM embeddings WHERE model = ?");
+        if (!drop) {
+            store.rollback();
+            return std::unexpected(Store::error(drop.error(), "drop embeddings"));
+        }
+        drop->bind(1, model->id());
+        if (auto r = drop->run(); !r) {
+            store.rollback();
+            return std::unexpected(Store::error(r.error(), "drop embeddings"));
+        }
+    }
     if (auto r = store.commit(); !r) return std::unexpected(r.error());
     return model;
-}
-
-Status drop_embeddings(Store& store, const std::string& model) {
-    auto q = store.db().prepare("DELETE FROM embeddings WHERE model = ?");
-    if (!q) return std::unexpected(Store::error(q.error(), "drop embeddings"));
-    q->bind(1, model);
-    if (auto r = q->run(); !r) return std::unexpected(Store::error(r.error(), "drop embeddings"));
-    return {};
 }
 
 Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool quiet) {
@@ -172,7 +215,12 @@ Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool 
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
     q->bind(1, model.id());
     std::vector<int64_t> todo;
-    while (*q->step()) {
+    int64_t newest = 0;  // the newest commit row this run covers
+    while (true) {
+        auto r = q->step();
+        if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
+        if (!*r) break;
+        newest = std::max(newest, q->int64(0));
         if (q->int64(1))
             ++report.cached;
         else
@@ -205,6 +253,9 @@ Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool 
         progress.advance(static_cast<int64_t>(rows.size()));
     }
     progress.finish();
+    // Only now are the vectors whole: a run killed before this line leaves the mark as it was.
+    if (auto r = store.set_meta(kEmbeddedThrough, fmt::format("{} {}", model.id(), newest)); !r)
+        return std::unexpected(r.error());
     return report;
 }
 

@@ -30,18 +30,24 @@ Result<std::vector<int64_t>> main_commit_rows(Store& store,
 Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<int64_t>& rows,
                                                 const TagStrip* strip = nullptr);
 
-// Fits a model on main_commit_rows(before), stores it and makes it current.
+// Fits a model on main_commit_rows(before), stores it and makes it current; with
+// `drop_vectors`, its old vectors go in the same transaction (a refit of the same history gives
+// the same id, and a refit is asked for because the old vectors are not trusted).
 // REQUIRES: a store opened for writing.
 Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& options,
-                                         std::optional<int64_t> before = std::nullopt);
+                                         std::optional<int64_t> before = std::nullopt,
+                                         bool drop_vectors = false);
+
+// Whether the stored vectors of `model` are whole. kNotFound when an embed run stopped before
+// it finished (after a refit, or the first embed): a search would answer from part of the
+// history. A note (else empty) when only commits stored since the last embed lack one. Stores
+// written before this was recorded count as whole.
+Result<std::string> check_vectors(Store& store, const std::string& model);
 
 struct EmbedReport {
     int64_t embedded = 0;  // new vectors
     int64_t cached = 0;    // already in the store
 };
-
-// Forgets every vector of `model` (they are computed again on the next embed).
-Status drop_embeddings(Store& store, const std::string& model);
 
 // Embeds every stored commit that has no vector for `model` yet, in checkpointed batches.
 Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool quiet);
