@@ -4,6 +4,8 @@
 #include <toml++/toml.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace stablepick {
 namespace {
@@ -20,16 +22,13 @@ std::vector<std::string> string_array(const toml::node_view<toml::node>& node,
 
 }  // namespace
 
-Result<Config> load_config(const std::filesystem::path& file) {
+Result<Config> parse_config(std::string_view text, const std::string& name) {
     Config config;
     toml::table table;
     try {
-        table = toml::parse_file(file.string());
+        table = toml::parse(text, name);
     } catch (const toml::parse_error& e) {
-        if (!std::filesystem::exists(file))
-            return fail(ErrorCode::kNotFound,
-                        fmt::format("cannot read config '{}'", file.string()));
-        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}' line {}: {}", file.string(),
+        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}' line {}: {}", name,
                                                           e.source().begin.line, e.description()));
     }
     auto tv = toml::node_view<toml::node>(table);
@@ -47,9 +46,9 @@ Result<Config> load_config(const std::filesystem::path& file) {
         return fail(
             ErrorCode::kInvalidInput,
             fmt::format("config '{}': index.diff_reader must be \"git\" or \"libgit2\", not '{}'",
-                        file.string(), config.index.diff_reader));
+                        name, config.index.diff_reader));
     auto bad = [&](const std::string& why) {
-        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}': {}", file.string(), why));
+        return fail(ErrorCode::kInvalidInput, fmt::format("config '{}': {}", name, why));
     };
     config.labels.patch_id_min_lines =
         tv["labels"]["patch_id_min_lines"].value_or(config.labels.patch_id_min_lines);
@@ -149,7 +148,19 @@ Result<Config> load_config(const std::filesystem::path& file) {
     config.cve.announce_to = string_array(cve["announce_to"], config.cve.announce_to);
     config.cve.schema = cve["schema"].value_or(config.cve.schema);
     config.cve.policy_text = cve["policy_text"].value_or(config.cve.policy_text);
-    config.loaded_from = file;
+    return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return fail(ErrorCode::kNotFound, fmt::format("cannot read config '{}'", file.string()));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad())
+        return fail(ErrorCode::kIo, fmt::format("cannot read config '{}'", file.string()));
+    auto config = parse_config(text.str(), file.string());
+    if (config) config->loaded_from = file;
     return config;
 }
 

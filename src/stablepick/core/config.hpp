@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stablepick/core/error.hpp"
@@ -141,8 +142,14 @@ struct Config {
     std::optional<std::filesystem::path> loaded_from;
 };
 
-// Reads a config file. A missing optional file is not an error for the caller that looked
-// for it; a file that exists but does not parse is kInvalidInput naming the file and line.
+// Reads the TOML text of a config; `name` (a file name) is what error messages call it. Text
+// that does not parse, or a value out of its range, is kInvalidInput naming `name` (and the line).
+// Pure: reads no file and no environment; thread safe.
+Result<Config> parse_config(std::string_view text, const std::string& name);
+
+// Reads a config file (through parse_config). A missing optional file is not an error for the
+// caller that looked for it; a file that exists but does not parse is kInvalidInput naming the file
+// and line.
 Result<Config> load_config(const std::filesystem::path& file);
 
 // The search order of DESIGN: explicit path, $STABLEPICK_CONFIG, <git-dir>/stablepick/config.toml,
