@@ -365,6 +365,80 @@ announce_to = ["announce@example.org", "evil@example.org\rBcc: attacker@example.
     EXPECT_TRUE(bad.out.empty()) << bad.out;
 }
 
+// A record checked the way RecordValidatesAgainstThePublishedSchema does: as a 5.0 record,
+// open git ranges without the versionType 5.0 did not allow there.
+void expect_valid_as_5_0(nlohmann::json record) {
+    std::filesystem::path schema =
+        "/usr/lib/python3/dist-packages/cvelib/schemas/CVE_JSON_5.0_bundled_5.0.0.json";
+    if (!std::filesystem::exists(schema)) return;
+    record["dataVersion"] = "5.0";
+    for (auto& v : record["containers"]["cna"]["affected"][0]["versions"])
+        if (!v.contains("lessThan")) v.erase("versionType");
+    auto check = cve::check_against_schema(record, schema);
+    ASSERT_TRUE(check.has_value()) << check.error().message;
+    for (auto& v : check->violations) ADD_FAILURE() << v.path << ": " << v.message;
+}
+
+// What a record needs besides the fix and the id.
+const std::vector<std::string> kRecordFlags{
+    "--repo-url", "https://github.com/example/p",        "--product", "P", "--vendor", "P",
+    "--org-id",   "f4215fc3-5b6b-47ff-a258-f7189bd81038"};
+
+// A stable branch that took the bug (a backport of the culprit) and has no fix yet: the
+// record says so in both lists, and still validates. Main: v1.0, V, v1.1, F (Fixes: V), v1.2;
+// linux-1.0.y: v1.0.1, V backported, v1.0.2, nothing more.
+TEST(CliCveRecordUnfixed, BranchWithTheBugAndNoFixValidates) {
+    testing::FixtureRepo r{"master"};
+    r.commit("core.c", "int core;\n", "core: start\n");
+    r.git({"tag", "v1.0"});
+    r.git({"branch", "linux-1.0.y"});
+    auto v = r.commit("cache.c", "int cache;\n", "core: add a cache\n");
+    r.git({"tag", "v1.1"});
+    auto f = r.commit(
+        "cache.c", "int cache = 0;\n",
+        fmt::format("core: fix the cache\n\nFixes: {} (\"core: add a cache\")\n", v.substr(0, 12)));
+    r.git({"tag", "v1.2"});
+    r.checkout("linux-1.0.y");
+    r.commit("core.c", "int core = 1;\n", "core: a stable fix\n");
+    r.git({"tag", "v1.0.1"});
+    auto v_on_10 = r.cherry_pick_x(v);
+    r.git({"tag", "v1.0.2"});
+    r.checkout("master");
+    auto dir = r.path().string();
+    ASSERT_EQ(run_stablepick({"-q", "-C", dir, "index", "--no-embed"}).exit_code, 0);
+    std::vector<std::string> args{"-C", dir, "cve", "record", f, "--cve", "CVE-2025-7777"};
+    args.insert(args.end(), kRecordFlags.begin(), kRecordFlags.end());
+    auto out = run_stablepick(args);
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    auto record = nlohmann::json::parse(out.out);
+    auto& affected = record["containers"]["cna"]["affected"];
+    // The branch's git entry: affected from the backported culprit, no end.
+    nlohmann::json open_git{{"version", v_on_10}, {"status", "affected"}, {"versionType", "git"}};
+    EXPECT_NE(std::ranges::find(affected[0]["versions"], open_git), affected[0]["versions"].end())
+        << affected[0].dump(2);
+    for (auto& e : affected[0]["versions"]) {
+        if (e["version"] == v_on_10) {
+            EXPECT_FALSE(e.contains("lessThan")) << e.dump();
+            EXPECT_FALSE(e.contains("lessThanOrEqual")) << e.dump();
+        }
+    }
+    // Its release numbers: affected from 1.0.2, the release that brought the bug, on; no fix
+    // release ends it.
+    nlohmann::json open_release{{"version", "1.0.2"},
+                                {"lessThanOrEqual", "1.0.*"},
+                                {"status", "affected"},
+                                {"versionType", "semver"}};
+    EXPECT_NE(std::ranges::find(affected[1]["versions"], open_release),
+              affected[1]["versions"].end())
+        << affected[1].dump(2);
+    for (auto& e : affected[1]["versions"]) {
+        if (e["version"] == "1.0.2") {
+            EXPECT_FALSE(e.contains("lessThan")) << e.dump();
+        }
+    }
+    expect_valid_as_5_0(record);
+}
+
 // The CVE schema through valijson: the published 5.0 schema Debian ships (python3-cvelib),
 // a missing referenced part, and a violation named by its path.
 TEST(CveSchemaCheck, RecordValidatesAgainstThePublishedSchema) {
