@@ -439,6 +439,76 @@ TEST(CliCveRecordUnfixed, BranchWithTheBugAndNoFixValidates) {
     expect_valid_as_5_0(record);
 }
 
+// HEAD with its message replaced by `message`, byte for byte: `git commit` would turn bytes
+// that are not UTF-8 into the Latin-1 characters they would be, so the object is written with
+// `git hash-object`. Returns the new id.
+std::string amend_raw_message(testing::FixtureRepo& r, const std::string& message) {
+    auto object = r.git({"cat-file", "commit", "HEAD"}) + "\n";
+    object = object.substr(0, object.find("\n\n") + 2) + message;
+    auto written = testing::run_program({"git", "hash-object", "-t", "commit", "-w", "--stdin"},
+                                        r.path(), object);
+    EXPECT_EQ(written.exit_code, 0) << written.err;
+    std::string id = written.out.substr(0, 40);
+    r.git({"update-ref", "HEAD", id});
+    return id;
+}
+
+// A fix whose message is not UTF-8 (bytes 0xff 0xfe, as a Latin-1 editor or a broken mailer
+// leaves them): the record, the mail and resolve's JSON carry U+FFFD instead, and nothing
+// fails on the way.
+TEST(CliCveRecordEncoding, MessageThatIsNotUtf8) {
+    testing::FixtureRepo r{"master"};
+    r.commit("core.c", "int core;\n", "core: start\n");
+    r.git({"tag", "v1.0"});
+    auto v = r.commit("cache.c", "int cache;\n", "core: add a cache\n");
+    r.git({"tag", "v1.1"});
+    r.commit("cache.c", "int cache = 0;\n", "placeholder\n");
+    auto f = amend_raw_message(
+        r, fmt::format("core: fix the \xFF\xFE cache\n\nThe \xFF\xFE cache was never set.\n\n"
+                       "Fixes: {} (\"core: add a cache\")\n",
+                       v.substr(0, 12)));
+    r.git({"tag", "v1.2"});
+    auto dir = r.path().string();
+    ASSERT_EQ(run_stablepick({"-q", "-C", dir, "index", "--no-embed"}).exit_code, 0);
+    const std::string replaced = "\xEF\xBF\xBD\xEF\xBF\xBD";
+
+    std::vector<std::string> args{"-C", dir, "cve", "record", f, "--cve", "CVE-2025-8888"};
+    args.insert(args.end(), kRecordFlags.begin(), kRecordFlags.end());
+    auto out = run_stablepick(args);
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    auto record = nlohmann::json::parse(out.out);
+    auto& cna = record["containers"]["cna"];
+    EXPECT_EQ(cna["title"], "core: fix the " + replaced + " cache");
+    EXPECT_NE(cna["descriptions"][0]["value"].get<std::string>().find("The " + replaced +
+                                                                      " cache was never set."),
+              std::string::npos)
+        << cna["descriptions"].dump();
+    expect_valid_as_5_0(record);
+
+    auto config = r.path() / "cve.toml";
+    write(config, "[cve]\nsender = \"P CVE team <cve@example.org>\"\n");
+    std::vector<std::string> mail_args{"--config", config.string()};
+    mail_args.insert(mail_args.end(), args.begin(), args.end());
+    mail_args.push_back("--mail");
+    auto mail = run_stablepick(mail_args);
+    ASSERT_EQ(mail.exit_code, 0) << mail.err;
+    auto head = mail.out.substr(0, mail.out.find("\n\n"));
+    EXPECT_EQ(head.find('\xFF'), std::string::npos) << head;
+    EXPECT_NE(head.find("Subject: CVE-2025-8888: "), std::string::npos) << head;
+    EXPECT_NE(head.find("=?UTF-8?q?"), std::string::npos) << head;  // U+FFFD, encoded
+    EXPECT_EQ(mail.out.find('\xFF'), std::string::npos);
+
+    for (auto* where : {"--no-store", ""}) {
+        std::vector<std::string> resolve{"-C", dir, "resolve", f.substr(0, 10), "--json"};
+        if (*where) resolve.push_back(where);
+        auto res = run_stablepick(resolve);
+        ASSERT_EQ(res.exit_code, 0) << where << ": " << res.err;
+        auto j = nlohmann::json::parse(res.out);
+        ASSERT_EQ(j.size(), 1u) << res.out;
+        EXPECT_EQ(j[0]["subject"], "core: fix the " + replaced + " cache") << where;
+    }
+}
+
 // The CVE schema through valijson: the published 5.0 schema Debian ships (python3-cvelib),
 // a missing referenced part, and a violation named by its path.
 TEST(CveSchemaCheck, RecordValidatesAgainstThePublishedSchema) {
