@@ -365,6 +365,150 @@ announce_to = ["announce@example.org", "evil@example.org\rBcc: attacker@example.
     EXPECT_TRUE(bad.out.empty()) << bad.out;
 }
 
+// A record checked the way RecordValidatesAgainstThePublishedSchema does: as a 5.0 record,
+// open git ranges without the versionType 5.0 did not allow there.
+void expect_valid_as_5_0(nlohmann::json record) {
+    std::filesystem::path schema =
+        "/usr/lib/python3/dist-packages/cvelib/schemas/CVE_JSON_5.0_bundled_5.0.0.json";
+    if (!std::filesystem::exists(schema)) return;
+    record["dataVersion"] = "5.0";
+    for (auto& v : record["containers"]["cna"]["affected"][0]["versions"])
+        if (!v.contains("lessThan")) v.erase("versionType");
+    auto check = cve::check_against_schema(record, schema);
+    ASSERT_TRUE(check.has_value()) << check.error().message;
+    for (auto& v : check->violations) ADD_FAILURE() << v.path << ": " << v.message;
+}
+
+// What a record needs besides the fix and the id.
+const std::vector<std::string> kRecordFlags{
+    "--repo-url", "https://github.com/example/p",        "--product", "P", "--vendor", "P",
+    "--org-id",   "f4215fc3-5b6b-47ff-a258-f7189bd81038"};
+
+// A stable branch that took the bug (a backport of the culprit) and has no fix yet: the
+// record says so in both lists, and still validates. Main: v1.0, V, v1.1, F (Fixes: V), v1.2;
+// linux-1.0.y: v1.0.1, V backported, v1.0.2, nothing more.
+TEST(CliCveRecordUnfixed, BranchWithTheBugAndNoFixValidates) {
+    testing::FixtureRepo r{"master"};
+    r.commit("core.c", "int core;\n", "core: start\n");
+    r.git({"tag", "v1.0"});
+    r.git({"branch", "linux-1.0.y"});
+    auto v = r.commit("cache.c", "int cache;\n", "core: add a cache\n");
+    r.git({"tag", "v1.1"});
+    auto f = r.commit(
+        "cache.c", "int cache = 0;\n",
+        fmt::format("core: fix the cache\n\nFixes: {} (\"core: add a cache\")\n", v.substr(0, 12)));
+    r.git({"tag", "v1.2"});
+    r.checkout("linux-1.0.y");
+    r.commit("core.c", "int core = 1;\n", "core: a stable fix\n");
+    r.git({"tag", "v1.0.1"});
+    auto v_on_10 = r.cherry_pick_x(v);
+    r.git({"tag", "v1.0.2"});
+    r.checkout("master");
+    auto dir = r.path().string();
+    ASSERT_EQ(run_stablepick({"-q", "-C", dir, "index", "--no-embed"}).exit_code, 0);
+    std::vector<std::string> args{"-C", dir, "cve", "record", f, "--cve", "CVE-2025-7777"};
+    args.insert(args.end(), kRecordFlags.begin(), kRecordFlags.end());
+    auto out = run_stablepick(args);
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    auto record = nlohmann::json::parse(out.out);
+    auto& affected = record["containers"]["cna"]["affected"];
+    // The branch's git entry: affected from the backported culprit, no end.
+    nlohmann::json open_git{{"version", v_on_10}, {"status", "affected"}, {"versionType", "git"}};
+    EXPECT_NE(std::ranges::find(affected[0]["versions"], open_git), affected[0]["versions"].end())
+        << affected[0].dump(2);
+    for (auto& e : affected[0]["versions"]) {
+        if (e["version"] == v_on_10) {
+            EXPECT_FALSE(e.contains("lessThan")) << e.dump();
+            EXPECT_FALSE(e.contains("lessThanOrEqual")) << e.dump();
+        }
+    }
+    // Its release numbers: affected from 1.0.2, the release that brought the bug, on; no fix
+    // release ends it.
+    nlohmann::json open_release{{"version", "1.0.2"},
+                                {"lessThanOrEqual", "1.0.*"},
+                                {"status", "affected"},
+                                {"versionType", "semver"}};
+    EXPECT_NE(std::ranges::find(affected[1]["versions"], open_release),
+              affected[1]["versions"].end())
+        << affected[1].dump(2);
+    for (auto& e : affected[1]["versions"]) {
+        if (e["version"] == "1.0.2") {
+            EXPECT_FALSE(e.contains("lessThan")) << e.dump();
+        }
+    }
+    expect_valid_as_5_0(record);
+}
+
+// HEAD with its message replaced by `message`, byte for byte: `git commit` would turn bytes
+// that are not UTF-8 into the Latin-1 characters they would be, so the object is written with
+// `git hash-object`. Returns the new id.
+std::string amend_raw_message(testing::FixtureRepo& r, const std::string& message) {
+    auto object = r.git({"cat-file", "commit", "HEAD"}) + "\n";
+    object = object.substr(0, object.find("\n\n") + 2) + message;
+    auto written = testing::run_program({"git", "hash-object", "-t", "commit", "-w", "--stdin"},
+                                        r.path(), object);
+    EXPECT_EQ(written.exit_code, 0) << written.err;
+    std::string id = written.out.substr(0, 40);
+    r.git({"update-ref", "HEAD", id});
+    return id;
+}
+
+// A fix whose message is not UTF-8 (bytes 0xff 0xfe, as a Latin-1 editor or a broken mailer
+// leaves them): the record, the mail and resolve's JSON carry U+FFFD instead, and nothing
+// fails on the way.
+TEST(CliCveRecordEncoding, MessageThatIsNotUtf8) {
+    testing::FixtureRepo r{"master"};
+    r.commit("core.c", "int core;\n", "core: start\n");
+    r.git({"tag", "v1.0"});
+    auto v = r.commit("cache.c", "int cache;\n", "core: add a cache\n");
+    r.git({"tag", "v1.1"});
+    r.commit("cache.c", "int cache = 0;\n", "placeholder\n");
+    auto f = amend_raw_message(
+        r, fmt::format("core: fix the \xFF\xFE cache\n\nThe \xFF\xFE cache was never set.\n\n"
+                       "Fixes: {} (\"core: add a cache\")\n",
+                       v.substr(0, 12)));
+    r.git({"tag", "v1.2"});
+    auto dir = r.path().string();
+    ASSERT_EQ(run_stablepick({"-q", "-C", dir, "index", "--no-embed"}).exit_code, 0);
+    const std::string replaced = "\xEF\xBF\xBD\xEF\xBF\xBD";
+
+    std::vector<std::string> args{"-C", dir, "cve", "record", f, "--cve", "CVE-2025-8888"};
+    args.insert(args.end(), kRecordFlags.begin(), kRecordFlags.end());
+    auto out = run_stablepick(args);
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    auto record = nlohmann::json::parse(out.out);
+    auto& cna = record["containers"]["cna"];
+    EXPECT_EQ(cna["title"], "core: fix the " + replaced + " cache");
+    EXPECT_NE(cna["descriptions"][0]["value"].get<std::string>().find("The " + replaced +
+                                                                      " cache was never set."),
+              std::string::npos)
+        << cna["descriptions"].dump();
+    expect_valid_as_5_0(record);
+
+    auto config = r.path() / "cve.toml";
+    write(config, "[cve]\nsender = \"P CVE team <cve@example.org>\"\n");
+    std::vector<std::string> mail_args{"--config", config.string()};
+    mail_args.insert(mail_args.end(), args.begin(), args.end());
+    mail_args.push_back("--mail");
+    auto mail = run_stablepick(mail_args);
+    ASSERT_EQ(mail.exit_code, 0) << mail.err;
+    auto head = mail.out.substr(0, mail.out.find("\n\n"));
+    EXPECT_EQ(head.find('\xFF'), std::string::npos) << head;
+    EXPECT_NE(head.find("Subject: CVE-2025-8888: "), std::string::npos) << head;
+    EXPECT_NE(head.find("=?UTF-8?q?"), std::string::npos) << head;  // U+FFFD, encoded
+    EXPECT_EQ(mail.out.find('\xFF'), std::string::npos);
+
+    for (auto* where : {"--no-store", ""}) {
+        std::vector<std::string> resolve{"-C", dir, "resolve", f.substr(0, 10), "--json"};
+        if (*where) resolve.push_back(where);
+        auto res = run_stablepick(resolve);
+        ASSERT_EQ(res.exit_code, 0) << where << ": " << res.err;
+        auto j = nlohmann::json::parse(res.out);
+        ASSERT_EQ(j.size(), 1u) << res.out;
+        EXPECT_EQ(j[0]["subject"], "core: fix the " + replaced + " cache") << where;
+    }
+}
+
 // The CVE schema through valijson: the published 5.0 schema Debian ships (python3-cvelib),
 // a missing referenced part, and a violation named by its path.
 TEST(CveSchemaCheck, RecordValidatesAgainstThePublishedSchema) {

@@ -131,5 +131,58 @@ TEST(CliImportCves, VulnsRepositoryListAndAdvisories) {
     EXPECT_NE(not_vulns.err.find("check out master"), std::string::npos) << not_vulns.err;
 }
 
+// A vulns clone is someone else's files: a symbolic link in it (to /etc/passwd, to a directory
+// outside) is not followed but named, and what the warnings quote can't drive the terminal.
+TEST(CliImportCves, SymbolicLinksAreNotFollowedAndWarningsAreEscaped) {
+    FixtureRepo repo;
+    auto fix = repo.commit("a.c", "int a;\n", "fix a use-after-free\n");
+    ASSERT_EQ(run_stablepick({"-q", "-C", repo.path().string(), "index", "--no-embed"}).exit_code,
+              0);
+    TempDir outside;
+    write(outside.path() / "passwd", "root:x:0:0:root:/root:/bin/bash\n");
+    write(outside.path() / "2023/CVE-2023-0001.sha1", "secret-outside-line\n");
+    TempDir vulns;
+    auto pub = vulns.path() / "cve/published/2024";
+    write(pub / "CVE-2024-0001.sha1", fix + "\n");
+    write(pub / "CVE-2024-0001.dyad", "\x1B]0;owned\x07\x1B[2Jnot a dyad\n");
+    std::filesystem::create_symlink(outside.path() / "passwd", pub / "CVE-2024-0005.sha1");
+    std::filesystem::create_symlink("/etc/passwd", pub / "CVE-2024-0006.vulnerable");
+    std::filesystem::create_directory_symlink(outside.path() / "2023",
+                                              vulns.path() / "cve/published/2023");
+    std::filesystem::create_symlink(outside.path() / "passwd", pub / "x\x1B[31m.sha1");
+    auto r = run_stablepick(
+        {"-C", repo.path().string(), "import", "vulns", vulns.path().string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["published"], 1);
+    EXPECT_EQ(j["fix_commits"], 1);
+    for (auto* name : {"2024/CVE-2024-0005.sha1", "2024/CVE-2024-0006.vulnerable", "2023"})
+        EXPECT_NE(r.err.find(fmt::format("warning: cve/published/{}: a symbolic link: not "
+                                         "followed, skipped",
+                                         name)),
+                  std::string::npos)
+            << name << "\n"
+            << r.err;
+    EXPECT_EQ(r.err.find("root:"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("secret-outside-line"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("CVE-2024-0001.dyad:1: not vuln_ver:vuln_sha:fix_ver:fix_sha: "
+                         "'\\x1b]0;owned\\x07\\x1b[2Jnot a dyad'"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("2024/x\\x1b[31m.sha1: a symbolic link"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\x1B'), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\x07'), std::string::npos) << r.err;
+
+    // cve/published itself a link out of the clone: nothing is read.
+    TempDir linked;
+    std::filesystem::create_directories(linked.path() / "cve");
+    std::filesystem::create_directory_symlink(outside.path(), linked.path() / "cve/published");
+    auto l =
+        run_stablepick({"-C", repo.path().string(), "import", "vulns", linked.path().string()});
+    EXPECT_EQ(l.exit_code, 8) << l.err;
+    EXPECT_NE(l.err.find("leads out of the clone"), std::string::npos) << l.err;
+    EXPECT_EQ(l.err.find("secret-outside-line"), std::string::npos) << l.err;
+}
+
 }  // namespace
 }  // namespace stablepick

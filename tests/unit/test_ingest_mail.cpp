@@ -188,6 +188,27 @@ TEST(Mail, BareDiffAsAPatch) {
     EXPECT_EQ(c.files[0].path, "x.c");
 }
 
+// Found by fuzz/fuzz_mail: an AuthorDate whose minutes run into a message id overflowed the
+// int that held them (undefined behaviour; UBSan stops there). A date that can't be read is
+// no date: the mail's Date: header stands in, as for a missing one.
+TEST(Mail, TipBotDateThatOverflowsIsNoDate) {
+    const char* mail =
+        "From tip-bot2@p:\n"
+        "Date: Wed, 05 Jun 2024 09:00:00 -0000\n"
+        "\n"
+        "Commit-ID:     9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b\n"
+        "AuthorDate:    Mon, 03 Jun 2024 17:1220240603151244.1-ada@example.org\n"
+        "CommitterDate: Mon, 03 Jun 2024 99:00 +0200\n"
+        "\n"
+        "x86/timer: Don't read the counter twice\n";
+    auto c = commit_from_mail(mail, TrailerConfig{});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->id, "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b");
+    EXPECT_EQ(c->commit_time, 1717578000);  // the Date: header
+    EXPECT_EQ(c->author_time, 1717578000);
+    EXPECT_EQ(c->subject, "x86/timer: Don't read the counter twice");
+}
+
 TEST(Changelog, GitLogForm) {
     const char* text =
         "commit 8dc0fcbcfa97bdeb514fa229125791a467e0e319\n"

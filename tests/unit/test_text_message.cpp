@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "stablepick/text/message.hpp"
 
 namespace stablepick {
@@ -150,6 +152,32 @@ TEST(Message, InvalidUtf8IsReplaced) {
     auto c = parse("caf\xe9: fix\n\nbody \xff\xfe\n");
     EXPECT_EQ(c.subject, "caf\xEF\xBF\xBD: fix");
     EXPECT_EQ(to_valid_utf8("ok \xc3\xa9"), "ok \xc3\xa9");
+}
+
+// Found by fuzz/fuzz_message: sequences that look like UTF-8 and are not (a lead byte past
+// U+10FFFF, an overlong form, a surrogate) were kept, and nlohmann's dump() then threw on the
+// "valid" text. Each bad byte becomes U+FFFD; the bytes after it are read afresh.
+TEST(Message, ToValidUtf8LeavesNothingAJsonWriterRefuses) {
+    const std::string r = "\xEF\xBF\xBD";
+    // The fuzzer's input, cut to what mattered: "cac" 98 9A DD D6 F5 B9 90 98 "lo".
+    EXPECT_EQ(to_valid_utf8("cac\x98\x9a\xdd\xd6\xf5\xb9\x90\x98lo"),
+              "cac" + r + r + r + r + r + r + r + r + "lo");
+    EXPECT_EQ(to_valid_utf8("\xF4\x90\x80\x80"), r + r + r + r);  // above U+10FFFF
+    EXPECT_EQ(to_valid_utf8("\xF8\x88\x80\x80\x80"), r + r + r + r + r);
+    EXPECT_EQ(to_valid_utf8("\xE0\x80\xAF"), r + r + r);  // an overlong "/"
+    EXPECT_EQ(to_valid_utf8("\xF0\x80\x80\xAF"), r + r + r + r);
+    EXPECT_EQ(to_valid_utf8("\xED\xA0\x80"), r + r + r);  // a surrogate
+    EXPECT_EQ(to_valid_utf8("\xC0\xAF"), r + r);
+    // The edges that are valid stay.
+    for (const char* ok : {"\xED\x9F\xBF", "\xEE\x80\x80", "\xF4\x8F\xBF\xBF", "\xF0\x90\x80\x80",
+                           "\xE0\xA0\x80", "\xC2\x80"})
+        EXPECT_EQ(to_valid_utf8(ok), ok);
+    std::string all;
+    for (int b = 0; b < 256; ++b)
+        for (int c = 0x80; c < 0xC0; c += 0x0F) all += {static_cast<char>(b), static_cast<char>(c)};
+    EXPECT_NO_THROW((void)nlohmann::json(to_valid_utf8(all)).dump());
+    auto c = parse("fix \xF5\xB9\x90\x98\n\nbody \xED\xA0\x80\n");
+    EXPECT_NO_THROW((void)nlohmann::json({{"subject", c.subject}, {"body", c.body}}).dump());
 }
 
 TEST(Message, EmptyMessage) {

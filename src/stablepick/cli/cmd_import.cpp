@@ -57,11 +57,7 @@ class MailImporter {
                 Mail mail = parse_mail(raw.substr(0, raw.find("\n\n")));
                 std::string id = mail.header("Message-ID");
                 std::string name = id.empty() ? mail.header("Subject") : id;
-                // Quoted on a terminal: no control character of the input reaches it.
-                std::erase_if(name, [](char ch) {
-                    return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
-                });
-                counts_.cut_short_named.push_back(name.substr(0, 200));
+                counts_.cut_short_named.push_back(name.substr(0, 200));  // warn() escapes it
             }
             return {};
         }
@@ -435,14 +431,14 @@ Command make_import_command() {
                 counts.mails, counts.imported, counts.already, counts.no_commit);
         }
         if (counts.cut_short > 0)
-            fmt::print(stderr,
-                       "warning: {} mail(s) end inside a diff and were not imported (a truncated "
-                       "archive?): {}{}\n",
-                       counts.cut_short, fmt::join(counts.cut_short_named, ", "),
-                       counts.cut_short > 3 ? ", …" : "");
+            warn(
+                fmt::format("{} mail(s) end inside a diff and were not imported (a truncated "
+                            "archive?): {}{}",
+                            counts.cut_short, fmt::join(counts.cut_short_named, ", "),
+                            counts.cut_short > 3 ? ", …" : ""));
         if (counts.oversized > 0)
-            fmt::print(stderr, "warning: {} mail(s) larger than {} MiB were not imported\n",
-                       counts.oversized, MboxReader::kMaxMessageBytes >> 20);
+            warn(fmt::format("{} mail(s) larger than {} MiB were not imported", counts.oversized,
+                             MboxReader::kMaxMessageBytes >> 20));
         if (!opts->json && opts->mbox_paths.empty()) {
             fmt::print("{} ChangeLogs read: {} labels imported, {} already present\n", counts.files,
                        counts.labels, counts.labels_already);

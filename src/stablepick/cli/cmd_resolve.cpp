@@ -6,6 +6,7 @@
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/history/resolve.hpp"
+#include "stablepick/text/message.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -59,9 +60,11 @@ Command make_resolve_command() {
         auto& found = outcome->candidates;
         if (opts->json) {
             nlohmann::json j = nlohmann::json::array();
+            // A subject read from the repository may be in any encoding; JSON is UTF-8.
             for (auto& f : found)
-                j.push_back(
-                    {{"id", f.id}, {"subject", f.subject}, {"date", util::format_date(f.time)}});
+                j.push_back({{"id", f.id},
+                             {"subject", to_valid_utf8(f.subject)},
+                             {"date", util::format_date(f.time)}});
             fmt::print("{}\n", j.dump(2));
         }
         if (found.size() == 1) {

@@ -5,6 +5,7 @@
 #include "stablepick/cli/cli_reference.hpp"
 #include "stablepick/cli/command.hpp"
 #include "stablepick/core/version.hpp"
+#include "stablepick/util/terminal.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -25,7 +26,8 @@ int report(const Error& error) {
 }
 
 void warn(const std::string& message) {
-    fmt::print(stderr, "warning: {}\n", message);
+    // Warnings quote what files, mails and commits say: nothing of it reaches the terminal raw.
+    fmt::print(stderr, "warning: {}\n", util::terminal_safe(message));
 }
 
 Result<int64_t> parse_as_of(const std::string& text) {

@@ -142,13 +142,13 @@ struct Config {
     std::optional<std::filesystem::path> loaded_from;
 };
 
-// Reads a config file. A missing optional file is not an error for the caller that looked
-// for it; a file that exists but does not parse is kInvalidInput naming the file and line.
 // Reads a config file. Every key must be one stablepick knows, of the type it expects, within
 // its bounds: a typo or a wrong type is an error naming the line (values are never echoed, so
-// a secret written by mistake does not reach a terminal or a log).
+// a secret written by mistake does not reach a terminal or a log). A missing optional file is
+// not an error for the caller that looked for it.
 Result<Config> load_config(const std::filesystem::path& file);
-// The same rules over text; `name` is how errors call it.
+// The same rules over TOML text; `name` (a file name) is what errors call it. Pure: reads no
+// file and no environment; thread safe.
 Result<Config> parse_config(std::string_view text, const std::string& name);
 
 // The search order of DESIGN: explicit path, $STABLEPICK_CONFIG, <git-dir>/stablepick/config.toml,

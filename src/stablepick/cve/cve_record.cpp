@@ -99,7 +99,12 @@ nlohmann::json cve_record(const RecordInputs& in) {
             nlohmann::json v{{"version", l.vulnerable_version},
                              {"status", "affected"},
                              {"versionType", "semver"}};
-            if (!l.fixed_sha.empty()) v["lessThan"] = l.fixed_version;
+            // Not fixed there yet: affected from that release on, through the rest of its
+            // series (a range needs an end; the 5.0 schema refuses one without).
+            if (!l.fixed_sha.empty())
+                v["lessThan"] = l.fixed_version;
+            else
+                v["lessThanOrEqual"] = series_pattern(l.vulnerable_version);
             versions.push_back(std::move(v));
         } else if (!l.fixed_sha.empty()) {
             versions.push_back({{"version", l.fixed_version},

@@ -53,8 +53,22 @@ Result<std::vector<CveRecord>> read_vulns_repository(const fs::path& root,
                 "'{}' is not a clone of the kernel CNA vulns repository (no cve/published; the "
                 "mirror's default branch is a stub: check out master)",
                 root.string()));
+    // A symbolic link in the clone may point anywhere (/etc/passwd): none is followed, and the
+    // directories read must be the clone's own.
+    std::error_code published_ec, root_ec;
+    auto published = fs::weakly_canonical(root / "cve" / "published", published_ec);
+    auto inside = published.lexically_relative(fs::weakly_canonical(root, root_ec));
+    if (published_ec || root_ec || inside.empty() || *inside.begin() == "..")
+        return fail(ErrorCode::kInvalidInput, fmt::format("'{}' leads out of the clone: not read",
+                                                          (root / "cve" / "published").string()));
     std::map<std::string, CveRecord> by_id;
     for (auto& entry : fs::recursive_directory_iterator(root / "cve" / "published", ec)) {
+        std::error_code link_ec;
+        if (entry.is_symlink(link_ec)) {
+            problems.push_back({entry.path().lexically_relative(root).string(), 0,
+                                "a symbolic link: not followed, skipped"});
+            continue;
+        }
         if (!entry.is_regular_file()) continue;
         auto path = entry.path();
         std::string name = path.stem().string(), ext = path.extension().string();
@@ -123,7 +137,8 @@ Result<std::vector<CveRecord>> read_vulns_repository(const fs::path& root,
     std::set<std::string> rejected;
     if (fs::is_directory(root / "cve" / "rejected", ec))
         for (auto& entry : fs::recursive_directory_iterator(root / "cve" / "rejected", ec))
-            if (entry.is_regular_file() && RE2::FullMatch(entry.path().stem().string(), cve_id()))
+            if (!entry.is_symlink() && entry.is_regular_file() &&
+                RE2::FullMatch(entry.path().stem().string(), cve_id()))
                 rejected.insert(entry.path().stem().string());
     for (auto& id : rejected) {
         CveRecord r;

@@ -34,7 +34,9 @@ struct SourceProblem {
     std::string message;
 };
 
-// Reads a clone (with a work tree) of the kernel CNA's vulns repository.
+// Reads a clone (with a work tree) of the kernel CNA's vulns repository. Symbolic links in it
+// are never followed (each is a problem naming it), and a cve/published that leads out of the
+// clone is kInvalidInput.
 Result<std::vector<CveRecord>> read_vulns_repository(const std::filesystem::path& root,
                                                      std::vector<SourceProblem>& problems);
 // "CVE-2024-1234<TAB or spaces>fix-commit" lines; '#' starts a comment.

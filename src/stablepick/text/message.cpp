@@ -163,14 +163,21 @@ std::string to_valid_utf8(std::string_view text) {
     auto* s = reinterpret_cast<const unsigned char*>(text.data());
     while (i < text.size()) {
         unsigned char c = s[i];
-        size_t len = c < 0x80           ? 1
-                     : (c >> 5) == 0x6  ? 2
-                     : (c >> 4) == 0xe  ? 3
-                     : (c >> 3) == 0x1e ? 4
-                                        : 0;
+        // Well-formed UTF-8 as RFC 3629 defines it: no overlong forms, no surrogates
+        // (U+D800..U+DFFF), nothing above U+10FFFF. What JSON writers and SQLite's text
+        // functions accept, and nothing else.
+        size_t len = c < 0x80                 ? 1
+                     : c >= 0xc2 && c <= 0xdf ? 2
+                     : c >= 0xe0 && c <= 0xef ? 3
+                     : c >= 0xf0 && c <= 0xf4 ? 4
+                                              : 0;
         bool ok = len > 0 && i + len <= text.size();
-        for (size_t k = 1; ok && k < len; ++k) ok = (s[i + k] & 0xc0) == 0x80;
-        if (ok && len == 2) ok = c >= 0xc2;
+        if (ok && len > 1) {
+            unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+            unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+            ok = s[i + 1] >= lo && s[i + 1] <= hi;
+            for (size_t k = 2; ok && k < len; ++k) ok = (s[i + k] & 0xc0) == 0x80;
+        }
         if (ok) {
             out.append(text.substr(i, len));
             i += len;

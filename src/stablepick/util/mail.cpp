@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "stablepick/util/terminal.hpp"
+
 namespace stablepick::util {
 namespace {
 
@@ -251,28 +253,7 @@ std::string one_line(std::string_view text, size_t max_chars) {
 }
 
 std::string printable(std::string_view text) {
-    std::string out;
-    for (size_t i = 0; i < text.size();) {
-        size_t n = utf8_length(text, i);
-        auto c = static_cast<unsigned char>(text[i]);
-        if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F)) ||
-            (n > 1 && is_control(text.substr(i, n)))) {
-            std::string_view escaped = c == '\r'   ? "\\r"
-                                       : c == '\n' ? "\\n"
-                                       : c == '\t' ? "\\t"
-                                                   : "";
-            if (!escaped.empty())
-                out += escaped;
-            else
-                for (size_t k = i; k < i + std::max<size_t>(n, 1); ++k)
-                    out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[k]));
-            i += std::max<size_t>(n, 1);
-            continue;
-        }
-        out += text.substr(i, n);
-        i += n;
-    }
-    return out;
+    return terminal_safe(text);
 }
 
 Result<MailAddress> parse_mail_address(std::string_view text) {

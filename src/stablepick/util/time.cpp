@@ -82,14 +82,30 @@ std::optional<int64_t> parse_rfc2822_date(std::string_view s) {
         if (pos > start) parts[n++] = std::string(s.substr(start, pos - start));
     }
     if (n < 4) return std::nullopt;
-    int d = std::atoi(parts[0].c_str());
+    // Numbers as atoi read them (leading digits, the rest ignored), but one too large for an
+    // int is no date: "17:1220240603151244" is a message id, not a time.
+    auto number = [](std::string_view t, size_t& from, int& out) {
+        auto [p, ec] = std::from_chars(t.data() + from, t.data() + t.size(), out);
+        if (ec != std::errc() || p == t.data() + from) return false;
+        from = static_cast<size_t>(p - t.data());
+        return true;
+    };
+    size_t day_at = 0, year_at = 0;
+    int d = 0, y = 0;
+    if (!number(parts[0], day_at, d) || !number(parts[2], year_at, y)) return std::nullopt;
     int m = 0;
     for (size_t i = 0; i < kMonths.size(); ++i)
         if (strncasecmp(parts[1].c_str(), kMonths[i], 3) == 0) m = static_cast<int>(i) + 1;
-    int y = std::atoi(parts[2].c_str());
+    // "17:12" or "17:12:44".
     int hh = 0, mm = 0, ss = 0;
-    if (std::sscanf(parts[3].c_str(), "%d:%d:%d", &hh, &mm, &ss) < 2) return std::nullopt;
-    if (m == 0 || d < 1 || d > 31 || y < 1970) return std::nullopt;
+    std::string_view clock = parts[3];
+    size_t at = 0;
+    if (!number(clock, at, hh) || at >= clock.size() || clock[at++] != ':' ||
+        !number(clock, at, mm))
+        return std::nullopt;
+    if (at < clock.size() && clock[at] == ':' && !number(clock, ++at, ss)) return std::nullopt;
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return std::nullopt;
+    if (m == 0 || d < 1 || d > 31 || y < 1970 || y > 9999) return std::nullopt;
     int offset = n == 5 ? parse_offset(parts[4]).value_or(0) : 0;
     return days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - offset * 60;
 }

@@ -1,0 +1,68 @@
+// The config from TOML text (parse_config, what the fuzz target reads) and from a file
+// (load_config): values, defaults, and errors that name the file and the line.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "stablepick/core/config.hpp"
+#include "support/fixture_repo.hpp"
+
+namespace stablepick {
+namespace {
+
+TEST(CoreConfig, ParseConfigReadsValuesAndKeepsDefaults) {
+    auto c = parse_config(
+        "[branches]\nmain = [\"trunk\"]\n[cve]\nproduct = \"P\"\n[[llm.providers]]\n"
+        "url = \"ollama://localhost:11434/m\"\nmax_tokens = 100\n",
+        "mine.toml");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->branches.main_names, std::vector<std::string>{"trunk"});
+    EXPECT_TRUE(c->branches.main_from_config);
+    EXPECT_EQ(c->cve.product, "P");
+    ASSERT_EQ(c->llm.providers.size(), 1u);
+    EXPECT_EQ(c->llm.providers[0].max_tokens, 100);
+    EXPECT_EQ(c->index.diff_reader, "git");
+    EXPECT_FALSE(c->loaded_from);
+    auto empty = parse_config("", "empty.toml");
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(empty->trailers.fixes_keys, TrailerConfig{}.fixes_keys);
+}
+
+TEST(CoreConfig, ErrorsNameTheTextAndTheLine) {
+    auto broken = parse_config("[cve]\nproduct = \"P\"\n[index\n", "mine.toml");
+    ASSERT_FALSE(broken);
+    EXPECT_EQ(broken.error().code, ErrorCode::kInvalidInput);
+    EXPECT_NE(broken.error().message.find("config 'mine.toml' line 3"), std::string::npos)
+        << broken.error().message;
+    auto range = parse_config("[review]\nmax_mail_bytes = 0\n", "mine.toml");
+    ASSERT_FALSE(range);
+    EXPECT_NE(range.error().message.find("config 'mine.toml' line 2: review.max_mail_bytes"),
+              std::string::npos)
+        << range.error().message;
+    auto key = parse_config("[[llm.providers]]\nurl = \"exec:/x\"\napi_key = \"k\"\n", "m.toml");
+    ASSERT_FALSE(key);
+    EXPECT_NE(key.error().message.find("API keys are not read from files"), std::string::npos);
+}
+
+TEST(CoreConfig, LoadConfigReadsTheFile) {
+    testing::TempDir dir;
+    auto file = dir.path() / "config.toml";
+    std::ofstream(file) << "[cve]\nvendor = \"V\"\n";
+    auto c = load_config(file);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->cve.vendor, "V");
+    EXPECT_EQ(c->loaded_from, file);
+    auto missing = load_config(dir.path() / "none.toml");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+    std::ofstream(file) << "[cve\n";
+    auto bad = load_config(file);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find(fmt::format("config '{}' line 1", file.string())),
+              std::string::npos)
+        << bad.error().message;
+}
+
+}  // namespace
+}  // namespace stablepick
