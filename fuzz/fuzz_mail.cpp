@@ -3,6 +3,7 @@
 // read out of bounds; what it can't read stays empty.
 #include <cstddef>
 #include <cstdint>
+#include <sstream>
 #include <string_view>
 
 #include "stablepick/ingest/mail.hpp"
@@ -14,6 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto mail = stablepick::parse_mail(raw);
         (void)mail.header("Subject");
         (void)stablepick::commit_from_mail(raw, trailers);
+    }
+    // The streaming reader `import mbox` uses, with a small limit so the oversize path runs too.
+    std::istringstream in{std::string(text)};
+    stablepick::MboxReader reader(in, 4096);
+    while (auto raw = reader.next()) {
+        bool damaged = false;
+        (void)stablepick::commit_from_mail(*raw, trailers, &damaged);
     }
     (void)stablepick::commit_from_mail(text, trailers);
     (void)stablepick::commit_from_patch(text, trailers);
