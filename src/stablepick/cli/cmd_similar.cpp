@@ -9,15 +9,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/history/resolve.hpp"
-#include "stablepick/index/vector_index.hpp"
+#include "stablepick/index/similar_commits.hpp"
 #include "stablepick/ingest/mail.hpp"
 #include "stablepick/store/commit_reads.hpp"
 #include "stablepick/store/commit_subjects.hpp"
-#include "stablepick/store/vector_reads.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -28,24 +26,6 @@ struct Stored {
     int64_t time = 0;
     std::vector<std::string> branches;  // stable branches it was backported to
 };
-
-// The main-branch commits with the label asked for (`--label`, `--branch`), by row.
-Result<std::unordered_set<int64_t>> candidate_rows(Store& store, const std::string& label,
-                                                   const std::string& branch) {
-    auto main_rows = store::main_branch_rows(store);
-    auto backported_rows = store::backported_rows(store, branch);
-    if (!main_rows) return std::unexpected(main_rows.error());
-    if (!backported_rows) return std::unexpected(backported_rows.error());
-    bool want_backported = label == "backported" || !branch.empty();
-    bool want_not_backported = label == "not-backported";
-    std::unordered_set<int64_t> out;
-    for (int64_t row : *main_rows) {
-        bool backported = backported_rows->contains(row);
-        if ((want_backported && !backported) || (want_not_backported && backported)) continue;
-        out.insert(row);
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -98,7 +78,6 @@ Command make_similar_command() {
         if (!whole->empty()) fmt::print(stderr, "warning: {}\n", *whole);
 
         // The query: a stored commit, or a patch (file or stdin) that need not be stored.
-        std::vector<float> query;
         std::vector<Term> query_terms;
         std::vector<std::string> query_paths;
         int64_t query_time = INT64_MAX;
@@ -120,7 +99,6 @@ Command make_similar_command() {
                     Error{ErrorCode::kInvalidInput, "the patch has neither a subject nor a diff"});
             for (auto& f : patch.files) query_paths.push_back(f.path);
             query_terms = commit_terms(commit_text_of(patch));
-            query = model->embed(query_terms);
             query_sha = patch.id;
             query_subject = patch.subject;
             if (patch.commit_time > 0) query_time = patch.commit_time;
@@ -152,60 +130,15 @@ Command make_similar_command() {
             if (!text) return report(text.error());
             query_paths = text->paths;
             query_terms = commit_terms(*text);
-            query = model->embed(query_terms);
         }
 
-        // Candidates: earlier main-branch commits with a vector of this model. Only rows and
-        // vectors are read for all of them; ids, subjects and decisions for the k shown.
-        auto candidates = candidate_rows(store, opts->label, opts->branch);
-        if (!candidates) return report(candidates.error());
-        ExactIndex index(model->dimension());
-        index.reserve(candidates->size());
-        auto read = store::for_each_vector(
-            store, {model->id(), model->dimension(), query_time, query_sha, &*candidates},
-            [&](int64_t row, std::span<const float> v) { index.add(row, v); });
-        if (!read) return report(read.error());
-        if (index.size() == 0 && !opts->json)
+        SimilarQuery query{query_sha, query_time, std::move(query_terms), std::move(query_paths)};
+        auto similar = similar_commits(store, *model, query,
+                                       {opts->k, opts->label, opts->branch, opts->rerank});
+        if (!similar) return report(similar.error());
+        if (similar->compared == 0 && !opts->json)
             fmt::print(stderr, "no earlier commits to compare with under model {}\n", model->id());
-        // The embedding finds commits about the same kind of problem; among its best
-        // candidates, exact TF-IDF similarity puts the ones touching the same code first.
-        auto best =
-            index.search(query, opts->rerank ? std::max<size_t>(opts->k * 20, 200) : opts->k);
-        if (opts->rerank) {
-            // Earlier commits to the same files join the candidates: the embedding alone can
-            // miss them when a short message is mostly common words.
-            std::unordered_set<int64_t> seen;
-            for (auto& n : best) seen.insert(n.key);
-            for (auto& path : query_paths) {
-                auto rows = store::commits_changing_before(store, path, query_time, 200);
-                if (!rows) return report(rows.error());
-                std::vector<int64_t> fresh;
-                for (int64_t row : *rows)
-                    if (candidates->contains(row) && seen.insert(row).second) fresh.push_back(row);
-                auto vectors = store::vectors_of(store, model->id(), model->dimension(), fresh);
-                if (!vectors) return report(vectors.error());
-                for (auto& [row, v] : *vectors) {
-                    float dot = 0;
-                    for (int d = 0; d < model->dimension(); ++d) dot += v[d] * query[d];
-                    best.push_back({row, dot});
-                }
-            }
-            // Then exact TF-IDF similarity, which weighs a shared file or function as much as
-            // it is rare, re-ranks every candidate.
-            auto q = model->tfidf(query_terms);
-            std::unordered_map<uint32_t, float> qmap(q.begin(), q.end());
-            for (auto& n : best) {
-                auto text = load_commit_text(store, n.key);
-                if (!text) return report(text.error());
-                double dot = 0;
-                for (auto& [col, w] : model->tfidf(commit_terms(*text)))
-                    if (auto it = qmap.find(col); it != qmap.end()) dot += double(w) * it->second;
-                n.similarity = static_cast<float>(dot);
-            }
-            std::ranges::stable_sort(best,
-                                     [](auto& a, auto& b) { return a.similarity > b.similarity; });
-            if (best.size() > opts->k) best.resize(opts->k);
-        }
+        const auto& best = similar->best;
         std::unordered_map<int64_t, Stored> stored;
         for (auto& n : best) {
             auto commit = commit_subject_of(store, n.key);
