@@ -8,6 +8,8 @@
 #include "stablepick/cli/command.hpp"
 #include "stablepick/embed/embeddings.hpp"
 #include "stablepick/embed/openai_embedder.hpp"
+#include "stablepick/store/vector_reads.hpp"
+#include "stablepick/store/vector_writes.hpp"
 #include "stablepick/util/progress.hpp"
 
 namespace stablepick::cli {
@@ -50,22 +52,13 @@ std::string server_text(const CommitText& t) {
 Result<EmbedReport> embed_with_server(Store& store, OpenAiEmbedder& embedder, bool quiet) {
     EmbedReport report;
     std::string model = embedder.model_id();
-    auto q = store.db().prepare(
-        R"(SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = c.id)
-        FROM commits c WHERE c.parent_count <= 1 ORDER BY c.id)");
-    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-    q->bind(1, model);
-    std::vector<int64_t> todo;
-    while (*q->step()) {
-        if (q->int64(1))
-            ++report.cached;
-        else
-            todo.push_back(q->int64(0));
-    }
-    std::optional<int> dimension;
-    auto dq = store.db().prepare("SELECT dimension FROM models WHERE id = ?");
-    dq->bind(1, model);
-    if (*dq->step()) dimension = static_cast<int>(dq->int64(0));
+    auto coverage = store::vector_coverage(store, model);
+    if (!coverage) return std::unexpected(coverage.error());
+    report.cached = coverage->with_vector;
+    const std::vector<int64_t>& todo = coverage->missing;
+    auto stored_dimension = store::model_dimension(store, model);
+    if (!stored_dimension) return std::unexpected(stored_dimension.error());
+    std::optional<int> dimension = *stored_dimension;
     util::Progress progress("embed", static_cast<int64_t>(todo.size()), quiet);
     constexpr size_t kChunk = 1024;
     for (size_t begin = 0; begin < todo.size(); begin += kChunk) {
@@ -83,28 +76,13 @@ Result<EmbedReport> embed_with_server(Store& store, OpenAiEmbedder& embedder, bo
                 if (!stored) return;
                 if (!dimension) {
                     dimension = static_cast<int>(vectors.front().size());
-                    auto m = store.db().prepare(
-                        "INSERT OR IGNORE INTO models VALUES(?, 'openai', 0, ?, x'')");
-                    m->bind(1, model).bind(2, *dimension);
-                    if (auto r = m->run(); !r)
-                        stored = std::unexpected(Store::error(r.error(), "store the model"));
+                    stored = store::add_server_model(store, model, *dimension);
+                    if (!stored) return;
                 }
-                if (auto r = store.begin(); !r) {
-                    stored = r;
-                    return;
-                }
-                auto ins = store.db().prepare("INSERT OR IGNORE INTO embeddings VALUES(?, ?, ?)");
-                for (size_t i = 0; i < vectors.size() && ins; ++i) {
-                    ins->bind(1, model)
-                        .bind(2, rows[first + i])
-                        .bind_blob(3, vector_to_blob(vectors[i]));
-                    if (auto r = ins->run(); !r) {
-                        store.rollback();
-                        stored = std::unexpected(Store::error(r.error(), "store embeddings"));
-                        return;
-                    }
-                }
-                stored = store.commit();
+                stored = store::put_vectors(
+                    store, model, std::span<const int64_t>(rows).subspan(first, vectors.size()),
+                    vectors);
+                if (!stored) return;
                 report.embedded += static_cast<int64_t>(vectors.size());
                 progress.advance(static_cast<int64_t>(vectors.size()));
             });

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/store/stats_reads.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -41,48 +42,38 @@ Command make_labels_command() {
         int64_t as_of = *parsed;
         std::vector<std::string> prefixes = opts->commits;
         if (prefixes.empty()) prefixes.push_back("");
-        auto q = ctx.store->db().prepare(
-            R"(SELECT b.main_sha, b.branch, b.stable_sha, b.stable_time, b.method, b.release,
-                      COALESCE(m.subject, ''), COALESCE(s.subject, '') FROM backports b
-               LEFT JOIN commits m ON m.sha = b.main_sha
-               LEFT JOIN commits s ON s.sha = b.stable_sha
-               WHERE b.stable_time <= ?1 AND b.main_sha >= ?2 AND b.main_sha < ?2 || 'g'
-                 AND (?3 = '' OR b.branch = ?3) AND (?4 = '' OR b.method = ?4)
-                 AND (?5 = 0 OR (s.subject IS NOT NULL AND m.subject IS NOT s.subject))
-               ORDER BY b.main_sha, b.stable_time, b.branch)");
-        if (!q) return report(Store::error(q.error(), "read labels"));
+        store::LabelFilter filter{as_of, "", opts->branch, opts->method, opts->subjects_differ};
         int64_t count = 0;
         for (auto& prefix : prefixes) {
-            std::string p = prefix;
-            for (auto& ch : p) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            q->bind(1, as_of).bind(2, p).bind(3, opts->branch).bind(4, opts->method);
-            q->bind(5, opts->subjects_differ ? 1 : 0);
-            while (true) {
-                auto row = q->step();
-                if (!row) return report(Store::error(row.error(), "read labels"));
-                if (!*row) break;
+            filter.prefix = prefix;
+            for (auto& ch : filter.prefix)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            auto rows = store::labels_matching(*ctx.store, filter);
+            if (!rows) return report(rows.error());
+            for (auto& [l, main_subject, stable_subject] : *rows) {
                 ++count;
                 if (opts->json) {
                     nlohmann::json j{
-                        {"main", q->text(0)},   {"branch", q->text(1)},
-                        {"stable", q->text(2)}, {"date", util::format_date(q->int64(3))},
-                        {"time", q->int64(3)},  {"method", q->text(4)},
-                        {"release", q->text(5)}};
+                        {"main", l.main_id},     {"branch", l.branch},
+                        {"stable", l.stable_id}, {"date", util::format_date(l.stable_time)},
+                        {"time", l.stable_time}, {"method", l.method},
+                        {"release", l.release}};
                     if (opts->subjects_differ) {
-                        j["main_subject"] = q->text(6);
-                        j["stable_subject"] = q->text(7);
+                        j["main_subject"] = main_subject;
+                        j["stable_subject"] = stable_subject;
                     }
                     fmt::print("{}\n", j.dump());
                 } else {
-                    fmt::print("{} {:<22} {} {} {}{}\n", q->text(0).substr(0, 12), q->text(1),
-                               q->text(2).empty() ? std::string(12, '-') : q->text(2).substr(0, 12),
-                               q->int64(3) ? util::format_date(q->int64(3)) : "----------",
-                               q->text(4), q->text(5).empty() ? "" : " " + q->text(5));
+                    fmt::print(
+                        "{} {:<22} {} {} {}{}\n", l.main_id.substr(0, 12), l.branch,
+                        l.stable_id.empty() ? std::string(12, '-') : l.stable_id.substr(0, 12),
+                        l.stable_time ? util::format_date(l.stable_time) : "----------", l.method,
+                        l.release.empty() ? "" : " " + l.release);
                     if (opts->subjects_differ)
-                        fmt::print("    main:   {}\n    stable: {}\n", q->text(6), q->text(7));
+                        fmt::print("    main:   {}\n    stable: {}\n", main_subject,
+                                   stable_subject);
                 }
             }
-            q->reset();
         }
         if (count == 0 && !opts->commits.empty())
             return report(Error{ErrorCode::kNotFound, "no backport labels for the given commits"});

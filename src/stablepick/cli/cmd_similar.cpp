@@ -9,12 +9,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "stablepick/cli/command.hpp"
 #include "stablepick/history/resolve.hpp"
-#include "stablepick/index/vector_index.hpp"
+#include "stablepick/index/similar_commits.hpp"
 #include "stablepick/ingest/mail.hpp"
+#include "stablepick/store/commit_reads.hpp"
+#include "stablepick/store/commit_subjects.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -77,7 +78,6 @@ Command make_similar_command() {
         if (!whole->empty()) fmt::print(stderr, "warning: {}\n", *whole);
 
         // The query: a stored commit, or a patch (file or stdin) that need not be stored.
-        std::vector<float> query;
         std::vector<Term> query_terms;
         std::vector<std::string> query_paths;
         int64_t query_time = INT64_MAX;
@@ -99,7 +99,6 @@ Command make_similar_command() {
                     Error{ErrorCode::kInvalidInput, "the patch has neither a subject nor a diff"});
             for (auto& f : patch.files) query_paths.push_back(f.path);
             query_terms = commit_terms(commit_text_of(patch));
-            query = model->embed(query_terms);
             query_sha = patch.id;
             query_subject = patch.subject;
             if (patch.commit_time > 0) query_time = patch.commit_time;
@@ -131,130 +130,24 @@ Command make_similar_command() {
             if (!text) return report(text.error());
             query_paths = text->paths;
             query_terms = commit_terms(*text);
-            query = model->embed(query_terms);
         }
 
-        // Candidates: earlier main-branch commits with a vector of this model. Only rows and
-        // vectors are read for all of them; ids, subjects and decisions for the k shown.
-        auto rows_of = [&](std::string_view sql) -> Result<std::unordered_set<int64_t>> {
-            std::unordered_set<int64_t> out;
-            auto q = store.db().prepare(sql);
-            if (!q) return std::unexpected(Store::error(q.error(), "read the store"));
-            if (q->parameter_count() > 0) q->bind(1, opts->branch);
-            while (true) {
-                auto r = q->step();
-                if (!r) return std::unexpected(Store::error(r.error(), "read the store"));
-                if (!*r) break;
-                out.insert(q->int64(0));
-            }
-            return out;
-        };
-        auto main_rows = rows_of(
-            R"(SELECT bc.commit_id FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
-                                    WHERE b.kind = 'main')");
-        auto backported_rows =
-            rows_of(opts->branch.empty()
-                        ? "SELECT c.id FROM commits c JOIN backports b ON b.main_sha = c.sha"
-                        : "SELECT c.id FROM commits c JOIN backports b ON b.main_sha = c.sha WHERE "
-                          "b.branch = ?");
-        if (!main_rows) return report(main_rows.error());
-        if (!backported_rows) return report(backported_rows.error());
-        bool want_backported = opts->label == "backported" || !opts->branch.empty();
-        bool want_not_backported = opts->label == "not-backported";
-        auto vq = store.db().prepare(
-            R"(SELECT e.commit_id, e.vector FROM embeddings e JOIN commits c ON c.id = e.commit_id
-            WHERE e.model = ? AND c.commit_time < ? AND c.sha != ?)");
-        if (!vq) return report(Store::error(vq.error(), "read embeddings"));
-        vq->bind(1, model->id()).bind(2, query_time).bind(3, query_sha);
-        ExactIndex index(model->dimension());
-        index.reserve(main_rows->size());
-        const size_t bytes = model->dimension() * sizeof(float);
-        while (true) {
-            auto r = vq->step();
-            if (!r) return report(Store::error(r.error(), "read embeddings"));
-            if (!*r) break;
-            int64_t row = vq->int64(0);
-            if (!main_rows->contains(row)) continue;
-            bool backported = backported_rows->contains(row);
-            if ((want_backported && !backported) || (want_not_backported && backported)) continue;
-            auto blob = vq->blob(1);
-            if (blob.size() != bytes)
-                return report(Error{ErrorCode::kCorrupt,
-                                    fmt::format("a stored vector of model '{}' has {} bytes, not "
-                                                "{}: run 'stablepick embed --refit'",
-                                                model->id(), blob.size(), bytes)});
-            index.add(row, std::span<const float>(reinterpret_cast<const float*>(blob.data()),
-                                                  model->dimension()));
-        }
-        if (index.size() == 0 && !opts->json)
+        SimilarQuery query{query_sha, query_time, std::move(query_terms), std::move(query_paths)};
+        auto similar = similar_commits(store, *model, query,
+                                       {opts->k, opts->label, opts->branch, opts->rerank});
+        if (!similar) return report(similar.error());
+        if (similar->compared == 0 && !opts->json)
             fmt::print(stderr, "no earlier commits to compare with under model {}\n", model->id());
-        // The embedding finds commits about the same kind of problem; among its best
-        // candidates, exact TF-IDF similarity puts the ones touching the same code first.
-        auto best =
-            index.search(query, opts->rerank ? std::max<size_t>(opts->k * 20, 200) : opts->k);
-        if (opts->rerank) {
-            // Earlier commits to the same files join the candidates: the embedding alone can
-            // miss them when a short message is mostly common words.
-            std::unordered_set<int64_t> seen;
-            for (auto& n : best) seen.insert(n.key);
-            auto fq = store.db().prepare(
-                R"(SELECT DISTINCT f.commit_id FROM files f JOIN commits c ON c.id = f.commit_id
-                WHERE f.path = ? AND c.commit_time < ? ORDER BY c.commit_time DESC LIMIT 200)");
-            auto eq = store.db().prepare(
-                "SELECT vector FROM embeddings WHERE model = ? AND commit_id = ?");
-            if (!fq || !eq)
-                return report(Store::error(!fq ? fq.error() : eq.error(), "read files"));
-            for (auto& path : query_paths) {
-                fq->bind(1, path).bind(2, query_time);
-                std::vector<int64_t> rows;
-                while (*fq->step()) rows.push_back(fq->int64(0));
-                fq->reset();
-                for (int64_t row : rows) {
-                    if (!main_rows->contains(row) || !seen.insert(row).second) continue;
-                    bool backported = backported_rows->contains(row);
-                    if ((want_backported && !backported) || (want_not_backported && backported))
-                        continue;
-                    eq->bind(1, model->id()).bind(2, row);
-                    if (*eq->step() && eq->blob(0).size() == bytes) {
-                        auto v = eq->blob(0);
-                        const float* f = reinterpret_cast<const float*>(v.data());
-                        float dot = 0;
-                        for (int d = 0; d < model->dimension(); ++d) dot += f[d] * query[d];
-                        best.push_back({row, dot});
-                    }
-                    eq->reset();
-                }
-            }
-            // Then exact TF-IDF similarity, which weighs a shared file or function as much as
-            // it is rare, re-ranks every candidate.
-            auto q = model->tfidf(query_terms);
-            std::unordered_map<uint32_t, float> qmap(q.begin(), q.end());
-            for (auto& n : best) {
-                auto text = load_commit_text(store, n.key);
-                if (!text) return report(text.error());
-                double dot = 0;
-                for (auto& [col, w] : model->tfidf(commit_terms(*text)))
-                    if (auto it = qmap.find(col); it != qmap.end()) dot += double(w) * it->second;
-                n.similarity = static_cast<float>(dot);
-            }
-            std::ranges::stable_sort(best,
-                                     [](auto& a, auto& b) { return a.similarity > b.similarity; });
-            if (best.size() > opts->k) best.resize(opts->k);
-        }
+        const auto& best = similar->best;
         std::unordered_map<int64_t, Stored> stored;
-        auto dq = store.db().prepare("SELECT sha, subject, commit_time FROM commits WHERE id = ?");
-        auto lq = store.db().prepare(
-            "SELECT DISTINCT branch FROM backports WHERE main_sha = ? ORDER BY branch");
-        if (!dq || !lq) return report(Store::error(!dq ? dq.error() : lq.error(), "read commits"));
         for (auto& n : best) {
-            dq->bind(1, n.key);
-            if (!*dq->step()) continue;
-            Stored s{dq->text(0), dq->text(1), dq->int64(2), {}};
-            dq->reset();
-            lq->bind(1, s.sha);
-            while (*lq->step()) s.branches.push_back(lq->text(0));
-            lq->reset();
-            stored[n.key] = std::move(s);
+            auto commit = commit_subject_of(store, n.key);
+            if (!commit) return report(commit.error());
+            if (!*commit) continue;
+            auto branches = store::backport_branches_of(store, (*commit)->id);
+            if (!branches) return report(branches.error());
+            stored[n.key] = {(*commit)->id, (*commit)->subject, (*commit)->time,
+                             std::move(*branches)};
         }
         if (opts->json) {
             nlohmann::json j{{"query", {{"id", query_sha}, {"subject", query_subject}}},

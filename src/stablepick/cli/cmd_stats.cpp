@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/store/stats_reads.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -14,108 +15,60 @@ namespace {
 
 using nlohmann::json;
 
-// Runs `sql` with `as_of` bound to every "?" and calls `row` for each result row.
-template <typename F>
-Status for_rows(Store& store, std::string_view sql, int64_t as_of, F&& row) {
-    auto q = store.db().prepare(sql);
-    if (!q) return std::unexpected(Store::error(q.error(), "read the store"));
-    int params = q->parameter_count();
-    for (int i = 1; i <= params; ++i) q->bind(i, as_of);
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read the store"));
-        if (!*r) break;
-        row(*q);
-    }
-    return {};
-}
-
+// The store's counts as `stats --json` prints them (and the table is rendered from).
 Result<json> gather(Store& store, int64_t as_of) {
     json j;
     j["as_of"] = as_of == INT64_MAX ? json(nullptr) : json(util::format_date(as_of));
-    Status ok = for_rows(
-        store,
-        R"(SELECT b.name, b.kind, b.tip, COUNT(bc.commit_id) FROM branches b
-           LEFT JOIN branch_commits bc ON bc.branch_id = b.id GROUP BY b.id ORDER BY b.kind, b.name)",
-        as_of, [&](util::Statement& q) {
-            j["branches"].push_back({{"name", q.text(0)},
-                                     {"kind", q.text(1)},
-                                     {"tip", q.is_null(2) ? json(nullptr) : json(q.text(2))},
-                                     {"commits", q.int64(3)}});
-        });
-    if (!ok) return std::unexpected(ok.error());
+    auto branches = store::branch_counts(store);
+    if (!branches) return std::unexpected(branches.error());
+    for (auto& b : *branches)
+        j["branches"].push_back({{"name", b.name},
+                                 {"kind", b.kind},
+                                 {"tip", b.tip ? json(*b.tip) : json(nullptr)},
+                                 {"commits", b.commits}});
 
     // Labels per branch and method, as they stood on the as-of date.
+    auto by_branch = store::label_counts_by_branch(store, as_of);
+    if (!by_branch) return std::unexpected(by_branch.error());
     std::map<std::string, json> per_branch;
-    ok = for_rows(store,
-                  R"(SELECT branch, method, COUNT(DISTINCT stable_sha), COUNT(DISTINCT main_sha)
-           FROM backports WHERE stable_time <= ? GROUP BY branch, method)",
-                  as_of, [&](util::Statement& q) {
-                      auto& b = per_branch[q.text(0)];
-                      b["branch"] = q.text(0);
-                      b["stable_commits_" + q.text(1)] = q.int64(2);
-                      b["main_commits_" + q.text(1)] = q.int64(3);
-                  });
-    if (!ok) return std::unexpected(ok.error());
+    for (auto& c : *by_branch) {
+        auto& b = per_branch[c.branch];
+        b["branch"] = c.branch;
+        b["stable_commits_" + c.method] = c.stable_commits;
+        b["main_commits_" + c.method] = c.main_commits;
+    }
     for (auto& [_, b] : per_branch) j["labels_by_branch"].push_back(b);
 
-    ok = for_rows(store,
-                  R"(SELECT method, COUNT(DISTINCT main_sha), COUNT(*) FROM backports
-           WHERE stable_time <= ? GROUP BY method)",
-                  as_of, [&](util::Statement& q) {
-                      j["labels_by_method"][q.text(0)] = {{"main_commits", q.int64(1)},
-                                                          {"labels", q.int64(2)}};
-                  });
-    if (!ok) return std::unexpected(ok.error());
+    auto by_method = store::label_counts_by_method(store, as_of);
+    if (!by_method) return std::unexpected(by_method.error());
+    for (auto& m : *by_method)
+        j["labels_by_method"][m.method] = {{"main_commits", m.main_commits}, {"labels", m.labels}};
 
     // Main commits backported by any method, and those that only patch-id matching found.
-    ok = for_rows(store,
-                  R"(SELECT COUNT(DISTINCT main_sha),
-                  COUNT(DISTINCT CASE WHEN method = 'patch-id' AND main_sha NOT IN
-                        (SELECT main_sha FROM backports WHERE method != 'patch-id' AND stable_time <= ?)
-                        THEN main_sha END)
-           FROM backports WHERE stable_time <= ?)",
-                  as_of, [&](util::Statement& q) {
-                      j["main_backported"] = q.int64(0);
-                      j["main_backported_only_by_patch_id"] = q.int64(1);
-                  });
-    if (!ok) return std::unexpected(ok.error());
+    auto backported = store::backported_count(store, as_of);
+    if (!backported) return std::unexpected(backported.error());
+    j["main_backported"] = backported->main_commits;
+    j["main_backported_only_by_patch_id"] = backported->only_by_patch_id;
 
     // Per year of the main commit's committer date: how many were backported (as of the date).
-    ok = for_rows(store,
-                  R"(SELECT strftime('%Y', c.commit_time, 'unixepoch') AS y, COUNT(*),
-                  SUM(EXISTS(SELECT 1 FROM backports l WHERE l.main_sha = c.sha AND l.stable_time <= ?))
-           FROM commits c
-           WHERE c.commit_time <= ? AND EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b
-                ON b.id = bc.branch_id WHERE bc.commit_id = c.id AND b.kind = 'main')
-           GROUP BY y ORDER BY y)",
-                  as_of, [&](util::Statement& q) {
-                      int64_t n = q.int64(1), k = q.int64(2);
-                      j["years"].push_back({{"year", q.text(0)},
-                                            {"main_commits", n},
-                                            {"backported", k},
-                                            {"rate", n ? double(k) / n : 0.0}});
-                  });
-    if (!ok) return std::unexpected(ok.error());
+    auto years = store::main_commits_by_year(store, as_of);
+    if (!years) return std::unexpected(years.error());
+    for (auto& y : *years)
+        j["years"].push_back(
+            {{"year", y.year},
+             {"main_commits", y.main_commits},
+             {"backported", y.backported},
+             {"rate", y.main_commits ? double(y.backported) / y.main_commits : 0.0}});
 
-    ok = for_rows(store, R"(SELECT COUNT(DISTINCT commit_id), COUNT(*) FROM skips)", as_of,
-                  [&](util::Statement& q) {
-                      j["skipped"] = {{"commits", q.int64(0)}, {"files", q.int64(1)}};
-                  });
-    if (!ok) return std::unexpected(ok.error());
-    ok = for_rows(
-        store,
-        R"(SELECT path, COUNT(*) FROM skips GROUP BY path ORDER BY COUNT(*) DESC, path LIMIT 10)",
-        as_of, [&](util::Statement& q) {
-            j["skipped"]["paths"].push_back({{"path", q.text(0)}, {"commits", q.int64(1)}});
-        });
-    if (!ok) return std::unexpected(ok.error());
-    ok = for_rows(store, "SELECT COUNT(*), SUM(diff_truncated) FROM commits", as_of,
-                  [&](util::Statement& q) {
-                      j["commits"] = q.int64(0);
-                      j["diffs_truncated"] = q.int64(1);
-                  });
-    if (!ok) return std::unexpected(ok.error());
+    auto skips = store::skip_counts(store, 10);
+    if (!skips) return std::unexpected(skips.error());
+    j["skipped"] = {{"commits", skips->commits}, {"files", skips->files}};
+    for (auto& p : skips->paths)
+        j["skipped"]["paths"].push_back({{"path", p.path}, {"commits", p.commits}});
+    auto commits = store::commit_count(store);
+    if (!commits) return std::unexpected(commits.error());
+    j["commits"] = commits->commits;
+    j["diffs_truncated"] = commits->diffs_truncated;
     auto summary = store.meta("label_summary");
     if (!summary) return std::unexpected(summary.error());
     if (!summary->empty()) j["marker_summary"] = json::parse(*summary, nullptr, false);

@@ -50,6 +50,12 @@ Result<std::string> main_commit_of_backport(Store& store, const std::string& sta
     return ids->empty() ? std::string() : ids->front();
 }
 
+Result<std::vector<std::string>> backport_branches_of(Store& store, const std::string& id) {
+    return texts(store.db(),
+                 "SELECT DISTINCT branch FROM backports WHERE main_sha = ? ORDER BY branch",
+                 std::vector<std::string>{id}, "read backport labels");
+}
+
 Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const std::string& prefix,
                                                           size_t limit) {
     auto q = store.db().prepare(

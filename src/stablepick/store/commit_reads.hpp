@@ -24,6 +24,9 @@ Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string
 // The main commit that stable commit `stable_id` backports; empty when it backports none.
 Result<std::string> main_commit_of_backport(Store& store, const std::string& stable_id);
 
+// The stable branches `id` (full id) was backported to, by name, each once.
+Result<std::vector<std::string>> backport_branches_of(Store& store, const std::string& id);
+
 // Up to `limit` main-branch commits whose id starts with `prefix` (lower case hex), in id order.
 Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const std::string& prefix,
                                                           size_t limit);

@@ -17,6 +17,15 @@ Result<std::vector<CommitSubject>> collect(std::expected<util::Statement, util::
 
 }  // namespace
 
+Result<std::optional<CommitSubject>> commit_subject_of(Store& store, int64_t row) {
+    auto q = store.db().prepare("SELECT sha, subject, commit_time FROM commits WHERE id = ?");
+    if (q) q->bind(1, row);
+    auto found = collect(std::move(q));
+    if (!found) return std::unexpected(found.error());
+    if (found->empty()) return std::nullopt;
+    return found->front();
+}
+
 Result<std::vector<CommitSubject>> commits_with_id_prefix(Store& store, std::string_view prefix) {
     auto q = store.db().prepare(
         "SELECT sha, subject, commit_time FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' "

@@ -1,6 +1,7 @@
 #pragma once
 // The stored commits by id prefix or subject, as resolve (history/resolve.hpp) looks them up.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,8 @@ struct CommitSubject {
     int64_t time = 0;  // committer date
 };
 
+// The stored commit with row `row`; nullopt when there is none.
+Result<std::optional<CommitSubject>> commit_subject_of(Store& store, int64_t row);
 // At most 200 commits whose id starts with `prefix`, newest first.
 Result<std::vector<CommitSubject>> commits_with_id_prefix(Store& store, std::string_view prefix);
 // At most 200 commits with exactly this subject, newest first.
