@@ -110,8 +110,10 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
     bool timed_out = false;
     char buffer[65536];
     while (out.fd[0] >= 0 || err.fd[0] >= 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
+        // Rounded up: truncated, the last fraction of a millisecond was taken for none, and a
+        // run was killed up to 1 ms before its time (RunGit.KillsAGitThatRunsTooLong saw it).
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             timed_out = true;
             break;
