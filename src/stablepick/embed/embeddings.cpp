@@ -8,6 +8,9 @@
 #include <cstring>
 #include <thread>
 
+#include "stablepick/store/model_tables.hpp"
+#include "stablepick/store/vector_reads.hpp"
+#include "stablepick/store/vector_writes.hpp"
 #include "stablepick/util/compress.hpp"
 #include "stablepick/util/progress.hpp"
 
@@ -31,31 +34,20 @@ CommitText commit_text_of(const Commit& c) {
 }
 
 Result<CommitText> load_commit_text(Store& store, int64_t row) {
-    auto& db = store.db();
+    auto stored = store::stored_commit_text(store, row);
+    if (!stored) return std::unexpected(stored.error());
     CommitText t;
-    auto q = db.prepare("SELECT subject, body, diff FROM commits WHERE id = ?");
-    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-    q->bind(1, row);
-    auto r = q->step();
-    if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
-    if (!*r) return fail(ErrorCode::kNotFound, fmt::format("no stored commit with row {}", row));
-    t.subject = q->text(0);
-    t.body = q->text(1);
-    if (!q->is_null(2)) {
-        auto diff = util::zstd_decompress(q->blob(2));
+    t.subject = std::move(stored->subject);
+    t.body = std::move(stored->body);
+    if (stored->compressed_diff) {
+        auto diff = util::zstd_decompress(*stored->compressed_diff);
         if (!diff)
             return fail(ErrorCode::kCorrupt,
                         fmt::format("stored diff of commit row {} is damaged", row));
         t.diff = std::move(*diff);
     }
-    auto f = db.prepare("SELECT path FROM files WHERE commit_id = ? ORDER BY seq");
-    if (!f) return std::unexpected(Store::error(f.error(), "read files"));
-    f->bind(1, row);
-    while (*f->step()) t.paths.push_back(f->text(0));
-    auto h = db.prepare("SELECT header FROM hunks WHERE commit_id = ? ORDER BY seq");
-    if (!h) return std::unexpected(Store::error(h.error(), "read hunks"));
-    h->bind(1, row);
-    while (*h->step()) t.functions.push_back(h->text(0));
+    t.paths = std::move(stored->paths);
+    t.functions = std::move(stored->hunk_headers);
     return t;
 }
 
@@ -65,18 +57,15 @@ Result<BuiltinModel> load_current_model(Store& store) {
     if (id->empty())
         return fail(ErrorCode::kNotFound,
                     "no embedding model yet: run 'stablepick embed' (or 'stablepick index')");
-    auto q = store.db().prepare("SELECT blob FROM models WHERE id = ?");
-    if (!q) return std::unexpected(Store::error(q.error(), "read models"));
-    q->bind(1, *id);
-    auto r = q->step();
-    if (!r) return std::unexpected(Store::error(r.error(), "read models"));
-    if (!*r)
+    auto blob = store::model_blob(store, *id);
+    if (!blob) return std::unexpected(blob.error());
+    if (!*blob)
         return fail(
             ErrorCode::kCorrupt,
             fmt::format(
                 "embedding model '{}' is missing from the store: run 'stablepick embed --refit'",
                 *id));
-    return BuiltinModel::deserialize(q->blob(0));
+    return BuiltinModel::deserialize(**blob);
 }
 
 // Reads texts of `rows` and turns them into terms, in parallel (one store connection each).
@@ -111,20 +100,7 @@ Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<
 }
 
 Result<std::vector<int64_t>> main_commit_rows(Store& store, std::optional<int64_t> before) {
-    auto q = store.db().prepare(
-        R"(SELECT c.id FROM commits c WHERE c.parent_count <= 1 AND c.commit_time < ?
-        AND EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
-                   WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY c.id)");
-    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-    q->bind(1, before.value_or(INT64_MAX));
-    std::vector<int64_t> rows;
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
-        if (!*r) break;
-        rows.push_back(q->int64(0));
-    }
-    return rows;
+    return store::main_commit_rows_before(store, before.value_or(INT64_MAX));
 }
 
 namespace {
@@ -147,12 +123,9 @@ Result<std::string> check_vectors(Store& store, const std::string& model) {
                     fmt::format("the vectors of embedding model '{}' are incomplete (an embed "
                                 "run stopped before it finished): run 'stablepick embed'",
                                 model));
-    auto q = store.db().prepare("SELECT COUNT(*) FROM commits WHERE id > ? AND parent_count <= 1");
-    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-    q->bind(1, through);
-    auto r = q->step();
-    if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
-    int64_t newer = q->int64(0);
+    auto newer_rows = store::commits_stored_after(store, through);
+    if (!newer_rows) return std::unexpected(newer_rows.error());
+    int64_t newer = *newer_rows;
     if (newer == 0) return std::string();
     return fmt::format(
         "{} commit{} stored since the last embed {} no vector yet and cannot be "
@@ -169,19 +142,15 @@ Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& 
     auto model = BuiltinModel::fit(*docs, options);
     if (!model) return std::unexpected(model.error());
     if (auto r = store.begin(); !r) return std::unexpected(r.error());
-    auto ins = store.db().prepare("INSERT OR REPLACE INTO models VALUES(?, 'builtin', ?, ?, ?)");
-    if (!ins) {
-        store.rollback();
-        return std::unexpected(Store::error(ins.error(), "store the model"));
-    }
     // No wall-clock time here: two runs over the same history must leave the same store.
-    ins->bind(1, model->id())
-        .bind(2, static_cast<int64_t>(rows->size()))
-        .bind(3, model->dimension());
-    ins->bind_blob(4, model->serialize());
-    if (auto r = ins->run(); !r) {
+    if (auto r = store::put_model(store, {.id = model->id(),
+                                          .kind = "builtin",
+                                          .trained_on = static_cast<int64_t>(rows->size()),
+                                          .dimension = model->dimension(),
+                                          .blob = model->serialize()});
+        !r) {
         store.rollback();
-        return std::unexpected(Store::error(r.error(), "store the model"));
+        return std::unexpected(r.error());
     }
     if (auto r = store.set_meta("embed_model", model->id()); !r) {
         store.rollback();
@@ -191,70 +160,42 @@ Result<BuiltinModel> fit_and_store_model(Store& store, const BuiltinFitOptions& 
         store.rollback();
         return std::unexpected(r.error());
     }
-    if (drop_vectors) {
-        auto drop = store.db().prepare("DELETE FROM embeddings WHERE model = ?");
-        if (!drop) {
+    if (drop_vectors)
+        if (auto r = store::drop_vectors(store, model->id()); !r) {
             store.rollback();
-            return std::unexpected(Store::error(drop.error(), "drop embeddings"));
+            return std::unexpected(r.error());
         }
-        drop->bind(1, model->id());
-        if (auto r = drop->run(); !r) {
-            store.rollback();
-            return std::unexpected(Store::error(r.error(), "drop embeddings"));
-        }
-    }
     if (auto r = store.commit(); !r) return std::unexpected(r.error());
     return model;
 }
 
 Result<EmbedReport> embed_missing(Store& store, const BuiltinModel& model, bool quiet) {
     EmbedReport report;
-    auto q = store.db().prepare(
-        R"(SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = c.id)
-        FROM commits c WHERE c.parent_count <= 1 ORDER BY c.id)");
-    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-    q->bind(1, model.id());
-    std::vector<int64_t> todo;
-    int64_t newest = 0;  // the newest commit row this run covers
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
-        if (!*r) break;
-        newest = std::max(newest, q->int64(0));
-        if (q->int64(1))
-            ++report.cached;
-        else
-            todo.push_back(q->int64(0));
-    }
+    // The newest row first: a commit stored while this runs is left for the next run.
+    auto newest = store::newest_commit_row(store);
+    if (!newest) return std::unexpected(newest.error());
+    auto coverage = store::vector_coverage(store, model.id());
+    if (!coverage) return std::unexpected(coverage.error());
+    report.cached = coverage->with_vector;
+    std::vector<int64_t>& todo = coverage->missing;
+    std::erase_if(todo, [&](int64_t row) { return row > *newest; });
     util::Progress progress("embed", static_cast<int64_t>(todo.size()), quiet);
     constexpr size_t kBatch = 4096;
     for (size_t begin = 0; begin < todo.size(); begin += kBatch) {
-        std::vector<int64_t> rows(todo.begin() + begin,
-                                  todo.begin() + std::min(todo.size(), begin + kBatch));
-        auto docs = terms_of(store, rows);
+        std::span<const int64_t> rows(todo.data() + begin, std::min(todo.size() - begin, kBatch));
+        auto docs = terms_of(store, std::vector<int64_t>(rows.begin(), rows.end()));
         if (!docs) return std::unexpected(docs.error());
-        if (auto r = store.begin(); !r) return std::unexpected(r.error());
-        auto ins = store.db().prepare("INSERT OR IGNORE INTO embeddings VALUES(?, ?, ?)");
-        if (!ins) {
-            store.rollback();
-            return std::unexpected(Store::error(ins.error(), "store embeddings"));
-        }
-        for (size_t i = 0; i < rows.size(); ++i) {
-            ins->bind(1, model.id())
-                .bind(2, rows[i])
-                .bind_blob(3, vector_to_blob(model.embed((*docs)[i])));
-            if (auto r = ins->run(); !r) {
-                store.rollback();
-                return std::unexpected(Store::error(r.error(), "store embeddings"));
-            }
-        }
-        if (auto r = store.commit(); !r) return std::unexpected(r.error());
+        std::vector<std::vector<float>> vectors;
+        vectors.reserve(rows.size());
+        for (auto& doc : *docs) vectors.push_back(model.embed(doc));
+        if (auto r = store::put_vectors(store, model.id(), rows, vectors); !r)
+            return std::unexpected(r.error());
         report.embedded += static_cast<int64_t>(rows.size());
         progress.advance(static_cast<int64_t>(rows.size()));
     }
     progress.finish();
     // Only now are the vectors whole: a run killed before this line leaves the mark as it was.
-    if (auto r = store.set_meta(kEmbeddedThrough, fmt::format("{} {}", model.id(), newest)); !r)
+    if (auto r = store.set_meta(kEmbeddedThrough, fmt::format("{} {}", model.id(), *newest)); !r)
         return std::unexpected(r.error());
     return report;
 }

@@ -69,11 +69,16 @@ Result<std::vector<int64_t>> commits_changing_before(Store& store, const std::st
 
 Status for_each_vector(Store& store, const VectorQuery& query,
                        const std::function<void(int64_t row, std::span<const float>)>& each) {
+    // Without a cut-off or an exception (the whole history, as review and train read it), the
+    // join with commits is left out: it would read every commit row for nothing.
+    bool whole = query.before == INT64_MAX && query.except_id.empty();
     auto q = store.db().prepare(
-        "SELECT e.commit_id, e.vector FROM embeddings e JOIN commits c ON c.id = e.commit_id "
-        "WHERE e.model = ? AND c.commit_time < ? AND c.sha != ?");
+        whole ? "SELECT commit_id, vector FROM embeddings WHERE model = ?"
+              : "SELECT e.commit_id, e.vector FROM embeddings e JOIN commits c ON c.id = "
+                "e.commit_id WHERE e.model = ? AND c.commit_time < ? AND c.sha != ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read embeddings"));
-    q->bind(1, query.model).bind(2, query.before).bind(3, query.except_id);
+    q->bind(1, query.model);
+    if (!whole) q->bind(2, query.before).bind(3, query.except_id);
     std::vector<float> v;
     while (true) {
         auto r = q->step();

@@ -8,6 +8,8 @@
 #include <random>
 
 #include "stablepick/embed/embeddings.hpp"
+#include "stablepick/store/model_tables.hpp"
+#include "stablepick/store/vector_reads.hpp"
 #include "stablepick/util/atomic_file.hpp"
 #include "stablepick/util/compress.hpp"
 
@@ -57,17 +59,14 @@ Status save_offline_model(Store& store, const OfflineModel& model, Label label) 
     std::string blob = util::zstd_compress(model.to_json(*id).dump());
     std::string model_id = fmt::format("{}-{:016x}", label == Label::kCve ? "cve-voters" : "voters",
                                        XXH3_64bits(blob.data(), blob.size()));
-    auto q = store.db().prepare(
-        "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, ?, ?, ?, "
-        "?)");
-    if (!q) return std::unexpected(Store::error(q.error(), "save the voters' model"));
-    q->bind(1, model_id)
-        .bind(2, std::string(label == Label::kCve ? "cve-voters" : "offline-voters"))
-        .bind(3, static_cast<int64_t>(model.summary().commits))
-        .bind(4, model.summary().embedding_dimension);
-    q->bind_blob(5, blob);
-    if (auto r = q->step(); !r)
-        return std::unexpected(Store::error(r.error(), "save the voters' model"));
+    if (auto r =
+            store::put_model(store, {.id = model_id,
+                                     .kind = label == Label::kCve ? "cve-voters" : "offline-voters",
+                                     .trained_on = static_cast<int64_t>(model.summary().commits),
+                                     .dimension = model.summary().embedding_dimension,
+                                     .blob = std::move(blob)});
+        !r)
+        return std::unexpected(r.error());
     return store.set_meta(meta_key(label), model_id);
 }
 
@@ -86,15 +85,12 @@ Result<OfflineModel> load_offline_model(Store& store, Label label) {
                         ? "no CVE classifier in this store: import CVEs ('stablepick import "
                           "vulns|cve-list|advisories') and run 'stablepick train --label cve'"
                         : "no trained voters in this store: run 'stablepick train'");
-    auto q = store.db().prepare("SELECT blob FROM models WHERE id = ?");
-    if (!q) return std::unexpected(Store::error(q.error(), "read the voters' model"));
-    q->bind(1, *id);
-    auto r = q->step();
-    if (!r) return std::unexpected(Store::error(r.error(), "read the voters' model"));
-    if (!*r)
+    auto blob = store::model_blob(store, *id);
+    if (!blob) return std::unexpected(blob.error());
+    if (!*blob)
         return fail(ErrorCode::kCorrupt, fmt::format("the voters' model '{}' is missing: run '{}'",
                                                      *id, train_command(label)));
-    return parse_model(q->blob(0), store, "the store");
+    return parse_model(**blob, store, "the store");
 }
 
 Result<OfflineModel> read_offline_model(const std::filesystem::path& path, Store& store) {
@@ -108,30 +104,20 @@ Result<CorpusVectors> stored_vectors(Store& store, const Corpus& corpus, const s
     // Precedents found among part of the history would look like an answer: refuse, as
     // `similar` does. (Commits stored since the last embed are embedded by the caller.)
     if (auto whole = check_vectors(store, model); !whole) return std::unexpected(whole.error());
-    auto dim = store.db().prepare("SELECT dimension FROM models WHERE id = ?");
-    if (!dim) return std::unexpected(Store::error(dim.error(), "read the embedding model"));
-    dim->bind(1, model);
-    auto found = dim->step();
-    if (!found) return std::unexpected(Store::error(found.error(), "read the embedding model"));
-    const size_t bytes = *found ? static_cast<size_t>(dim->int64(0)) * sizeof(float) : 0;
+    auto dimension = store::model_dimension(store, model);
+    if (!dimension) return std::unexpected(dimension.error());
+    if (!*dimension)
+        return fail(ErrorCode::kCorrupt,
+                    fmt::format("embedding model '{}' is missing from the store: run 'stablepick "
+                                "embed --refit'",
+                                model));
     CorpusVectors out(corpus.commits().size());
-    auto q = store.db().prepare("SELECT commit_id, vector FROM embeddings WHERE model = ?");
-    if (!q) return std::unexpected(Store::error(q.error(), "read embeddings"));
-    q->bind(1, model);
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read embeddings"));
-        if (!*r) break;
-        auto i = corpus.index_of_row(q->int64(0));
-        if (!i) continue;
-        auto blob = q->blob(1);
-        if (bytes && blob.size() != bytes)
-            return fail(ErrorCode::kCorrupt,
-                        fmt::format("a stored vector of model '{}' has {} bytes, not {}: run "
-                                    "'stablepick embed --refit'",
-                                    model, blob.size(), bytes));
-        out[*i] = blob_to_vector(blob);
-    }
+    auto st = store::for_each_vector(store, {.model = model, .dimension = **dimension},
+                                     [&](int64_t row, std::span<const float> v) {
+                                         if (auto i = corpus.index_of_row(row))
+                                             out[*i].assign(v.begin(), v.end());
+                                     });
+    if (!st) return std::unexpected(st.error());
     return out;
 }
 
