@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "stablepick/store/history_reads.hpp"
 #include "stablepick/text/tag_strip.hpp"
 
 namespace stablepick {
@@ -46,18 +47,6 @@ std::string message_of(std::string_view body, const TagStrip* strip) {
     return out;
 }
 
-template <typename F>
-Status each_row(Store& store, const char* sql, F&& f) {
-    auto q = store.db().prepare(sql);
-    if (!q) return std::unexpected(Store::error(q.error(), "read the history"));
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read the history"));
-        if (!*r) return {};
-        f(*q);
-    }
-}
-
 }  // namespace
 
 Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
@@ -68,25 +57,19 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
         strip = std::move(*compiled);
     }
     Corpus c;
-    auto st = each_row(
-        store,
-        R"(SELECT c.id, c.sha, c.commit_time, c.author_time, c.author_email, c.subject, c.body,
-            c.is_revert FROM commits c WHERE c.parent_count <= 1
-            AND EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
-                       WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY c.commit_time, c.id)",
-        [&](util::Statement& q) {
-            CommitFacts f;
-            f.row = q.int64(0);
-            f.id = q.text(1);
-            f.time = q.int64(2);
-            f.author_time = q.int64(3);
-            f.author_email = q.text(4);
-            f.subject = strip ? strip->strip_words(q.text(5)) : q.text(5);
-            f.message = message_of(q.text(6), strip ? &*strip : nullptr);
-            f.is_revert = q.int64(7) != 0;
-            c.by_row_[f.row] = c.commits_.size();
-            c.commits_.push_back(std::move(f));
-        });
+    auto st = store::for_each_main_commit(store, [&](store::MainCommitRow& r) {
+        CommitFacts f;
+        f.row = r.row;
+        f.id = std::move(r.id);
+        f.time = r.time;
+        f.author_time = r.author_time;
+        f.author_email = std::move(r.author_email);
+        f.subject = strip ? strip->strip_words(r.subject) : std::move(r.subject);
+        f.message = message_of(r.body, strip ? &*strip : nullptr);
+        f.is_revert = r.is_revert;
+        c.by_row_[f.row] = c.commits_.size();
+        c.commits_.push_back(std::move(f));
+    });
     if (!st) return std::unexpected(st.error());
     auto at = [&](int64_t row) -> CommitFacts* {
         auto it = c.by_row_.find(row);
@@ -97,36 +80,30 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
     std::ranges::sort(c.by_id_);
 
     std::vector<std::pair<size_t, std::string>> fixes_refs;
-    st = each_row(store,
-                  "SELECT commit_id, key, value, comment, kind, ref_id, ref_subject FROM trailers "
-                  "ORDER BY commit_id, seq",
-                  [&](util::Statement& q) {
-                      CommitFacts* f = at(q.int64(0));
-                      if (!f) return;
-                      Trailer t;
-                      t.key = q.text(1);
-                      t.value = q.text(2);
-                      t.comment = q.text(3);
-                      t.kind = kind_from_name(q.text(4));
-                      t.ref_id = q.is_null(5) ? "" : q.text(5);
-                      t.ref_subject = q.is_null(6) ? "" : q.text(6);
-                      if (t.kind == Trailer::Kind::kCcStable) f->nominated = true;
-                      if (strip && strip->hides_trailer(trailer_line(t))) return;
-                      f->trailers.push_back(std::move(t));
-                  });
+    st = store::for_each_trailer(store, [&](store::TrailerRow& r) {
+        CommitFacts* f = at(r.commit_row);
+        if (!f) return;
+        Trailer t;
+        t.key = std::move(r.key);
+        t.value = std::move(r.value);
+        t.comment = std::move(r.comment);
+        t.kind = kind_from_name(r.kind);
+        t.ref_id = std::move(r.ref_id);
+        t.ref_subject = std::move(r.ref_subject);
+        if (t.kind == Trailer::Kind::kCcStable) f->nominated = true;
+        if (strip && strip->hides_trailer(trailer_line(t))) return;
+        f->trailers.push_back(std::move(t));
+    });
     if (!st) return std::unexpected(st.error());
-    st =
-        each_row(store, "SELECT commit_id, path, added, removed FROM files ORDER BY commit_id, seq",
-                 [&](util::Statement& q) {
-                     if (CommitFacts* f = at(q.int64(0)))
-                         f->files.push_back({q.text(1), static_cast<int>(q.int64(2)),
-                                             static_cast<int>(q.int64(3))});
-                 });
+    st = store::for_each_changed_file(store,
+                                      [&](int64_t row, std::string path, int added, int removed) {
+                                          if (CommitFacts* f = at(row))
+                                              f->files.push_back({std::move(path), added, removed});
+                                      });
     if (!st) return std::unexpected(st.error());
-    st = each_row(store, "SELECT commit_id, COUNT(*) FROM hunks GROUP BY commit_id",
-                  [&](util::Statement& q) {
-                      if (CommitFacts* f = at(q.int64(0))) f->hunks = static_cast<int>(q.int64(1));
-                  });
+    st = store::for_each_hunk_count(store, [&](int64_t row, int hunks) {
+        if (CommitFacts* f = at(row)) f->hunks = hunks;
+    });
     if (!st) return std::unexpected(st.error());
     for (auto& f : c.commits_) {
         for (auto& t : f.trailers) {
@@ -141,15 +118,13 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
 
     c.first_backport_.assign(c.commits_.size(), kNever);
     std::unordered_map<std::string, int64_t> branch_start;
-    st = each_row(
-        store, "SELECT main_sha, branch, MIN(stable_time) FROM backports GROUP BY main_sha, branch",
-        [&](util::Statement& q) {
-            int64_t t = q.int64(2);
+    st = store::for_each_first_backport(
+        store, [&](const std::string& main_id, const std::string& branch, int64_t t) {
             c.last_label_time_ = std::max(c.last_label_time_, t);
-            auto [it, fresh] = branch_start.emplace(q.text(1), t);
+            auto [it, fresh] = branch_start.emplace(branch, t);
             if (!fresh) it->second = std::min(it->second, t);
-            auto i = c.index_of_id(q.text(0));
-            if (i && c.commits_[*i].id == q.text(0))
+            auto i = c.index_of_id(main_id);
+            if (i && c.commits_[*i].id == main_id)
                 c.first_backport_[*i] = std::min(c.first_backport_[*i], t);
         });
     if (!st) return std::unexpected(st.error());
@@ -160,28 +135,22 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
         // Fix commits of published CVEs (an id whose status is "rejected" labels nothing).
         std::ranges::fill(c.first_backport_, kNever);
         c.last_label_time_ = 0;
-        st = each_row(store,
-                      "SELECT DISTINCT x.fix_sha FROM cves x LEFT JOIN cve_status s ON s.cve = "
-                      "x.cve WHERE COALESCE(s.status, 'published') <> 'rejected'",
-                      [&](util::Statement& q) {
-                          auto i = c.index_of_id(q.text(0));
-                          if (!i || c.commits_[*i].id != q.text(0)) return;
-                          c.first_backport_[*i] = c.commits_[*i].time;
-                          c.last_label_time_ = std::max(c.last_label_time_, c.commits_[*i].time);
-                      });
+        st = store::for_each_cve_fix(store, [&](const std::string& id) {
+            auto i = c.index_of_id(id);
+            if (!i || c.commits_[*i].id != id) return;
+            c.first_backport_[*i] = c.commits_[*i].time;
+            c.last_label_time_ = std::max(c.last_label_time_, c.commits_[*i].time);
+        });
         if (!st) return std::unexpected(st.error());
         return c;
     }
     // A maintainer's recorded "take" counts as a backport from the moment it was decided, so
     // the voters learn from decisions before the stable commit exists.
-    st = each_row(
-        store,
-        "SELECT commit_sha, MIN(time) FROM decisions WHERE decision = 'take' GROUP BY commit_sha",
-        [&](util::Statement& q) {
-            auto i = c.index_of_id(q.text(0));
-            if (i && c.commits_[*i].id == q.text(0))
-                c.first_backport_[*i] = std::min(c.first_backport_[*i], q.int64(1));
-        });
+    st = store::for_each_first_take(store, [&](const std::string& id, int64_t time) {
+        auto i = c.index_of_id(id);
+        if (i && c.commits_[*i].id == id)
+            c.first_backport_[*i] = std::min(c.first_backport_[*i], time);
+    });
     if (!st) return std::unexpected(st.error());
     return c;
 }
