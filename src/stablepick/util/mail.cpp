@@ -16,36 +16,6 @@ constexpr size_t kEncodedPayload = 75 - 12;
 // Quoted-printable lines are at most 76 characters, the "=" of a soft break included.
 constexpr size_t kQpLine = 76;
 
-// The length of the well-formed UTF-8 character at `i`, 0 when the bytes there are not one.
-size_t utf8_length(std::string_view s, size_t i) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = byte(i);
-    if (c < 0x80) return 1;
-    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
-               : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4
-                                        : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
-    if (c == 0xE0) lo = 0xA0;            // no overlong forms
-    if (c == 0xED) hi = 0x9F;            // no surrogates
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-    for (size_t k = 2; k < n; ++k)
-        if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    return n;
-}
-
-// Characters that end or break a line somewhere: C0 and C1 controls, DEL, U+2028, U+2029
-// (Python's str.splitlines() breaks on the last ones too).
-bool is_control(std::string_view ch) {
-    auto c = static_cast<unsigned char>(ch[0]);
-    if (ch.size() == 1) return c < 0x20 || c == 0x7F;
-    if (ch.size() == 2) return c == 0xC2 && static_cast<unsigned char>(ch[1]) < 0xA0;
-    return ch == "\xE2\x80\xA8" || ch == "\xE2\x80\xA9";
-}
-
 bool is_printable_ascii(std::string_view s) {
     for (unsigned char c : s)
         if (c < 0x20 || c >= 0x7F) return false;
@@ -244,7 +214,7 @@ std::string one_line(std::string_view text, size_t max_chars) {
             out.resize(cut);
             return out += kEllipsis;
         }
-        if (is_control(ch))
+        if (is_control_character(ch))
             out += ' ';
         else
             out += ch;

@@ -3,10 +3,7 @@
 #include <fmt/format.h>
 
 namespace stablepick::util {
-namespace {
 
-// The length of the well-formed UTF-8 character at `i` (RFC 3629: no overlong forms, no
-// surrogates, nothing above U+10FFFF), 0 when the bytes there are not one.
 size_t utf8_length(std::string_view s, size_t i) {
     auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
     unsigned char c = byte(i);
@@ -17,31 +14,29 @@ size_t utf8_length(std::string_view s, size_t i) {
                                         : 0;
     if (n == 0 || i + n > s.size()) return 0;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
+    if (c == 0xE0) lo = 0xA0;  // no overlong forms
+    if (c == 0xED) hi = 0x9F;  // no surrogates
     if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
     if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
     for (size_t k = 2; k < n; ++k)
         if ((byte(i + k) & 0xC0) != 0x80) return 0;
     return n;
 }
 
-bool is_control(std::string_view ch) {
+bool is_control_character(std::string_view ch) {
     auto c = static_cast<unsigned char>(ch[0]);
     if (ch.size() == 1) return c < 0x20 || c == 0x7F;
     if (ch.size() == 2) return c == 0xC2 && static_cast<unsigned char>(ch[1]) < 0xA0;
     return ch == "\xE2\x80\xA8" || ch == "\xE2\x80\xA9";
 }
 
-}  // namespace
-
 std::string terminal_safe(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size();) {
         size_t n = utf8_length(text, i);
-        if (n != 0 && !is_control(text.substr(i, n))) {
+        if (n != 0 && !is_control_character(text.substr(i, n))) {
             out += text.substr(i, n);
             i += n;
             continue;
