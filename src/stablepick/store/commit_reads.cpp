@@ -35,6 +35,19 @@ Result<std::string> body_of(Store& store, int64_t row) {
     return one_text(store, "SELECT body FROM commits WHERE id = ?", row, "read the commit");
 }
 
+Result<std::optional<CommitText>> commit_text_of(Store& store, int64_t row, bool with_diff) {
+    std::optional<CommitText> out;
+    auto st = for_each_row(store.db(),
+                           "SELECT body, diff, author_name, author_email FROM commits WHERE id = ?",
+                           std::vector<int64_t>{row}, "read commits", [&](util::Statement& q) {
+                               out = CommitText{q.text(0), q.text(2), q.text(3), std::nullopt};
+                               if (with_diff && !q.is_null(1))
+                                   out->compressed_diff = std::string(q.blob(1));
+                           });
+    if (!st) return std::unexpected(st.error());
+    return out;
+}
+
 Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string& id) {
     return texts(store.db(),
                  "SELECT c.sha FROM commits c WHERE c.revert_of = ? AND c.is_revert = 1 AND "
