@@ -35,5 +35,25 @@ TEST_F(CveTables, EveryCveRecordedForAFixRejectedOnesToo) {
     EXPECT_TRUE(cves->empty());
 }
 
+TEST_F(CveTables, StatusOfACveEmptyWhenNoneIsRecorded) {
+    auto status = cve_status_of(*store_, "CVE-2024-0001");
+    ASSERT_TRUE(status.has_value()) << status.error().message;
+    EXPECT_EQ(*status, "rejected");
+    status = cve_status_of(*store_, "CVE-2024-0002");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "");
+}
+
+TEST_F(CveTables, FixesListedForACveInIdOrder) {
+    ASSERT_TRUE(
+        store_->db().exec("INSERT INTO cves VALUES('CVE-2024-0003', '" + kFix + "', 'changelog')"));
+    auto fixes = fixes_listed_for(*store_, "CVE-2024-0003");
+    ASSERT_TRUE(fixes.has_value()) << fixes.error().message;
+    EXPECT_EQ(*fixes, (std::vector<std::string>{kFix, kOther}));
+    fixes = fixes_listed_for(*store_, "CVE-2024-0009");
+    ASSERT_TRUE(fixes.has_value());
+    EXPECT_TRUE(fixes->empty());
+}
+
 }  // namespace
 }  // namespace stablepick::store

@@ -13,4 +13,10 @@ namespace stablepick::store {
 // Every CVE recorded with `id` (full id) as its fix, rejected ones too, in id order.
 Result<std::vector<std::string>> cves_recorded_for_fix(Store& store, const std::string& id);
 
+// The status recorded for `cve` ("published", "rejected", ...); empty when none is.
+Result<std::string> cve_status_of(Store& store, const std::string& cve);
+
+// The fixes (full ids) the imported lists name for `cve`, in id order.
+Result<std::vector<std::string>> fixes_listed_for(Store& store, const std::string& cve);
+
 }  // namespace stablepick::store
