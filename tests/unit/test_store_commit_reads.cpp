@@ -69,5 +69,20 @@ TEST_F(CommitReads, BackportBranchesByName) {
     EXPECT_TRUE(branches->empty());
 }
 
+TEST_F(CommitReads, CommitsOfAnyBranchByPrefix) {
+    auto ids = commits_with_prefix(*store_, "aaaa", 2);
+    ASSERT_TRUE(ids.has_value()) << ids.error().message;
+    EXPECT_EQ(*ids, std::vector<std::string>{kFix});
+    ids = commits_with_prefix(*store_, "", 2);
+    ASSERT_TRUE(ids.has_value());
+    EXPECT_EQ(ids->size(), 2u);
+    ids = commits_with_prefix(*store_, "", 1);
+    ASSERT_TRUE(ids.has_value());
+    EXPECT_EQ(ids->size(), 1u);
+    ids = commits_with_prefix(*store_, "ab", 2);
+    ASSERT_TRUE(ids.has_value());
+    EXPECT_TRUE(ids->empty());
+}
+
 }  // namespace
 }  // namespace stablepick::store

@@ -86,6 +86,21 @@ Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const st
     }
 }
 
+Result<std::vector<std::string>> commits_with_prefix(Store& store, const std::string& prefix,
+                                                     size_t limit) {
+    std::vector<std::string> found;
+    auto q =
+        store.db().prepare("SELECT sha FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT ?2");
+    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
+    q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
+    while (true) {
+        auto row = q->step();
+        if (!row) return std::unexpected(Store::error(row.error(), "read commits"));
+        if (!*row) return found;
+        found.push_back(q->text(0));
+    }
+}
+
 Result<bool> is_stable_branch(Store& store, const std::string& name) {
     auto names = texts(store.db(), "SELECT name FROM branches WHERE name = ? AND kind = 'stable'",
                        std::vector<std::string>{name}, "read branches");

@@ -43,6 +43,10 @@ Result<std::vector<std::string>> backport_branches_of(Store& store, const std::s
 Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const std::string& prefix,
                                                           size_t limit);
 
+// Up to `limit` stored commits of any branch whose id starts with `prefix` (lower case hex).
+Result<std::vector<std::string>> commits_with_prefix(Store& store, const std::string& prefix,
+                                                     size_t limit);
+
 // Whether the store knows `name` as a stable branch.
 Result<bool> is_stable_branch(Store& store, const std::string& name);
 
