@@ -55,5 +55,48 @@ TEST_F(CveTables, FixesListedForACveInIdOrder) {
     EXPECT_TRUE(fixes->empty());
 }
 
+TEST_F(CveTables, StoringASourceReplacesWhatItStoredBefore) {
+    Commit stored;
+    stored.id = std::string(40, 'd');
+    ASSERT_TRUE(store_->insert_commit(stored, ""));
+    std::vector<CveRecord> records(2);
+    records[0].id = "CVE-2024-0010";
+    records[0].fixes = {std::string(40, 'd'), std::string(40, 'e')};
+    records[0].vulnerable = {std::string(40, 'f')};
+    records[0].ranges = {{"6.1", std::string(40, 'f'), "6.6", std::string(40, 'd')}};
+    records[1].id = "CVE-2024-0011";
+    records[1].status = "rejected";
+    auto counts = store_cves(*store_, records, "list");
+    ASSERT_TRUE(counts.has_value()) << counts.error().message;
+    EXPECT_EQ(counts->published, 1u);
+    EXPECT_EQ(counts->rejected, 1u);
+    EXPECT_EQ(counts->fix_commits, 2u);
+    EXPECT_EQ(counts->fixes_in_store, 1u);
+    EXPECT_EQ(counts->ranges, 1u);
+    auto fixes = fixes_listed_for(*store_, "CVE-2024-0010");
+    ASSERT_TRUE(fixes.has_value());
+    EXPECT_EQ(*fixes, (std::vector<std::string>{std::string(40, 'd'), std::string(40, 'e')}));
+    auto status = cve_status_of(*store_, "CVE-2024-0011");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "rejected");
+
+    // Stored again from the same source with one record less: the other is gone, and what
+    // another source stored is kept.
+    records.pop_back();
+    records[0].fixes.pop_back();
+    counts = store_cves(*store_, records, "list");
+    ASSERT_TRUE(counts.has_value()) << counts.error().message;
+    EXPECT_EQ(counts->rejected, 0u);
+    fixes = fixes_listed_for(*store_, "CVE-2024-0010");
+    ASSERT_TRUE(fixes.has_value());
+    EXPECT_EQ(*fixes, std::vector<std::string>{std::string(40, 'd')});
+    status = cve_status_of(*store_, "CVE-2024-0011");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "");
+    status = cve_status_of(*store_, "CVE-2024-0001");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "rejected");
+}
+
 }  // namespace
 }  // namespace stablepick::store

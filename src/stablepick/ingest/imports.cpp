@@ -13,6 +13,7 @@
 #include "stablepick/ingest/public_inbox.hpp"
 #include "stablepick/store/backport_records.hpp"
 #include "stablepick/store/commit_reads.hpp"
+#include "stablepick/store/cve_tables.hpp"
 #include "stablepick/util/compress.hpp"
 #include "stablepick/util/progress.hpp"
 
@@ -299,7 +300,7 @@ Result<CveListImportCounts> import_cve_sources(
                 records.push_back(std::move(*r));
     }
     problems_found(problems);
-    auto counts = cve::store_cves(store, records, source);
+    auto counts = store::store_cves(store, records, source);
     if (!counts) return std::unexpected(counts.error());
     return CveListImportCounts{*counts, problems.size()};
 }

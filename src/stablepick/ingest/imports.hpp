@@ -46,7 +46,7 @@ Result<ChangelogImportCounts> import_changelogs(Store& store, const std::vector<
                                                 const std::function<void(std::string_view)>& warn);
 
 struct CveListImportCounts {
-    cve::CveImportCounts stored;
+    store::CveImportCounts stored;
     size_t problems = 0;  // lines or files skipped
 };
 
