@@ -12,6 +12,7 @@
 #include "stablepick/cve/schema_check.hpp"
 #include "stablepick/git/lookup.hpp"
 #include "stablepick/store/commit_reads.hpp"
+#include "stablepick/store/cve_tables.hpp"
 #include "stablepick/util/atomic_file.hpp"
 #include "stablepick/util/mail.hpp"
 
@@ -121,13 +122,10 @@ CveSubcommand make_cve_record_command() {
                                 fmt::format("'{}' is not a CVE id (CVE-YYYY-NNNN)", opts->cve_id)});
         Store& store = *ctx.store;
         // What the store knows of the id: rejected, or assigned to another fix.
-        std::string status;
         std::vector<std::string> other_fixes;
-        if (auto q = store.db().prepare("SELECT status FROM cve_status WHERE cve = ?")) {
-            q->bind(1, opts->cve_id);
-            if (auto r = q->step(); r && *r) status = q->text(0);
-        }
-        if (status == "rejected")
+        auto status = store::cve_status_of(store, opts->cve_id);
+        if (!status) return report(status.error());
+        if (*status == "rejected")
             return report(
                 Error{ErrorCode::kInvalidInput,
                       fmt::format("{} was rejected: it can't be given to a fix", opts->cve_id)});
@@ -181,16 +179,9 @@ CveSubcommand make_cve_record_command() {
         range_options.listed_vulnerable = std::move(*listed);
         // The fixes the lists name for the id: when the fix given is one of them (or one of
         // them backports it), the record covers them all, each on the lines that have it.
-        std::vector<std::string> known;
-        if (auto q =
-                store.db().prepare("SELECT fix_sha FROM cves WHERE cve = ? ORDER BY fix_sha")) {
-            q->bind(1, opts->cve_id);
-            while (true) {
-                auto r = q->step();
-                if (!r || !*r) break;
-                known.push_back(q->text(0));
-            }
-        }
+        auto known_found = store::fixes_listed_for(store, opts->cve_id);
+        if (!known_found) return report(known_found.error());
+        const std::vector<std::string>& known = *known_found;
         std::vector<std::string> fixes{opts->fix};
         if (auto given = ctx.repo->resolve_commit(opts->fix); given && !known.empty()) {
             std::string id = git::to_hex(*given);

@@ -6,6 +6,8 @@
 
 #include <map>
 
+#include "stablepick/store/commit_reads.hpp"
+#include "stablepick/store/cve_tables.hpp"
 #include "stablepick/util/compress.hpp"
 #include "stablepick/util/time.hpp"
 
@@ -207,28 +209,17 @@ Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpu
                                                        std::span<const size_t> queries,
                                                        const std::vector<Evidence>& evidence,
                                                        size_t k) {
-    auto& db = store.db();
-    auto text_q =
-        db.prepare("SELECT body, diff, author_name, author_email FROM commits WHERE id = ?");
-    auto branches_q =
-        db.prepare("SELECT DISTINCT branch FROM backports WHERE main_sha = ? ORDER BY branch");
-    auto cves_q = db.prepare("SELECT cve FROM cves WHERE fix_sha = ? ORDER BY cve");
-    if (!cves_q) return std::unexpected(Store::error(cves_q.error(), "read CVEs"));
-    if (!text_q) return std::unexpected(Store::error(text_q.error(), "read commits"));
-    if (!branches_q) return std::unexpected(Store::error(branches_q.error(), "read backports"));
     const auto& commits = corpus.commits();
     auto commit_of = [&](size_t i, bool with_diff) -> Result<PromptCommit> {
         const CommitFacts& f = commits[i];
         PromptCommit c{f.id, f.subject, f.author_email, util::format_date(f.author_time), {}, {}};
-        text_q->reset();
-        text_q->bind(1, f.row);
-        auto row = text_q->step();
-        if (!row) return std::unexpected(Store::error(row.error(), "read commits"));
-        if (*row) {
-            c.message = f.subject + "\n\n" + text_q->text(0);
-            c.author = fmt::format("{} <{}>", text_q->text(2), text_q->text(3));
-            if (with_diff && !text_q->is_null(1)) {
-                auto diff = util::zstd_decompress(text_q->blob(1));
+        auto text = store::commit_text_of(store, f.row, with_diff);
+        if (!text) return std::unexpected(text.error());
+        if (*text) {
+            c.message = f.subject + "\n\n" + (*text)->body;
+            c.author = fmt::format("{} <{}>", (*text)->author_name, (*text)->author_email);
+            if ((*text)->compressed_diff) {
+                auto diff = util::zstd_decompress(*(*text)->compressed_diff);
                 if (!diff)
                     return fail(ErrorCode::kCorrupt,
                                 fmt::format("stored diff of {} is damaged", f.id));
@@ -237,28 +228,9 @@ Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpu
         }
         return c;
     };
-    auto branches_of = [&](const std::string& id) {
-        std::vector<std::string> out;
-        branches_q->reset();
-        branches_q->bind(1, id);
-        while (true) {
-            auto r = branches_q->step();
-            if (!r || !*r) break;
-            out.push_back(branches_q->text(0));
-        }
-        return out;
-    };
-    auto cves_of = [&](const std::string& id) {
-        std::vector<std::string> out;
-        if (corpus.label() != Label::kCve) return out;
-        cves_q->reset();
-        cves_q->bind(1, id);
-        while (true) {
-            auto r = cves_q->step();
-            if (!r || !*r) break;
-            out.push_back(cves_q->text(0));
-        }
-        return out;
+    auto cves_of = [&](const std::string& id) -> Result<std::vector<std::string>> {
+        if (corpus.label() != Label::kCve) return std::vector<std::string>{};
+        return store::cves_recorded_for_fix(store, id);
     };
     std::vector<PromptInputs> out;
     for (size_t q = 0; q < queries.size(); ++q) {
@@ -271,18 +243,25 @@ Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpu
             if (in.precedents.size() == k) break;
             auto pc = commit_of(p.index, false);
             if (!pc) return std::unexpected(pc.error());
+            auto branches = store::backport_branches_of(store, commits[p.index].id);
+            if (!branches) return std::unexpected(branches.error());
+            auto cves = cves_of(commits[p.index].id);
+            if (!cves) return std::unexpected(cves.error());
             in.precedents.push_back({std::move(*pc), p.similarity, p.backported,
-                                     branches_of(commits[p.index].id),
-                                     cves_of(commits[p.index].id)});
+                                     std::move(*branches), std::move(*cves)});
         }
-        auto here = branches_of(commits[i].id);
+        auto here_found = store::backport_branches_of(store, commits[i].id);
+        if (!here_found) return std::unexpected(here_found.error());
+        auto& here = *here_found;
         in.tree_facts.push_back(
             here.empty() ? "The candidate is not in any stable branch yet."
                          : fmt::format("The candidate is already in {}.", fmt::join(here, ", ")));
         for (int t : commits[i].fixes_targets) {
             auto fc = commit_of(static_cast<size_t>(t), true);
             if (!fc) return std::unexpected(fc.error());
-            auto where = branches_of(fc->id);
+            auto where_found = store::backport_branches_of(store, fc->id);
+            if (!where_found) return std::unexpected(where_found.error());
+            auto& where = *where_found;
             bool released = commits[t].time < corpus.newest_stable_start(commits[i].time);
             in.tree_facts.push_back(fmt::format(
                 "The commit it fixes, {} (\"{}\", {}), {}{}.", fc->id.substr(0, 12),

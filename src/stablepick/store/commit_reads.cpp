@@ -35,6 +35,19 @@ Result<std::string> body_of(Store& store, int64_t row) {
     return one_text(store, "SELECT body FROM commits WHERE id = ?", row, "read the commit");
 }
 
+Result<std::optional<CommitText>> commit_text_of(Store& store, int64_t row, bool with_diff) {
+    std::optional<CommitText> out;
+    auto st = for_each_row(store.db(),
+                           "SELECT body, diff, author_name, author_email FROM commits WHERE id = ?",
+                           std::vector<int64_t>{row}, "read commits", [&](util::Statement& q) {
+                               out = CommitText{q.text(0), q.text(2), q.text(3), std::nullopt};
+                               if (with_diff && !q.is_null(1))
+                                   out->compressed_diff = std::string(q.blob(1));
+                           });
+    if (!st) return std::unexpected(st.error());
+    return out;
+}
+
 Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string& id) {
     return texts(store.db(),
                  "SELECT c.sha FROM commits c WHERE c.revert_of = ? AND c.is_revert = 1 AND "
@@ -65,6 +78,21 @@ Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const st
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
     q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
     std::vector<std::string> found;
+    while (true) {
+        auto row = q->step();
+        if (!row) return std::unexpected(Store::error(row.error(), "read commits"));
+        if (!*row) return found;
+        found.push_back(q->text(0));
+    }
+}
+
+Result<std::vector<std::string>> commits_with_prefix(Store& store, const std::string& prefix,
+                                                     size_t limit) {
+    std::vector<std::string> found;
+    auto q =
+        store.db().prepare("SELECT sha FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT ?2");
+    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
+    q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
     while (true) {
         auto row = q->step();
         if (!row) return std::unexpected(Store::error(row.error(), "read commits"));

@@ -3,6 +3,7 @@
 // mails, the CVE questions), each a named operation so no stage writes SQL.
 //
 // Same thread rules as Store: the Store belongs to the calling thread.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,17 @@ Result<std::string> author_of(Store& store, int64_t row);
 // A stored commit's message after its subject, trailers included; kNotFound for an unknown row.
 Result<std::string> body_of(Store& store, int64_t row);
 
+// What a prompt quotes of a stored commit besides its subject.
+struct CommitText {
+    std::string body;  // the message after its subject, trailers included
+    std::string author_name;
+    std::string author_email;
+    std::optional<std::string> compressed_diff;  // as stored (zstd); nullopt when none is stored
+};
+// The text of the stored commit `row`, its diff only when `with_diff`; nullopt for an unknown
+// row.
+Result<std::optional<CommitText>> commit_text_of(Store& store, int64_t row, bool with_diff);
+
 // Main-branch commits that revert `id` (full id), oldest first.
 Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string& id);
 
@@ -30,6 +42,10 @@ Result<std::vector<std::string>> backport_branches_of(Store& store, const std::s
 // Up to `limit` main-branch commits whose id starts with `prefix` (lower case hex), in id order.
 Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const std::string& prefix,
                                                           size_t limit);
+
+// Up to `limit` stored commits of any branch whose id starts with `prefix` (lower case hex).
+Result<std::vector<std::string>> commits_with_prefix(Store& store, const std::string& prefix,
+                                                     size_t limit);
 
 // Whether the store knows `name` as a stable branch.
 Result<bool> is_stable_branch(Store& store, const std::string& name);

@@ -1,0 +1,102 @@
+#include <gtest/gtest.h>
+
+#include "stablepick/store/cve_tables.hpp"
+#include "support/fixture_repo.hpp"
+
+namespace stablepick::store {
+namespace {
+
+using testing::TempDir;
+
+const std::string kFix(40, 'a'), kOther(40, 'b');
+
+class CveTables : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        ASSERT_TRUE(s.has_value()) << s.error().message;
+        store_.emplace(std::move(*s));
+        ASSERT_TRUE(store_->db().exec(
+            "INSERT INTO cves VALUES('CVE-2024-0002', '" + kFix +
+            "', 'vulns'), ('CVE-2024-0001', '" + kFix + "', 'vulns'), ('CVE-2024-0003', '" +
+            kOther +
+            "', 'vulns'); INSERT INTO cve_status VALUES('CVE-2024-0001', 'rejected', 'vulns')"));
+    }
+    TempDir dir_;
+    std::optional<Store> store_;
+};
+
+TEST_F(CveTables, EveryCveRecordedForAFixRejectedOnesToo) {
+    auto cves = cves_recorded_for_fix(*store_, kFix);
+    ASSERT_TRUE(cves.has_value()) << cves.error().message;
+    EXPECT_EQ(*cves, (std::vector<std::string>{"CVE-2024-0001", "CVE-2024-0002"}));
+    cves = cves_recorded_for_fix(*store_, std::string(40, 'c'));
+    ASSERT_TRUE(cves.has_value());
+    EXPECT_TRUE(cves->empty());
+}
+
+TEST_F(CveTables, StatusOfACveEmptyWhenNoneIsRecorded) {
+    auto status = cve_status_of(*store_, "CVE-2024-0001");
+    ASSERT_TRUE(status.has_value()) << status.error().message;
+    EXPECT_EQ(*status, "rejected");
+    status = cve_status_of(*store_, "CVE-2024-0002");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "");
+}
+
+TEST_F(CveTables, FixesListedForACveInIdOrder) {
+    ASSERT_TRUE(
+        store_->db().exec("INSERT INTO cves VALUES('CVE-2024-0003', '" + kFix + "', 'changelog')"));
+    auto fixes = fixes_listed_for(*store_, "CVE-2024-0003");
+    ASSERT_TRUE(fixes.has_value()) << fixes.error().message;
+    EXPECT_EQ(*fixes, (std::vector<std::string>{kFix, kOther}));
+    fixes = fixes_listed_for(*store_, "CVE-2024-0009");
+    ASSERT_TRUE(fixes.has_value());
+    EXPECT_TRUE(fixes->empty());
+}
+
+TEST_F(CveTables, StoringASourceReplacesWhatItStoredBefore) {
+    Commit stored;
+    stored.id = std::string(40, 'd');
+    ASSERT_TRUE(store_->insert_commit(stored, ""));
+    std::vector<CveRecord> records(2);
+    records[0].id = "CVE-2024-0010";
+    records[0].fixes = {std::string(40, 'd'), std::string(40, 'e')};
+    records[0].vulnerable = {std::string(40, 'f')};
+    records[0].ranges = {{"6.1", std::string(40, 'f'), "6.6", std::string(40, 'd')}};
+    records[1].id = "CVE-2024-0011";
+    records[1].status = "rejected";
+    auto counts = store_cves(*store_, records, "list");
+    ASSERT_TRUE(counts.has_value()) << counts.error().message;
+    EXPECT_EQ(counts->published, 1u);
+    EXPECT_EQ(counts->rejected, 1u);
+    EXPECT_EQ(counts->fix_commits, 2u);
+    EXPECT_EQ(counts->fixes_in_store, 1u);
+    EXPECT_EQ(counts->ranges, 1u);
+    auto fixes = fixes_listed_for(*store_, "CVE-2024-0010");
+    ASSERT_TRUE(fixes.has_value());
+    EXPECT_EQ(*fixes, (std::vector<std::string>{std::string(40, 'd'), std::string(40, 'e')}));
+    auto status = cve_status_of(*store_, "CVE-2024-0011");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "rejected");
+
+    // Stored again from the same source with one record less: the other is gone, and what
+    // another source stored is kept.
+    records.pop_back();
+    records[0].fixes.pop_back();
+    counts = store_cves(*store_, records, "list");
+    ASSERT_TRUE(counts.has_value()) << counts.error().message;
+    EXPECT_EQ(counts->rejected, 0u);
+    fixes = fixes_listed_for(*store_, "CVE-2024-0010");
+    ASSERT_TRUE(fixes.has_value());
+    EXPECT_EQ(*fixes, std::vector<std::string>{std::string(40, 'd')});
+    status = cve_status_of(*store_, "CVE-2024-0011");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "");
+    status = cve_status_of(*store_, "CVE-2024-0001");
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, "rejected");
+}
+
+}  // namespace
+}  // namespace stablepick::store
