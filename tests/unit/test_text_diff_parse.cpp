@@ -88,10 +88,13 @@ TEST(DiffParse, NotADiff) {
 TEST(DiffParse, AHunkThatStopsEarlyIsCutShort) {
     std::string diff = "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n a\n+b\n c\n";
     EXPECT_FALSE(parse_unified_diff(diff).cut_short);
-    EXPECT_TRUE(parse_unified_diff(diff.substr(0, diff.size() - 4)).cut_short);  // " c" lost
-    // A hunk interrupted by the next file's header is cut too.
+    EXPECT_TRUE(parse_unified_diff(diff.substr(0, diff.size() - 7)).cut_short);  // "+b" lost
+    // A last context line lost on the way (archives drop a line that is only a space) is not
+    // a cut: no count and no patch id changes.
+    EXPECT_FALSE(parse_unified_diff(diff.substr(0, diff.size() - 4)).cut_short);
+    // A hunk interrupted by the next file's header, lines to add still missing, is cut too.
     std::string two =
-        "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n a\n+b\n"
+        "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,4 @@\n a\n+b\n"
         "diff --git a/g b/g\n--- a/g\n+++ b/g\n@@ -1 +1 @@\n-x\n+y\n";
     EXPECT_TRUE(parse_unified_diff(two).cut_short);
 }

@@ -134,8 +134,8 @@ ParsedDiff parse_unified_diff(std::string_view diff) {
                 --new_left;
                 continue;
             }
-            if (c == '\\') continue;  // "\ No newline at end of file"
-            out.cut_short = true;     // the hunk stops before its counted lines
+            if (c == '\\') continue;                         // "\ No newline at end of file"
+            if (old_left != new_left) out.cut_short = true;  // see below
             old_left = new_left = 0;  // malformed: fall through and read it as a header
         }
 
@@ -193,7 +193,11 @@ ParsedDiff parse_unified_diff(std::string_view diff) {
             }
         }
     }
-    if (old_left > 0 || new_left > 0) out.cut_short = true;
+    // Lines still expected that could all be context (as many old as new) are taken for
+    // context lost on the way: mail archives and the tools around them drop a last line that
+    // is only a space, and a missing context line changes no count and no patch id. Lines
+    // that must be added or removed mean the diff was cut.
+    if (old_left != new_left) out.cut_short = true;
     out.patch_id = patch_id.finish();
     return out;
 }

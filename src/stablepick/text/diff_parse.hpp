@@ -14,7 +14,8 @@ struct ParsedDiff {
     std::vector<FileChange> files;
     std::vector<Hunk> hunks;
     std::string patch_id;  // empty when no line was added or removed
-    // A hunk ended before the lines its header counts: the diff was cut (a truncated mail).
+    // A hunk ended before lines it counts that must be added or removed: the diff was cut (a
+    // truncated mail). Missing lines that could all be context do not count.
     bool cut_short = false;
 };
 
