@@ -11,6 +11,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "stablepick/store/label_reads.hpp"
+
 namespace stablepick {
 namespace {
 
@@ -110,70 +112,40 @@ std::string LabelComputation::summary_json() const {
 
 Result<LabelComputation> compute_backport_labels(Store& store, const LabelConfig& config,
                                                  const BranchHas& branch_has) {
-    auto& db = store.db();
     LabelComputation out;
 
     IdSet main_ids;
     std::unordered_map<std::string, std::vector<MainCandidate>> main_by_patch;
-    {
-        auto q = db.prepare(R"(SELECT c.sha, c.patch_id, c.commit_time, c.id FROM commits c
-            JOIN branch_commits bc ON bc.commit_id = c.id
-            JOIN branches b ON b.id = bc.branch_id AND b.kind = 'main')");
-        if (!q) return std::unexpected(Store::error(q.error(), "read main commits"));
-        while (true) {
-            auto row = q->step();
-            if (!row) return std::unexpected(Store::error(row.error(), "read main commits"));
-            if (!*row) break;
-            std::string sha = q->text(0);
-            if (!q->is_null(1))
-                main_by_patch[q->text(1)].push_back({q->int64(2), sha, q->int64(3)});
-            main_ids.add(std::move(sha));
-            ++out.main_commits;
-        }
-    }
+    auto st = store::for_each_main_patch(store, [&](store::MainPatchRow& r) {
+        if (!r.patch_id.empty()) main_by_patch[r.patch_id].push_back({r.time, r.id, r.row});
+        main_ids.add(std::move(r.id));
+        ++out.main_commits;
+    });
+    if (!st) return std::unexpected(st.error());
     main_ids.seal();
     for (auto& [_, v] : main_by_patch) std::ranges::sort(v);
 
     // Stable-only commits: on a stable branch and on no main branch.
     std::vector<StableCommit> stable;
     std::unordered_map<int64_t, size_t> by_row;
-    {
-        auto q = db.prepare(R"(SELECT c.id, c.sha, c.commit_time, c.patch_id, b.name, c.subject
-            FROM commits c
-            JOIN branch_commits bc ON bc.commit_id = c.id
-            JOIN branches b ON b.id = bc.branch_id AND b.kind = 'stable'
-            WHERE NOT EXISTS (SELECT 1 FROM branch_commits m JOIN branches mb ON mb.id = m.branch_id
-                              WHERE m.commit_id = c.id AND mb.kind = 'main')
-            ORDER BY c.id)");
-        if (!q) return std::unexpected(Store::error(q.error(), "read stable commits"));
-        while (true) {
-            auto row = q->step();
-            if (!row) return std::unexpected(Store::error(row.error(), "read stable commits"));
-            if (!*row) break;
-            int64_t id = q->int64(0);
-            auto [it, inserted] = by_row.try_emplace(id, stable.size());
-            if (inserted)
-                stable.push_back({id,
-                                  q->text(1),
-                                  q->int64(2),
-                                  q->is_null(3) ? "" : q->text(3),
-                                  q->text(5),
-                                  {},
-                                  {}});
-            stable[it->second].branches.push_back(q->text(4));
-        }
-    }
-    {
-        auto q = db.prepare("SELECT commit_id, ref_id FROM markers ORDER BY commit_id, seq");
-        if (!q) return std::unexpected(Store::error(q.error(), "read markers"));
-        while (true) {
-            auto row = q->step();
-            if (!row) return std::unexpected(Store::error(row.error(), "read markers"));
-            if (!*row) break;
-            if (auto it = by_row.find(q->int64(0)); it != by_row.end())
-                stable[it->second].markers.push_back(q->text(1));
-        }
-    }
+    st = store::for_each_stable_only(store, [&](store::StableOnlyRow& r) {
+        auto [it, inserted] = by_row.try_emplace(r.row, stable.size());
+        if (inserted)
+            stable.push_back({r.row,
+                              std::move(r.id),
+                              r.time,
+                              std::move(r.patch_id),
+                              std::move(r.subject),
+                              {},
+                              {}});
+        stable[it->second].branches.push_back(std::move(r.branch));
+    });
+    if (!st) return std::unexpected(st.error());
+    st = store::for_each_marker(store, [&](int64_t row, std::string ref_id) {
+        if (auto it = by_row.find(row); it != by_row.end())
+            stable[it->second].markers.push_back(std::move(ref_id));
+    });
+    if (!st) return std::unexpected(st.error());
     IdSet stable_ids;
     std::unordered_map<std::string, size_t> stable_by_sha;
     for (size_t i = 0; i < stable.size(); ++i) {
@@ -197,24 +169,15 @@ Result<LabelComputation> compute_backport_labels(Store& store, const LabelConfig
 
     // What a patch-id candidate says: its subject and how many lines it changes, read only for
     // the few main commits that share a stable commit's patch id.
-    auto facts = db.prepare(
-        "SELECT c.subject, (SELECT COALESCE(SUM(f.added + f.removed), 0) FROM files f "
-        "WHERE f.commit_id = c.id) FROM commits c WHERE c.id = ?");
-    if (!facts) return std::unexpected(Store::error(facts.error(), "read patch-id candidates"));
-    struct Facts {
-        std::string subject;
-        int64_t lines = 0;
-    };
+    auto sizes = store::CommitSizeReader::open(store);
+    if (!sizes) return std::unexpected(sizes.error());
+    using Facts = store::CommitSizeReader::Size;
     std::unordered_map<int64_t, Facts> facts_of;
     auto read_facts = [&](int64_t row) -> Result<const Facts*> {
         if (auto it = facts_of.find(row); it != facts_of.end()) return &it->second;
-        facts->bind(1, row);
-        auto r = facts->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read patch-id candidates"));
-        Facts f;
-        if (*r) f = {facts->text(0), facts->int64(1)};
-        facts->reset();
-        return &facts_of.emplace(row, std::move(f)).first->second;
+        auto f = sizes->read(row);
+        if (!f) return std::unexpected(f.error());
+        return &facts_of.emplace(row, std::move(*f)).first->second;
     };
 
     std::map<std::string, BranchLabelSummary> summaries;

@@ -12,6 +12,7 @@
 #include "stablepick/git/range.hpp"
 #include "stablepick/git/walk.hpp"
 #include "stablepick/ingest/backport_labels.hpp"
+#include "stablepick/store/label_reads.hpp"
 #include "stablepick/text/message.hpp"
 #include "stablepick/util/progress.hpp"
 
@@ -74,25 +75,19 @@ Result<int64_t> record_merges(const Repository& repo, Store& store, const git_oi
         store.rollback();
         return Result<int64_t>(std::unexpected(e));
     };
-    if (!stop)
-        if (auto r = store.db().exec("DELETE FROM merged_by"); !r)
-            return abort(Store::error(r.error(), "record merges"));
-    auto insert =
-        store.db().prepare("INSERT OR REPLACE INTO merged_by(commit_id, merge_sha) VALUES(?, ?)");
-    if (!insert) return abort(Store::error(insert.error(), "record merges"));
-    int64_t n = 0;
+    std::vector<store::MergedBy> rows;
     for (auto& [merge, side] : *brought) {
         std::string merge_hex = to_hex(merge);
         for (auto& oid : side) {
             auto row = store.commit_row(to_hex(oid));
             if (!row) return abort(row.error());
             if (!*row) continue;  // a merge, or not indexed
-            insert->reset();
-            insert->bind(1, **row).bind(2, merge_hex);
-            if (auto r = insert->run(); !r) return abort(Store::error(r.error(), "record merges"));
-            ++n;
+            rows.push_back({**row, merge_hex});
         }
     }
+    // Without an earlier tip to continue from, the records are made anew.
+    if (auto r = store::put_merged_by(store, rows, !stop); !r) return abort(r.error());
+    auto n = static_cast<int64_t>(rows.size());
     if (auto r = store.set_meta("merges_tip", to_hex(tip)); !r) return abort(r.error());
     if (auto r = store.commit(); !r) return std::unexpected(r.error());
     return n;
