@@ -52,11 +52,11 @@ int main(int argc, char** argv) {
     std::filesystem::path git_dir = argv[1];
     size_t count = argc > 3 ? std::stoul(argv[3]) : 100;
     auto store = check(Store::open(argv[2], Store::Mode::kRead));
-    auto corpus = check(Corpus::load(store));
+    auto history = check(CommitHistory::load(store));
     auto embedding = check(load_current_model(store));
-    auto vectors = check(stored_vectors(store, corpus, embedding.id()));
+    auto vectors = check(stored_vectors(store, history, embedding.id()));
     std::vector<size_t> queries;
-    for (size_t i = corpus.commits().size(); i-- > 0 && queries.size() < count;)
+    for (size_t i = history.commits().size(); i-- > 0 && queries.size() < count;)
         if (!vectors[i].empty()) queries.push_back(i);
     std::vector<int64_t> now(queries.size(), kNever);
     llm::GitTools tools(git_dir, {});
@@ -67,15 +67,15 @@ int main(int argc, char** argv) {
     std::vector<Evidence> evidence;
     for (int run = 0; run < 5; ++run) {
         auto t0 = std::chrono::steady_clock::now();
-        evidence = evidence_for(corpus, vectors, queries, now, {});
+        evidence = evidence_for(history, vectors, queries, now, {});
         auto t1 = std::chrono::steady_clock::now();
-        auto inputs = check(llm::gather_prompt_inputs(store, corpus, queries, evidence, 5));
+        auto inputs = check(llm::gather_prompt_inputs(store, history, queries, evidence, 5));
         prompts.clear();
         for (auto& in : inputs) prompts.push_back(llm::build_prompt(in, {.rules = rules}));
         auto t2 = std::chrono::steady_clock::now();
         size_t bytes = 0;
         for (size_t q : queries) {
-            const auto& f = corpus.commits()[q];
+            const auto& f = history.commits()[q];
             bytes += tools.call("git_show", {{"commit", f.id}, {"stat_only", true}}).size();
             if (!f.files.empty())
                 bytes += tools.call("read_file", {{"path", f.files[0].path}, {"ref", f.id}}).size();
@@ -124,14 +124,14 @@ int main(int argc, char** argv) {
     for (auto* server : {&a, &b, &c}) {
         auto voters = voters_for({server->url()});
         auto t0 = std::chrono::steady_clock::now();
-        cast_votes(voters, corpus, vectors, few, few_evidence, few_prompts);
+        cast_votes(voters, history, vectors, few, few_evidence, few_prompts);
         double took = ms(std::chrono::steady_clock::now() - t0);
         sum += took;
         fmt::print("{} alone: {:.0f} ms for {} commits\n", voters[0]->name(), took, few.size());
     }
     auto all = voters_for({a.url(), b.url(), c.url()});
     auto t0 = std::chrono::steady_clock::now();
-    cast_votes(all, corpus, vectors, few, few_evidence, few_prompts);
+    cast_votes(all, history, vectors, few, few_evidence, few_prompts);
     double together = ms(std::chrono::steady_clock::now() - t0);
     fmt::print("all three at once: {:.0f} ms (sum of the three alone: {:.0f} ms)\n", together, sum);
     return 0;

@@ -59,19 +59,19 @@ Command make_train_command() {
         double threshold = opts->threshold >= 0   ? opts->threshold
                            : label == Label::kCve ? 0.1
                                                   : 0.5;
-        auto corpus = Corpus::load(store, {.label = label});
-        if (!corpus) return report(corpus.error());
-        if (label == Label::kCve && corpus->last_label_time() == 0)
+        auto history = CommitHistory::load(store, {.label = label});
+        if (!history) return report(history.error());
+        if (label == Label::kCve && history->last_label_time() == 0)
             return report(Error{ErrorCode::kNotFound,
                                 "no CVE fix among the store's main-branch commits: import CVEs "
                                 "first ('stablepick import vulns|cve-list|advisories')"});
-        auto vectors = stored_vectors(store, *corpus, embedding->id());
+        auto vectors = stored_vectors(store, *history, embedding->id());
         if (!vectors) return report(vectors.error());
 
         TrainOptions train;
         // Labels as known now; the newest commits, whose backports may still come, are left out.
-        int64_t newest = corpus->commits().empty() ? 0 : corpus->commits().back().time;
-        train.settled_before = newest - backport_delay(*corpus, kNever);
+        int64_t newest = history->commits().empty() ? 0 : history->commits().back().time;
+        train.settled_before = newest - backport_delay(*history, kNever);
         std::string voters = opts->voters;
         train.ballot_voters.clear();
         for (size_t pos = 0; pos <= voters.size();) {
@@ -84,7 +84,7 @@ Command make_train_command() {
         train.ballot.policy = *parse_ballot_policy(opts->policy);
         train.ballot.threshold = threshold;
         train.progress = say;
-        auto model = OfflineModel::train(*corpus, *vectors, embedding->id(), train);
+        auto model = OfflineModel::train(*history, *vectors, embedding->id(), train);
         if (!model) return report(model.error());
         if (auto st = store.begin(); !st) return report(st.error());
         if (auto st = save_offline_model(store, *model, label); !st) {

@@ -8,18 +8,18 @@
 
 namespace stablepick::cve {
 
-std::multimap<int, size_t> fixers_of(const Corpus& corpus) {
+std::multimap<int, size_t> fixers_of(const CommitHistory& history) {
     std::multimap<int, size_t> fixers;
-    const auto& commits = corpus.commits();
+    const auto& commits = history.commits();
     for (size_t i = 0; i < commits.size(); ++i)
         for (int t : commits[i].fixes_targets) fixers.emplace(t, i);
     return fixers;
 }
 
-Result<std::vector<Covered>> coverage(Store& store, const Corpus& corpus, size_t i,
+Result<std::vector<Covered>> coverage(Store& store, const CommitHistory& history, size_t i,
                                       const std::string& stable_id,
                                       const std::multimap<int, size_t>& fixers) {
-    const auto& commits = corpus.commits();
+    const auto& commits = history.commits();
     const CommitFacts& f = commits[i];
     std::vector<Covered> out;
     auto own = store::cves_fixed_by(store, f.id);
@@ -61,10 +61,11 @@ Result<std::vector<Covered>> coverage(Store& store, const Corpus& corpus, size_t
     return out;
 }
 
-Result<std::vector<std::string>> related_cves(Store& store, const Corpus& corpus, size_t i) {
+Result<std::vector<std::string>> related_cves(Store& store, const CommitHistory& history,
+                                              size_t i) {
     std::vector<std::string> out;
-    for (int t : corpus.commits()[i].fixes_targets) {
-        auto theirs = store::cves_fixed_by(store, corpus.commits()[static_cast<size_t>(t)].id);
+    for (int t : history.commits()[i].fixes_targets) {
+        auto theirs = store::cves_fixed_by(store, history.commits()[static_cast<size_t>(t)].id);
         if (!theirs) return std::unexpected(theirs.error());
         out.insert(out.end(), theirs->begin(), theirs->end());
     }

@@ -35,13 +35,14 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
 
     say("reading the history");
     bool cve = o.label == Label::kCve;
-    auto corpus = Corpus::load(store, {o.strip_tag, o.label});
-    if (!corpus) return std::unexpected(corpus.error());
+    auto history = CommitHistory::load(store, {o.strip_tag, o.label});
+    if (!history) return std::unexpected(history.error());
     // The embedding (and so knn and the precedents) reads the text without the tag too.
     std::optional<TagStrip> strip;
-    if (!o.strip_tag.empty()) strip = *TagStrip::compile(o.strip_tag);  // Corpus::load checked it
+    if (!o.strip_tag.empty())
+        strip = *TagStrip::compile(o.strip_tag);  // CommitHistory::load checked it
     const TagStrip* hide = strip ? &*strip : nullptr;
-    const auto& commits = corpus->commits();
+    const auto& commits = history->commits();
     std::vector<size_t> test;
     std::vector<int64_t> train_rows, all_rows;
     std::vector<size_t> all_index;
@@ -66,7 +67,7 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     Backtest bt;
     bt.train_commits = train_rows.size();
     std::vector<int>& y = bt.labels;
-    for (size_t i : test) y.push_back(corpus->first_backport(i) != kNever);
+    for (size_t i : test) y.push_back(history->first_positive(i) != kNever);
     bt.positives = std::ranges::count(y, 1);
     if (bt.positives == 0 && cve)
         return fail(ErrorCode::kNotFound,
@@ -79,11 +80,11 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
                                 "the stable branches or import the stable ChangeLogs that cover "
                                 "them",
                                 test.size(), split_text, until_text));
-    if (!cve && o.warn && corpus->last_label_time() < std::min(o.until, commits[test.back()].time))
+    if (!cve && o.warn && history->last_label_time() < std::min(o.until, commits[test.back()].time))
         o.warn(
             fmt::format("the store knows no backport after {}: later commits in the test "
                         "window all count as not backported",
-                        util::format_date(corpus->last_label_time())));
+                        util::format_date(history->last_label_time())));
 
     // The builtin embedding, learned from the training commits only.
     say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(),
@@ -97,7 +98,7 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     train_terms = {};
     auto terms = terms_of(store, all_rows, hide);
     if (!terms) return std::unexpected(terms.error());
-    CorpusVectors vectors(commits.size());
+    HistoryVectors vectors(commits.size());
     for (size_t r = 0; r < all_index.size(); ++r)
         vectors[all_index[r]] = embedding->embed((*terms)[r]);
     terms = {};
@@ -108,17 +109,17 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     train.ballot_voters = o.voters;
     train.ballot.threshold = o.threshold;
     train.progress = say;
-    auto model = OfflineModel::train(*corpus, vectors, embedding->id(), train);
+    auto model = OfflineModel::train(*history, vectors, embedding->id(), train);
     if (!model) return std::unexpected(model.error());
     bt.train = model->summary();
 
     say(fmt::format("scoring {} commits from {}", test.size(), split_text));
     std::vector<int64_t> known(test.size(), o.split);
-    auto evidence = evidence_for(*corpus, vectors, test, known, train.evidence);
+    auto evidence = evidence_for(*history, vectors, test, known, train.evidence);
     auto all_voters = model->voters(OfflineModel::voter_names());
     if (!all_voters) return std::unexpected(all_voters.error());
     if (cve) all_voters->push_back(make_security_keywords_voter());
-    auto votes = cast_votes(*all_voters, *corpus, vectors, test, evidence);
+    auto votes = cast_votes(*all_voters, *history, vectors, test, evidence);
 
     // Scorers: every voter alone, then both ballots over the chosen voters.
     double base_rate_then = double(bt.train.backported) / std::max<size_t>(1, bt.train.commits);

@@ -205,11 +205,11 @@ std::string cve_policy(const git::Repository* repo, const std::string& main_ref,
     return policy_text.empty() ? kCnaPolicy : policy_text;
 }
 
-Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpus& corpus,
+Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const CommitHistory& history,
                                                        std::span<const size_t> queries,
                                                        const std::vector<Evidence>& evidence,
                                                        size_t k) {
-    const auto& commits = corpus.commits();
+    const auto& commits = history.commits();
     auto commit_of = [&](size_t i, bool with_diff) -> Result<PromptCommit> {
         const CommitFacts& f = commits[i];
         PromptCommit c{f.id, f.subject, f.author_email, util::format_date(f.author_time), {}, {}};
@@ -229,7 +229,7 @@ Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpu
         return c;
     };
     auto cves_of = [&](const std::string& id) -> Result<std::vector<std::string>> {
-        if (corpus.label() != Label::kCve) return std::vector<std::string>{};
+        if (history.label() != Label::kCve) return std::vector<std::string>{};
         return store::cves_recorded_for_fix(store, id);
     };
     std::vector<PromptInputs> out;
@@ -247,8 +247,8 @@ Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpu
             if (!branches) return std::unexpected(branches.error());
             auto cves = cves_of(commits[p.index].id);
             if (!cves) return std::unexpected(cves.error());
-            in.precedents.push_back({std::move(*pc), p.similarity, p.backported,
-                                     std::move(*branches), std::move(*cves)});
+            in.precedents.push_back(
+                {std::move(*pc), p.similarity, p.positive, std::move(*branches), std::move(*cves)});
         }
         auto here_found = store::backport_branches_of(store, commits[i].id);
         if (!here_found) return std::unexpected(here_found.error());
@@ -262,7 +262,7 @@ Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpu
             auto where_found = store::backport_branches_of(store, fc->id);
             if (!where_found) return std::unexpected(where_found.error());
             auto& where = *where_found;
-            bool released = commits[t].time < corpus.newest_stable_start(commits[i].time);
+            bool released = commits[t].time < history.newest_stable_start(commits[i].time);
             in.tree_facts.push_back(fmt::format(
                 "The commit it fixes, {} (\"{}\", {}), {}{}.", fc->id.substr(0, 12),
                 commits[t].subject, fc->date,

@@ -14,9 +14,9 @@
 #include "stablepick/core/error.hpp"
 #include "stablepick/core/vote.hpp"
 #include "stablepick/git/repository.hpp"
+#include "stablepick/history/commit_history.hpp"
+#include "stablepick/history/evidence.hpp"
 #include "stablepick/store/store.hpp"
-#include "stablepick/vote/corpus.hpp"
-#include "stablepick/vote/evidence.hpp"
 
 namespace stablepick::llm {
 
@@ -71,9 +71,9 @@ std::string cve_policy(const git::Repository* repo, const std::string& main_ref,
                        const std::string& policy_text);
 
 // Reads, for each query, the candidate's text, its `k` precedents (from the evidence), its
-// Fixes: targets and the tree facts from the store. With a CVE-labelled corpus, the
+// Fixes: targets and the tree facts from the store. With a CVE-labelled history, the
 // precedents also carry the CVEs they fix.
-Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const Corpus& corpus,
+Result<std::vector<PromptInputs>> gather_prompt_inputs(Store& store, const CommitHistory& history,
                                                        std::span<const size_t> queries,
                                                        const std::vector<Evidence>& evidence,
                                                        size_t k);

@@ -88,33 +88,33 @@ Result<std::string> range_on_main(const git::Repository& repo, const std::string
     return ends[0] + ".." + ends[1];
 }
 
-// The corpus indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
+// The history indexes `specs` name: ranges ("v1..v2", non-merge commits) need the repository,
 // single commits may be abbreviated. kNotFound names what is not in the store, and where a
 // commit lies when it is not on the main branch.
-// Whether `spec` abbreviates the ids of two or more stored commits (Corpus::index_of_id
+// Whether `spec` abbreviates the ids of two or more stored commits (CommitHistory::index_of_id
 // answers nothing for those, as for an id it does not hold). Only asked on the way to an error.
-bool prefix_of_several(const Corpus& corpus, std::string_view spec) {
+bool prefix_of_several(const CommitHistory& history, std::string_view spec) {
     if (spec.empty() || spec.size() >= 40 ||
         spec.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos)
         return false;
     std::string lower(spec);
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     size_t n = 0;
-    for (auto& c : corpus.commits())
+    for (auto& c : history.commits())
         if (c.id.starts_with(lower) && ++n > 1) return true;
     return false;
 }
 
 Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs, size_t last,
-                                          const Corpus& corpus, const git::Repository* repo,
+                                          const CommitHistory& history, const git::Repository* repo,
                                           const std::string& main, const ReviewHooks& hooks) {
     std::vector<size_t> out;
     std::vector<std::string> missing;
     std::vector<std::string> off_main;  // "id is on BRANCH"
     size_t merges = 0;
-    // --last N: the newest N main-branch commits the store holds (the corpus is oldest first).
-    for (size_t i = corpus.commits().size() - std::min(last, corpus.commits().size());
-         i < corpus.commits().size(); ++i)
+    // --last N: the newest N main-branch commits the store holds (the history is oldest first).
+    for (size_t i = history.commits().size() - std::min(last, history.commits().size());
+         i < history.commits().size(); ++i)
         out.push_back(i);
     for (auto& spec : specs) {
         if (spec.find("..") != std::string::npos) {
@@ -130,23 +130,23 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
                     ++merges;
                     continue;
                 }
-                if (auto i = corpus.index_of_id(c.id); i && corpus.commits()[*i].id == c.id)
+                if (auto i = history.index_of_id(c.id); i && history.commits()[*i].id == c.id)
                     out.push_back(*i);
                 else
                     missing.push_back(c.id.substr(0, 12));
             }
             continue;
         }
-        auto i = corpus.index_of_id(spec);
+        auto i = history.index_of_id(spec);
         if (!i && repo) {
             auto oid = repo->resolve_commit(spec);
-            if (oid) i = corpus.index_of_id(git::to_hex(*oid));
+            if (oid) i = history.index_of_id(git::to_hex(*oid));
             if (!oid && oid.error().code == ErrorCode::kAmbiguous)
                 return fail(
                     ErrorCode::kAmbiguous,
                     fmt::format("'{}' names more than one commit: give more of its id", spec));
         }
-        if (!i && prefix_of_several(corpus, spec))
+        if (!i && prefix_of_several(history, spec))
             return fail(
                 ErrorCode::kAmbiguous,
                 fmt::format("'{}' names more than one stored commit: give more of its id", spec));
@@ -190,7 +190,7 @@ Result<std::vector<size_t>> commits_named(const std::vector<std::string>& specs,
 
 // With the question's stable_as_main: each stable-branch commit given becomes the main commit
 // it backports, remembered in `given` (main id -> the stable id).
-Result<std::vector<std::string>> main_specs(Store& store, const Corpus& corpus,
+Result<std::vector<std::string>> main_specs(Store& store, const CommitHistory& history,
                                             const git::Repository* repo,
                                             const std::vector<std::string>& specs,
                                             std::map<std::string, std::string>& given) {
@@ -198,9 +198,9 @@ Result<std::vector<std::string>> main_specs(Store& store, const Corpus& corpus,
     for (auto& spec : specs) {
         std::string id = spec;
         bool range = spec.find("..") != std::string::npos;
-        if (!range && !corpus.index_of_id(spec) && repo)
+        if (!range && !history.index_of_id(spec) && repo)
             if (auto oid = repo->resolve_commit(spec)) id = git::to_hex(*oid);
-        if (range || corpus.index_of_id(id)) {
+        if (range || history.index_of_id(id)) {
             out.push_back(spec);
             continue;
         }
@@ -222,10 +222,10 @@ Result<std::vector<std::string>> main_specs(Store& store, const Corpus& corpus,
 // shown; without LLM voters the result is what ranking them all would show.
 size_t keep_offline_top(std::vector<size_t>& queries, std::vector<Evidence>& evidence,
                         const std::vector<std::unique_ptr<Voter>>& voters, const Ballot& ballot,
-                        const Corpus& corpus, const CorpusVectors& vectors, size_t limit) {
+                        const CommitHistory& history, const HistoryVectors& vectors, size_t limit) {
     size_t all = queries.size();
     if (limit == 0 || all <= limit) return all;
-    auto votes = cast_votes(voters, corpus, vectors, queries, evidence);
+    auto votes = cast_votes(voters, history, vectors, queries, evidence);
     std::vector<double> probability;
     for (auto& row : votes) probability.push_back(ballot.decide(std::move(row)).probability);
     std::vector<size_t> order(all);
@@ -246,11 +246,11 @@ size_t keep_offline_top(std::vector<size_t>& queries, std::vector<Evidence>& evi
 }
 
 // The similar_commits tool: the k earlier commits most like one, by their vectors, each
-// marked with the corpus's label. REQUIRES: corpus and vectors outlive the tool.
-llm::GitTools::SimilarCommits similar_commits_tool(const Corpus& corpus,
-                                                   const CorpusVectors& vectors) {
-    return [&corpus, &vectors](const std::string& spec, int k) -> Result<std::string> {
-        auto i = corpus.index_of_id(spec);
+// marked with the history's label. REQUIRES: history and vectors outlive the tool.
+llm::GitTools::SimilarCommits similar_commits_tool(const CommitHistory& history,
+                                                   const HistoryVectors& vectors) {
+    return [&history, &vectors](const std::string& spec, int k) -> Result<std::string> {
+        auto i = history.index_of_id(spec);
         if (!i)
             return fail(ErrorCode::kNotFound,
                         fmt::format("no indexed main-branch commit '{}'", spec));
@@ -258,7 +258,7 @@ llm::GitTools::SimilarCommits similar_commits_tool(const Corpus& corpus,
         if (q.empty())
             return fail(ErrorCode::kNotFound, fmt::format("commit '{}' has no vector yet", spec));
         std::vector<std::pair<float, size_t>> best;
-        const auto& commits = corpus.commits();
+        const auto& commits = history.commits();
         for (size_t j = 0; j < commits.size(); ++j) {
             if (j == *i || vectors[j].size() != q.size() || commits[j].time >= commits[*i].time)
                 continue;
@@ -274,8 +274,8 @@ llm::GitTools::SimilarCommits similar_commits_tool(const Corpus& corpus,
             size_t j = best[r].second;
             out +=
                 fmt::format("{} {:.2f} [{}: {}] {}\n", commits[j].id.substr(0, 12), best[r].first,
-                            corpus.label() == Label::kCve ? "CVE Status" : "Backported",
-                            corpus.first_backport(j) != kNever ? "YES" : "NO", commits[j].subject);
+                            history.label() == Label::kCve ? "CVE Status" : "Backported",
+                            history.first_positive(j) != kNever ? "YES" : "NO", commits[j].subject);
         }
         return out.empty() ? std::string("no earlier commit has a vector\n") : out;
     };
@@ -284,8 +284,8 @@ llm::GitTools::SimilarCommits similar_commits_tool(const Corpus& corpus,
 // One LLM voter per provider, sharing the request cache (in `writer`, or none), the read-only
 // git tools (when there is a repository) and the budget in `ledger`.
 Result<std::vector<std::unique_ptr<Voter>>> llm_voters(
-    const Config& config, const git::Repository* repo, Store* writer, const Corpus& corpus,
-    const CorpusVectors& vectors, const std::vector<ProviderConfig>& providers,
+    const Config& config, const git::Repository* repo, Store* writer, const CommitHistory& history,
+    const HistoryVectors& vectors, const std::vector<ProviderConfig>& providers,
     std::shared_ptr<llm::UsageLedger> ledger, bool refresh, std::function<void()> on_answer) {
     auto cache = std::make_shared<llm::LlmCache>(writer);
     std::shared_ptr<const llm::GitTools> tools;
@@ -294,7 +294,7 @@ Result<std::vector<std::unique_ptr<Voter>>> llm_voters(
             repo->git_dir(),
             llm::ToolLimits{static_cast<size_t>(config.llm.tool_output_bytes),
                             std::chrono::seconds(10)},
-            similar_commits_tool(corpus, vectors));
+            similar_commits_tool(history, vectors));
     llm::LlmVoterOptions voter_options;
     voter_options.max_turns = config.llm.max_turns;
     voter_options.wall_time = std::chrono::milliseconds(config.llm.wall_time_ms);
@@ -323,8 +323,9 @@ std::vector<std::string> tree_facts(const stable::CommitChecks& c) {
     return facts;
 }
 
-Result<MailFacts> mail_facts_of(Store& store, const git::Repository& repo, const Corpus& corpus,
-                                const CommitFacts& f, const stable::Maintainers& maintainers) {
+Result<MailFacts> mail_facts_of(Store& store, const git::Repository& repo,
+                                const CommitHistory& history, const CommitFacts& f,
+                                const stable::Maintainers& maintainers) {
     MailFacts m;
     auto oid = git::from_hex(f.id);
     if (!oid)
@@ -341,7 +342,7 @@ Result<MailFacts> mail_facts_of(Store& store, const git::Repository& repo, const
     if (!body) return std::unexpected(body.error());
     m.body = std::move(*body);
     for (int t : f.fixes_targets) {
-        auto who = store::author_of(store, corpus.commits()[static_cast<size_t>(t)].row);
+        auto who = store::author_of(store, history.commits()[static_cast<size_t>(t)].row);
         if (!who) return std::unexpected(who.error());
         m.fixes_authors.push_back(std::move(*who));
     }
@@ -394,20 +395,20 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
                         : fmt::format("the voters were trained with embedding '{}' but the "
                                       "store's is now '{}': run 'stablepick train'",
                                       model->summary().embedding_model, embedding->id()));
-    auto corpus = Corpus::load(store, {.label = question.label});
-    if (!corpus) return std::unexpected(corpus.error());
-    const auto& commits = corpus->commits();
+    auto history = CommitHistory::load(store, {.label = question.label});
+    if (!history) return std::unexpected(history.error());
+    const auto& commits = history->commits();
 
     std::map<std::string, std::string> given;  // main id -> the stable id named for it
-    auto named = question.stable_as_main ? main_specs(store, *corpus, repo, specs, given)
+    auto named = question.stable_as_main ? main_specs(store, *history, repo, specs, given)
                                          : Result<std::vector<std::string>>(specs);
     if (!named) return std::unexpected(named.error());
     std::string main = store::main_branch_name(store);
-    auto queries = commits_named(*named, options.last, *corpus, repo, main, hooks);
+    auto queries = commits_named(*named, options.last, *history, repo, main, hooks);
     if (!queries) return std::unexpected(queries.error());
     if (queries->empty()) return run;
 
-    auto vectors = stored_vectors(store, *corpus, embedding->id());
+    auto vectors = stored_vectors(store, *history, embedding->id());
     if (!vectors) return std::unexpected(vectors.error());
     std::vector<int64_t> rows;
     for (size_t i : *queries)
@@ -416,10 +417,10 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
         auto terms = terms_of(store, rows);
         if (!terms) return std::unexpected(terms.error());
         for (size_t r = 0; r < rows.size(); ++r)
-            (*vectors)[*corpus->index_of_row(rows[r])] = embedding->embed((*terms)[r]);
+            (*vectors)[*history->index_of_row(rows[r])] = embedding->embed((*terms)[r]);
     }
     std::vector<int64_t> now(queries->size(), kNever);
-    auto evidence = evidence_for(*corpus, *vectors, *queries, now, model->evidence_options());
+    auto evidence = evidence_for(*history, *vectors, *queries, now, model->evidence_options());
     run.policy = options.policy.value_or(model->default_policy());
     const Ballot& ballot = model->ballot(run.policy);
     run.threshold = ballot.options().threshold;
@@ -427,7 +428,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     if (!voters) return std::unexpected(voters.error());
     run.offline_voters = ballot.voters().size();
     run.ranked =
-        keep_offline_top(*queries, evidence, *voters, ballot, *corpus, *vectors, options.limit);
+        keep_offline_top(*queries, evidence, *voters, ballot, *history, *vectors, options.limit);
 
     if (!options.targets.empty()) {
         if (!repo)
@@ -455,7 +456,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     std::vector<std::optional<stable::CommitChecks>> checks(queries->size());
     std::optional<stable::TargetChecker> checker;
     if (!run.targets.empty()) {
-        checker.emplace(*repo, store, *corpus, run.targets,
+        checker.emplace(*repo, store, *history, run.targets,
                         stable::CheckOptions{config.review.opt_out_paths});
         std::vector<size_t> indexes(queries->begin(), queries->end());
         checker->prepare(indexes, std::vector<bool>(indexes.size(), options.all_checks));
@@ -474,7 +475,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     bool asking = false;
     if (!options.providers.empty() || options.prompts_only) {
         auto inputs =
-            llm::gather_prompt_inputs(store, *corpus, *queries, evidence,
+            llm::gather_prompt_inputs(store, *history, *queries, evidence,
                                       static_cast<size_t>(std::max(0, config.llm.precedents)));
         if (!inputs) return std::unexpected(inputs.error());
         llm::PromptOptions prompt_options;
@@ -498,13 +499,13 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
             hooks.start("asking LLMs",
                         static_cast<int64_t>(options.providers.size() * queries->size()));
         asking = true;
-        auto added = llm_voters(config, repo, writer ? &*writer : nullptr, *corpus, *vectors,
+        auto added = llm_voters(config, repo, writer ? &*writer : nullptr, *history, *vectors,
                                 options.providers, run.usage, options.refresh, hooks.advance);
         if (!added) return std::unexpected(added.error());
         for (auto& v : *added) voters->push_back(std::move(v));
     }
     for (auto& v : *voters) run.voters.push_back(v->name());
-    auto votes = cast_votes(*voters, *corpus, *vectors, *queries, evidence, prompts);
+    auto votes = cast_votes(*voters, *history, *vectors, *queries, evidence, prompts);
     if (asking && hooks.finish) hooks.finish();
     std::vector<BallotResult> results;
     for (auto& row : votes) results.push_back(ballot.decide(std::move(row)));
@@ -535,13 +536,13 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
         maintainers = stable::Maintainers::parse(
             config.review.cc_maintainers ? git::file_at(*repo, main, "MAINTAINERS") : "");
     auto fixers =
-        question.label == Label::kCve ? cve::fixers_of(*corpus) : std::multimap<int, size_t>{};
+        question.label == Label::kCve ? cve::fixers_of(*history) : std::multimap<int, size_t>{};
     int64_t now_time = static_cast<int64_t>(std::time(nullptr));
     for (size_t q : order) {
         size_t i = (*queries)[q];
         const CommitFacts& f = commits[i];
         CommitReview r;
-        r.corpus_index = i;
+        r.history_index = i;
         r.id = f.id;
         r.subject = f.subject;
         r.time = f.time;
@@ -550,7 +551,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
         for (auto& p : evidence[q].precedents) {
             if (r.precedents.size() >= options.precedents) break;
             ReviewedPrecedent rp{
-                commits[p.index].id, commits[p.index].subject, p.similarity, p.backported, {}};
+                commits[p.index].id, commits[p.index].subject, p.similarity, p.positive, {}};
             if (question.label == Label::kCve) {
                 auto theirs = store::cves_fixed_by(store, rp.id);
                 if (!theirs) return std::unexpected(theirs.error());
@@ -559,9 +560,9 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
             r.precedents.push_back(std::move(rp));
         }
         if (question.label == Label::kCve) {
-            auto covered = cve::coverage(store, *corpus, i, r.given, fixers);
+            auto covered = cve::coverage(store, *history, i, r.given, fixers);
             if (!covered) return std::unexpected(covered.error());
-            auto related = cve::related_cves(store, *corpus, i);
+            auto related = cve::related_cves(store, *history, i);
             if (!related) return std::unexpected(related.error());
             std::set<std::string> related_set(related->begin(), related->end());
             for (auto& cv : *covered) related_set.insert(cv.cves.begin(), cv.cves.end());
@@ -592,7 +593,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
             r.checks = std::move(c);
         }
         if (r.mail && maintainers) {
-            auto m = mail_facts_of(store, *repo, *corpus, f, *maintainers);
+            auto m = mail_facts_of(store, *repo, *history, f, *maintainers);
             if (!m) return std::unexpected(m.error());
             r.mail_facts = std::move(*m);
         }

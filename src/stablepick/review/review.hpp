@@ -89,7 +89,7 @@ struct MailFacts {
 };
 
 struct CommitReview {
-    size_t corpus_index = 0;
+    size_t history_index = 0;
     std::string id, subject;
     int64_t time = 0;
     std::string given;  // the stable commit named for it (Question::stable_as_main), else empty

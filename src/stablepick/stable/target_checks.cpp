@@ -183,14 +183,15 @@ Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, S
     return out;
 }
 
-TargetChecker::TargetChecker(const git::Repository& repo, Store& store, const Corpus& corpus,
-                             std::vector<TargetBranch> targets, CheckOptions options)
+TargetChecker::TargetChecker(const git::Repository& repo, Store& store,
+                             const CommitHistory& history, std::vector<TargetBranch> targets,
+                             CheckOptions options)
     : repo_(repo),
       store_(store),
-      corpus_(corpus),
+      history_(history),
       targets_(std::move(targets)),
       options_(std::move(options)) {
-    const auto& commits = corpus_.commits();
+    const auto& commits = history_.commits();
     int64_t oldest = INT64_MAX;
     for (auto& t : targets_) {
         git_commit* c = nullptr;
@@ -222,10 +223,10 @@ TargetChecker::TargetChecker(const git::Repository& repo, Store& store, const Co
             auto id = q->text(0);
             auto reverted = q->text(1);
             if (reverted.size() < 7) continue;
-            auto i = corpus_.index_of_id(id);
+            auto i = history_.index_of_id(id);
             if (!i || commits[*i].id != id) continue;
             reverts_.emplace_back(reverted, *i);
-            if (auto target = corpus_.index_of_id(reverted); target && *target != *i)
+            if (auto target = history_.index_of_id(reverted); target && *target != *i)
                 reverted_by_.emplace(*i, *target);
         }
     }
@@ -241,9 +242,9 @@ Result<bool> TargetChecker::in_target(const std::string& id, size_t target) {
     auto bp = git::from_hex(oldest_branch_point_);
     if (!oid || !bp) return false;
     // A commit made well after the branch point can't be its ancestor; that answer is quick.
-    if (auto i = corpus_.index_of_id(id);
-        i && corpus_.commits()[*i].id == id &&
-        corpus_.commits()[*i].time > oldest_branch_point_time_ + 86400) {
+    if (auto i = history_.index_of_id(id);
+        i && history_.commits()[*i].id == id &&
+        history_.commits()[*i].time > oldest_branch_point_time_ + 86400) {
         in_oldest_cache_[id] = false;
         return false;
     }
@@ -427,7 +428,7 @@ void TargetChecker::prepare(const std::vector<size_t>& indexes, const std::vecto
     auto work = [&] {
         auto repo = repo_.reopen();  // libgit2 objects are not shared between threads
         for (size_t i; (i = next++) < indexes.size();) {
-            auto oid = git::from_hex(corpus_.commits()[indexes[i]].id);
+            auto oid = git::from_hex(history_.commits()[indexes[i]].id);
             if (!repo) {
                 found[i] = std::unexpected(repo.error());
             } else if (oid) {
@@ -453,7 +454,7 @@ void TargetChecker::prepare(const std::vector<size_t>& indexes, const std::vecto
 }
 
 Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
-    const auto& commits = corpus_.commits();
+    const auto& commits = history_.commits();
     const CommitFacts& f = commits[index];
     CommitChecks out;
     out.id = f.id;
@@ -673,7 +674,7 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
                 auto r = has(id);
                 if (!r) return std::unexpected(r.error());
                 if (*r) continue;
-                auto i = corpus_.index_of_id(id);
+                auto i = history_.index_of_id(id);
                 tc.prerequisites.push_back(
                     {id, i && commits[*i].id == id ? commits[*i].subject : std::string()});
             }

@@ -19,8 +19,8 @@
 
 #include "stablepick/core/config.hpp"
 #include "stablepick/git/repository.hpp"
+#include "stablepick/history/commit_history.hpp"
 #include "stablepick/store/store.hpp"
-#include "stablepick/vote/corpus.hpp"
 
 namespace stablepick::stable {
 
@@ -89,7 +89,7 @@ struct CheckOptions {
 
 class TargetChecker {
   public:
-    TargetChecker(const git::Repository& repo, Store& store, const Corpus& corpus,
+    TargetChecker(const git::Repository& repo, Store& store, const CommitHistory& history,
                   std::vector<TargetBranch> targets, CheckOptions options);
     // Does the costly part of check() for these commits on every core: tries each on every
     // target (in-memory apply and merge) and, where `deep[i]`, blames the lines that conflict
@@ -98,7 +98,7 @@ class TargetChecker {
     // `deep`: where the patch conflicts, blame the conflicting lines to tell "not affected"
     // from "needs prerequisites"; otherwise those two are left undecided for such targets
     // (affected by default, no prerequisites listed).
-    Result<CommitChecks> check(size_t corpus_index, bool deep = true);
+    Result<CommitChecks> check(size_t history_index, bool deep = true);
     const std::vector<TargetBranch>& targets() const { return targets_; }
 
   private:
@@ -130,11 +130,11 @@ class TargetChecker {
 
     const git::Repository& repo_;
     Store& store_;
-    const Corpus& corpus_;
+    const CommitHistory& history_;
     std::vector<TargetBranch> targets_;
     CheckOptions options_;
     std::map<std::string, bool> in_oldest_cache_;
-    std::vector<std::vector<size_t>> fixed_by_;  // corpus index -> commits whose Fixes: name it
+    std::vector<std::vector<size_t>> fixed_by_;  // history index -> commits whose Fixes: name it
     // Blame looks no further back than the oldest target's branch point; each target's commits
     // that the oldest branch point lacks are listed, so "is X in the branch" is a lookup.
     std::string oldest_branch_point_;

@@ -1,7 +1,7 @@
 #pragma once
-// The reads the shared model of the history (vote/corpus) is built from: the main branch's
-// commits, their trailers, files and hunks, the first backport of each commit to each branch,
-// the fixes of published CVEs and the maintainers' first "take". Each row is handed to a
+// The reads the shared model of the history (history/commit_history) is built from: the main
+// branch's commits, their trailers, files and hunks, the first backport of each commit to each
+// branch, the fixes of published CVEs and the maintainers' first "take". Each row is handed to a
 // callback as it is read: the history is read whole, and no copy of it is made here.
 //
 // Same thread rules as Store: the Store belongs to the calling thread.

@@ -166,9 +166,9 @@ std::vector<float> commit_features(const CommitFacts& facts, const Evidence& evi
     auto knn = precedent_vote(evidence.precedents);
     double share = 0, best = 0, best_yes = 0;
     for (auto& p : evidence.precedents) {
-        share += p.backported;
+        share += p.positive;
         best = std::max(best, double(p.similarity));
-        if (p.backported) best_yes = std::max(best_yes, double(p.similarity));
+        if (p.positive) best_yes = std::max(best_yes, double(p.similarity));
     }
     if (!evidence.precedents.empty()) share /= evidence.precedents.size();
     std::vector<float> x{

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "stablepick/vote/corpus.hpp"
-#include "stablepick/vote/evidence.hpp"
+#include "stablepick/history/commit_history.hpp"
+#include "stablepick/history/evidence.hpp"
 
 namespace stablepick {
 

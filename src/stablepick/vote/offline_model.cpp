@@ -15,18 +15,18 @@ constexpr int64_t kDay = 86400;
 
 std::vector<float> no_vector;
 
-std::span<const float> vector_of(const CorpusVectors& vectors, size_t i) {
+std::span<const float> vector_of(const HistoryVectors& vectors, size_t i) {
     return i < vectors.size() ? std::span<const float>(vectors[i])
                               : std::span<const float>(no_vector);
 }
 
-std::vector<Candidate> candidates_of(const Corpus& corpus, const CorpusVectors& vectors,
+std::vector<Candidate> candidates_of(const CommitHistory& history, const HistoryVectors& vectors,
                                      std::span<const size_t> queries,
                                      const std::vector<Evidence>& evidence) {
     std::vector<Candidate> out;
     for (size_t q = 0; q < queries.size(); ++q)
-        out.push_back(
-            {&corpus.commits()[queries[q]], &evidence[q], vector_of(vectors, queries[q]), &corpus});
+        out.push_back({&history.commits()[queries[q]], &evidence[q], vector_of(vectors, queries[q]),
+                       &history});
     return out;
 }
 
@@ -39,14 +39,15 @@ Result<CalibratedScore> calibrate(std::span<const double> raw, std::span<const i
     return CalibratedScore{std::move(*cal), threshold};
 }
 
-std::vector<std::vector<float>> features_of(const Corpus& corpus, const CorpusVectors& vectors,
+std::vector<std::vector<float>> features_of(const CommitHistory& history,
+                                            const HistoryVectors& vectors,
                                             std::span<const size_t> rows,
                                             const std::vector<Evidence>& evidence) {
     std::vector<std::vector<float>> x;
     x.reserve(rows.size());
     for (size_t r = 0; r < rows.size(); ++r)
         x.push_back(
-            commit_features(corpus.commits()[rows[r]], evidence[r], vector_of(vectors, rows[r])));
+            commit_features(history.commits()[rows[r]], evidence[r], vector_of(vectors, rows[r])));
     return x;
 }
 
@@ -68,12 +69,12 @@ Result<CalibratedScore> calibrated_from_json(const nlohmann::json& j) {
 
 }  // namespace
 
-int64_t backport_delay(const Corpus& corpus, int64_t known_at) {
+int64_t backport_delay(const CommitHistory& history, int64_t known_at) {
     std::vector<int64_t> delays;
-    for (size_t i = 0; i < corpus.commits().size(); ++i) {
-        int64_t fb = corpus.first_backport(i);
+    for (size_t i = 0; i < history.commits().size(); ++i) {
+        int64_t fb = history.first_positive(i);
         if (fb < known_at && fb != kNever)
-            delays.push_back(std::max<int64_t>(0, fb - corpus.commits()[i].time));
+            delays.push_back(std::max<int64_t>(0, fb - history.commits()[i].time));
     }
     if (delays.empty()) return 90 * kDay;
     auto nth = delays.begin() + static_cast<std::ptrdiff_t>(delays.size() * 9 / 10);
@@ -81,14 +82,14 @@ int64_t backport_delay(const Corpus& corpus, int64_t known_at) {
     return std::clamp<int64_t>(*nth, 14 * kDay, 365 * kDay);
 }
 
-std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& vectors,
+std::vector<Evidence> evidence_for(const CommitHistory& history, const HistoryVectors& vectors,
                                    std::span<const size_t> queries,
                                    std::span<const int64_t> known_at,
                                    const EvidenceOptions& options) {
     PrecedentPool pool;
     int64_t latest = known_at.empty() ? 0 : *std::ranges::max_element(known_at);
-    for (size_t i = 0; i < corpus.commits().size(); ++i) {
-        if (i >= vectors.size() || vectors[i].empty() || corpus.commits()[i].time >= latest)
+    for (size_t i = 0; i < history.commits().size(); ++i) {
+        if (i >= vectors.size() || vectors[i].empty() || history.commits()[i].time >= latest)
             continue;
         pool.indexes.push_back(i);
         pool.vectors.push_back(vectors[i]);
@@ -102,15 +103,16 @@ std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& ve
             have_vectors = false;
     }
     if (!have_vectors) query_vectors.clear();
-    return gather_evidence(corpus, pool, queries, known_at, query_vectors, options);
+    return gather_evidence(history, pool, queries, known_at, query_vectors, options);
 }
 
 std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters,
-                                          const Corpus& corpus, const CorpusVectors& vectors,
+                                          const CommitHistory& history,
+                                          const HistoryVectors& vectors,
                                           std::span<const size_t> queries,
                                           const std::vector<Evidence>& evidence,
                                           std::span<const Prompt> prompts) {
-    auto candidates = candidates_of(corpus, vectors, queries, evidence);
+    auto candidates = candidates_of(history, vectors, queries, evidence);
     if (!prompts.empty())
         for (size_t q = 0; q < queries.size(); ++q) candidates[q].prompt = &prompts[q];
     // Voters run side by side: with LLM voters the run takes as long as the slowest one.
@@ -155,7 +157,8 @@ Result<std::vector<std::unique_ptr<Voter>>> OfflineModel::voters(
     return out;
 }
 
-Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVectors& vectors,
+Result<OfflineModel> OfflineModel::train(const CommitHistory& history,
+                                         const HistoryVectors& vectors,
                                          const std::string& embedding_model,
                                          const TrainOptions& options) {
     auto say = [&](const std::string& line) {
@@ -165,7 +168,7 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     m.known_at_ = options.known_at;
     m.evidence_options_ = options.evidence;
     m.default_policy_ = options.ballot.policy;
-    int64_t delay = backport_delay(corpus, options.known_at);
+    int64_t delay = backport_delay(history, options.known_at);
     int64_t settled = options.settled_before.value_or(
         options.known_at == kNever ? kNever : options.known_at - delay);
     m.summary_.settled_before = settled;
@@ -173,10 +176,10 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     m.summary_.embedding_model = embedding_model;
 
     std::vector<size_t> rows;
-    for (size_t i = 0; i < corpus.commits().size(); ++i)
-        if (corpus.commits()[i].time < settled) rows.push_back(i);
+    for (size_t i = 0; i < history.commits().size(); ++i)
+        if (history.commits()[i].time < settled) rows.push_back(i);
     std::vector<int> y;
-    for (size_t i : rows) y.push_back(corpus.backported_at(i, options.known_at));
+    for (size_t i : rows) y.push_back(history.positive_at(i, options.known_at));
     m.summary_.commits = rows.size();
     m.summary_.backported = std::ranges::count(y, 1);
     if (rows.size() < 50 || m.summary_.backported < 5 || m.summary_.backported == rows.size())
@@ -199,11 +202,11 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     // Evidence for each training commit as known when it was made.
     say(fmt::format("gathering evidence for {} training commits", rows.size()));
     std::vector<int64_t> when;
-    for (size_t i : rows) when.push_back(corpus.commits()[i].time);
-    auto evidence = evidence_for(corpus, vectors, rows, when, options.evidence);
+    for (size_t i : rows) when.push_back(history.commits()[i].time);
+    auto evidence = evidence_for(history, vectors, rows, when, options.evidence);
     for (auto& e : evidence)  // labels as known at known_at, never later
         for (auto& p : e.precedents)
-            p.backported = p.backported && corpus.backported_at(p.index, options.known_at);
+            p.positive = p.positive && history.positive_at(p.index, options.known_at);
 
     // Older part to learn, newest part held out to calibrate and weigh.
     size_t cut = rows.size() -
@@ -218,12 +221,12 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     auto fit_learners = [&](std::span<const size_t> r, std::span<const int> labels,
                             const std::vector<Evidence>& ev) -> Status {
         std::vector<const CommitFacts*> facts;
-        for (size_t i : r) facts.push_back(&corpus.commits()[i]);
+        for (size_t i : r) facts.push_back(&history.commits()[i]);
         m.words_ = std::make_shared<WordStatistics>(WordStatistics::fit(facts, labels));
         say(fmt::format("training boosted trees on {} commits, {} features", r.size(),
                         m.feature_names_.size()));
         auto trees =
-            BoostedTrees::train(features_of(corpus, vectors, r, ev), labels, options.trees);
+            BoostedTrees::train(features_of(history, vectors, r, ev), labels, options.trees);
         if (!trees) return std::unexpected(trees.error());
         m.trees_ = std::make_shared<BoostedTrees>(std::move(*trees));
         return {};
@@ -236,11 +239,11 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     {
         std::vector<double> kw, knn, model;
         std::vector<int> knn_y;
-        auto hold_x = features_of(corpus, vectors, hold_rows, hold_ev);
+        auto hold_x = features_of(history, vectors, hold_rows, hold_ev);
         auto p = m.trees_->predict(hold_x);
         if (!p) return std::unexpected(p.error());
         for (size_t r = 0; r < hold_rows.size(); ++r) {
-            kw.push_back(m.words_->score(corpus.commits()[hold_rows[r]]));
+            kw.push_back(m.words_->score(history.commits()[hold_rows[r]]));
             model.push_back((*p)[r]);
             if (auto share = precedent_vote(hold_ev[r].precedents)) {
                 knn.push_back(*share);
@@ -256,7 +259,7 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
         if (nc) m.knn_cal_ = std::move(*nc);  // no precedents at all: the raw share stands
     }
     if (auto st =
-            m.fit_ballots(corpus, vectors, std::vector<size_t>(hold_rows.begin(), hold_rows.end()),
+            m.fit_ballots(history, vectors, std::vector<size_t>(hold_rows.begin(), hold_rows.end()),
                           hold_ev, hold_y, options);
         !st)
         return std::unexpected(st.error());
@@ -266,13 +269,13 @@ Result<OfflineModel> OfflineModel::train(const Corpus& corpus, const CorpusVecto
     return m;
 }
 
-Status OfflineModel::fit_ballots(const Corpus& corpus, const CorpusVectors& vectors,
+Status OfflineModel::fit_ballots(const CommitHistory& history, const HistoryVectors& vectors,
                                  const std::vector<size_t>& holdout,
                                  const std::vector<Evidence>& evidence, std::span<const int> labels,
                                  const TrainOptions& options) {
     auto voters = this->voters(options.ballot_voters);
     if (!voters) return std::unexpected(voters.error());
-    auto votes = cast_votes(*voters, corpus, vectors, holdout, evidence);
+    auto votes = cast_votes(*voters, history, vectors, holdout, evidence);
     for (auto policy : {BallotPolicy::kMajority, BallotPolicy::kWeighted}) {
         BallotOptions bo = options.ballot;
         bo.policy = policy;

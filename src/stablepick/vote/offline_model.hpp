@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "stablepick/history/commit_history.hpp"
+#include "stablepick/history/evidence.hpp"
 #include "stablepick/vote/ballot.hpp"
 #include "stablepick/vote/boosted_trees.hpp"
-#include "stablepick/vote/corpus.hpp"
-#include "stablepick/vote/evidence.hpp"
 #include "stablepick/vote/voters.hpp"
 
 namespace stablepick {
@@ -47,12 +47,12 @@ struct TrainSummary {
     int embedding_dimension = 0;
 };
 
-// The vectors of corpus commits, aligned with Corpus::commits() (empty where none).
-using CorpusVectors = std::vector<std::vector<float>>;
+// The vectors of history commits, aligned with CommitHistory::commits() (empty where none).
+using HistoryVectors = std::vector<std::vector<float>>;
 
 class OfflineModel {
   public:
-    static Result<OfflineModel> train(const Corpus& corpus, const CorpusVectors& vectors,
+    static Result<OfflineModel> train(const CommitHistory& history, const HistoryVectors& vectors,
                                       const std::string& embedding_model,
                                       const TrainOptions& options);
 
@@ -76,7 +76,7 @@ class OfflineModel {
 
   private:
     OfflineModel() = default;
-    Status fit_ballots(const Corpus& corpus, const CorpusVectors& vectors,
+    Status fit_ballots(const CommitHistory& history, const HistoryVectors& vectors,
                        const std::vector<size_t>& holdout, const std::vector<Evidence>& evidence,
                        std::span<const int> labels, const TrainOptions& options);
     std::shared_ptr<const WordStatistics> words_;
@@ -90,23 +90,24 @@ class OfflineModel {
     int64_t known_at_ = 0;
 };
 
-// Evidence for corpus commits `queries`, each as known at known_at[q], with precedents from
-// every corpus commit that has a vector.
-std::vector<Evidence> evidence_for(const Corpus& corpus, const CorpusVectors& vectors,
+// Evidence for history commits `queries`, each as known at known_at[q], with precedents from
+// every history commit that has a vector.
+std::vector<Evidence> evidence_for(const CommitHistory& history, const HistoryVectors& vectors,
                                    std::span<const size_t> queries,
                                    std::span<const int64_t> known_at,
                                    const EvidenceOptions& options);
 
-// Votes of `voters` on corpus commits: votes[q][v]. `prompts` (one per query, or none) are
+// Votes of `voters` on history commits: votes[q][v]. `prompts` (one per query, or none) are
 // what LLM voters read. The voters vote concurrently.
 std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters,
-                                          const Corpus& corpus, const CorpusVectors& vectors,
+                                          const CommitHistory& history,
+                                          const HistoryVectors& vectors,
                                           std::span<const size_t> queries,
                                           const std::vector<Evidence>& evidence,
                                           std::span<const Prompt> prompts = {});
 
 // The 90th percentile of how long backported commits waited for their first backport, among
 // those backported before `known_at`, in seconds (between 14 and 365 days).
-int64_t backport_delay(const Corpus& corpus, int64_t known_at);
+int64_t backport_delay(const CommitHistory& history, int64_t known_at);
 
 }  // namespace stablepick

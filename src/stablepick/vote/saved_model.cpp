@@ -100,7 +100,8 @@ Result<OfflineModel> read_offline_model(const std::filesystem::path& path, Store
     return parse_model(data, store, fmt::format("'{}'", path.string()));
 }
 
-Result<CorpusVectors> stored_vectors(Store& store, const Corpus& corpus, const std::string& model) {
+Result<HistoryVectors> stored_vectors(Store& store, const CommitHistory& history,
+                                      const std::string& model) {
     // Precedents found among part of the history would look like an answer: refuse, as
     // `similar` does. (Commits stored since the last embed are embedded by the caller.)
     if (auto whole = check_vectors(store, model); !whole) return std::unexpected(whole.error());
@@ -111,10 +112,10 @@ Result<CorpusVectors> stored_vectors(Store& store, const Corpus& corpus, const s
                     fmt::format("embedding model '{}' is missing from the store: run 'stablepick "
                                 "embed --refit'",
                                 model));
-    CorpusVectors out(corpus.commits().size());
+    HistoryVectors out(history.commits().size());
     auto st = store::for_each_vector(store, {.model = model, .dimension = **dimension},
                                      [&](int64_t row, std::span<const float> v) {
-                                         if (auto i = corpus.index_of_row(row))
+                                         if (auto i = history.index_of_row(row))
                                              out[*i].assign(v.begin(), v.end());
                                      });
     if (!st) return std::unexpected(st.error());

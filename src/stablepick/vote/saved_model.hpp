@@ -21,7 +21,8 @@ Status write_offline_model(const std::filesystem::path& path, const OfflineModel
 Result<OfflineModel> load_offline_model(Store& store, Label label = Label::kBackport);
 Result<OfflineModel> read_offline_model(const std::filesystem::path& path, Store& store);
 
-// The stored vectors of `model` for the corpus's commits (empty where none).
-Result<CorpusVectors> stored_vectors(Store& store, const Corpus& corpus, const std::string& model);
+// The stored vectors of `model` for the history's commits (empty where none).
+Result<HistoryVectors> stored_vectors(Store& store, const CommitHistory& history,
+                                      const std::string& model);
 
 }  // namespace stablepick

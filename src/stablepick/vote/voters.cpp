@@ -68,8 +68,8 @@ class KeywordsVoter : public Voter {
                     : fmt::format(
                           "the message's words ({}) {} {} words", fmt::join(top, ", "),
                           v.verdict == Verdict::kYes ? "are typical of" : "are weak signs of",
-                          c.corpus && c.corpus->label() == Label::kCve ? "CVE fixes'"
-                                                                       : "backported commits'");
+                          c.history && c.history->label() == Label::kCve ? "CVE fixes'"
+                                                                         : "backported commits'");
             out.push_back(std::move(v));
         }
         return out;
@@ -88,7 +88,7 @@ class KnnVoter : public Voter {
         std::vector<Vote> out;
         for (auto& c : candidates) {
             Vote v{"knn"};
-            bool cve = c.corpus && c.corpus->label() == Label::kCve;
+            bool cve = c.history && c.history->label() == Label::kCve;
             auto share = precedent_vote(c.evidence->precedents);
             if (!share) {
                 v.reason = "no similar earlier commit to go by";
@@ -100,13 +100,13 @@ class KnnVoter : public Voter {
             v.verdict = verdict_of(v.probability, calibration_.threshold);
             size_t yes = 0;
             for (auto& p : c.evidence->precedents) {
-                yes += p.backported;
-                if (c.corpus && v.evidence.size() < 5)
+                yes += p.positive;
+                if (c.history && v.evidence.size() < 5)
                     v.evidence.push_back(
                         fmt::format("{} ({:.2f}, {})",
-                                    c.corpus->commits()[p.index].id.substr(0, 12), p.similarity,
-                                    p.backported ? (cve ? "CVE" : "backported")
-                                                 : (cve ? "no CVE" : "not backported")));
+                                    c.history->commits()[p.index].id.substr(0, 12), p.similarity,
+                                    p.positive ? (cve ? "CVE" : "backported")
+                                               : (cve ? "no CVE" : "not backported")));
             }
             v.reason =
                 fmt::format("{} of the {} most similar earlier commits {}", yes,
@@ -162,7 +162,7 @@ class ModelVoter : public Voter {
                 if ((yes && c[f] <= 0) || (!yes && c[f] >= 0) || said.size() == 3) break;
                 std::string phrase = describe_feature(
                     names_[f], x[i][f], c[f] > 0,
-                    candidates[i].corpus ? candidates[i].corpus->label() : Label::kBackport);
+                    candidates[i].history ? candidates[i].history->label() : Label::kBackport);
                 if (!phrase.empty() && std::ranges::find(said, phrase) == said.end()) {
                     said.push_back(phrase);
                     v.evidence.push_back(

@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "stablepick/core/vote.hpp"
+#include "stablepick/history/commit_history.hpp"
+#include "stablepick/history/evidence.hpp"
 #include "stablepick/vote/boosted_trees.hpp"
 #include "stablepick/vote/calibration.hpp"
-#include "stablepick/vote/corpus.hpp"
-#include "stablepick/vote/evidence.hpp"
 
 namespace stablepick {
 
@@ -28,8 +28,8 @@ struct Candidate {
     const CommitFacts* facts = nullptr;
     const Evidence* evidence = nullptr;
     std::span<const float> embedding;
-    const Corpus* corpus = nullptr;  // to name precedents
-    const Prompt* prompt = nullptr;  // for LLM voters; they abstain without one
+    const CommitHistory* history = nullptr;  // to name precedents
+    const Prompt* prompt = nullptr;          // for LLM voters; they abstain without one
 };
 
 class Voter {

@@ -1,6 +1,7 @@
 #pragma once
 // The history the offline voters learn from and look up: every stored main-branch commit as
-// facts (no diffs), when each was first backported, and when each stable branch began. Loaded
+// facts (no diffs), when its label became known (first backported, or known as a CVE fix: a
+// "positive" either way), and when each stable branch began. Loaded
 // in a few bulk queries so a backtest over 80,000 commits reads the store once.
 //
 // Immutable once loaded; thread safe to read.
@@ -33,7 +34,7 @@ struct CommitFacts {
     bool is_revert = false;
     std::vector<FileStat> files;
     int hunks = 0;
-    std::vector<int> fixes_targets;  // corpus indexes of the commits its Fixes: tags name
+    std::vector<int> fixes_targets;  // history indexes of the commits its Fixes: tags name
     int fixes_unresolved = 0;        // Fixes: tags naming no stored main commit
 };
 
@@ -47,7 +48,7 @@ enum class Label { kBackport, kCve };
 const char* label_name(Label label);
 std::optional<Label> parse_label(std::string_view name);
 
-struct CorpusOptions {
+struct HistoryOptions {
     // A tag hidden before anything reads the text (TagStrip: trailers it matches dropped, the
     // words it matches removed from subject and message), so a backtest can pretend the tag
     // was never written. Empty: keep all.
@@ -55,30 +56,30 @@ struct CorpusOptions {
     Label label = Label::kBackport;
 };
 
-class Corpus {
+class CommitHistory {
   public:
     // Loads every non-merge main-branch commit, oldest first.
-    static Result<Corpus> load(Store& store, const CorpusOptions& options = {});
+    static Result<CommitHistory> load(Store& store, const HistoryOptions& options = {});
 
     const std::vector<CommitFacts>& commits() const { return commits_; }
     // When commit i was first seen in a stable branch; kNever when it never was (as stored).
     // With Label::kCve: when its label (fixes a CVE) became known; kNever when it has none.
-    int64_t first_backport(size_t i) const { return first_backport_[i]; }
-    // Whether commit i was backported (kCve: fixes a CVE), as known at `when`.
-    bool backported_at(size_t i, int64_t when) const { return first_backport_[i] < when; }
-    // Corpus index of a stored row; nullopt when it is not a main commit.
+    int64_t first_positive(size_t i) const { return first_positive_[i]; }
+    // Whether commit i is a positive (backported; kCve: fixes a CVE), as known at `when`.
+    bool positive_at(size_t i, int64_t when) const { return first_positive_[i] < when; }
+    // History index of a stored row; nullopt when it is not a main commit.
     std::optional<size_t> index_of_row(int64_t row) const;
     std::optional<size_t> index_of_id(const std::string& id) const;
     // The start of the newest stable branch that had begun by `when` (0 when none): a commit
     // made before it is in a release that has a stable branch.
     int64_t newest_stable_start(int64_t when) const;
-    // The last backport the store knows of (0 when none).
+    // The last positive the store knows of (0 when none).
     int64_t last_label_time() const { return last_label_time_; }
     Label label() const { return label_; }
 
   private:
     std::vector<CommitFacts> commits_;
-    std::vector<int64_t> first_backport_;
+    std::vector<int64_t> first_positive_;
     std::unordered_map<int64_t, size_t> by_row_;
     std::vector<std::pair<std::string, size_t>> by_id_;  // sorted, for prefixes
     std::vector<int64_t> stable_starts_;                 // sorted

@@ -8,14 +8,14 @@
 #include <span>
 #include <vector>
 
-#include "stablepick/vote/corpus.hpp"
+#include "stablepick/history/commit_history.hpp"
 
 namespace stablepick {
 
 struct Precedent {
-    size_t index = 0;  // in the corpus
+    size_t index = 0;  // in the history
     float similarity = 0;
-    bool backported = false;  // as known at the time
+    bool positive = false;  // backported (or, asked about CVEs, a CVE fix) as known at the time
 };
 
 struct HistoryStats {
@@ -38,16 +38,16 @@ struct EvidenceOptions {
     size_t k = 10;  // precedents kept
 };
 
-// What may serve as a precedent: corpus commits with their embedding (unit vectors).
+// What may serve as a precedent: history commits with their embedding (unit vectors).
 struct PrecedentPool {
     std::vector<size_t> indexes;
     std::vector<std::vector<float>> vectors;  // aligned with indexes
 };
 
-// For each query (a corpus index, the time its evidence is known at, its vector), the evidence.
+// For each query (a history index, the time its evidence is known at, its vector), the evidence.
 // Precedents are pool commits made before both the query and `known_at`, labelled as known
 // at `known_at`. Uses all cores.
-std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool& pool,
+std::vector<Evidence> gather_evidence(const CommitHistory& history, const PrecedentPool& pool,
                                       std::span<const size_t> queries,
                                       std::span<const int64_t> known_at,
                                       const std::vector<std::vector<float>>& query_vectors,

@@ -1,4 +1,4 @@
-#include "stablepick/vote/corpus.hpp"
+#include "stablepick/history/commit_history.hpp"
 
 #include <fmt/format.h>
 
@@ -49,14 +49,14 @@ std::string message_of(std::string_view body, const TagStrip* strip) {
 
 }  // namespace
 
-Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
+Result<CommitHistory> CommitHistory::load(Store& store, const HistoryOptions& options) {
     std::optional<TagStrip> strip;
     if (!options.strip_tag.empty()) {
         auto compiled = TagStrip::compile(options.strip_tag);
         if (!compiled) return std::unexpected(compiled.error());
         strip = std::move(*compiled);
     }
-    Corpus c;
+    CommitHistory c;
     auto st = store::for_each_main_commit(store, [&](store::MainCommitRow& r) {
         CommitFacts f;
         f.row = r.row;
@@ -116,7 +116,7 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
         }
     }
 
-    c.first_backport_.assign(c.commits_.size(), kNever);
+    c.first_positive_.assign(c.commits_.size(), kNever);
     std::unordered_map<std::string, int64_t> branch_start;
     st = store::for_each_first_backport(
         store, [&](const std::string& main_id, const std::string& branch, int64_t t) {
@@ -125,7 +125,7 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
             if (!fresh) it->second = std::min(it->second, t);
             auto i = c.index_of_id(main_id);
             if (i && c.commits_[*i].id == main_id)
-                c.first_backport_[*i] = std::min(c.first_backport_[*i], t);
+                c.first_positive_[*i] = std::min(c.first_positive_[*i], t);
         });
     if (!st) return std::unexpected(st.error());
     for (auto& [branch, start] : branch_start) c.stable_starts_.push_back(start);
@@ -133,12 +133,12 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
     c.label_ = options.label;
     if (options.label == Label::kCve) {
         // Fix commits of published CVEs (an id whose status is "rejected" labels nothing).
-        std::ranges::fill(c.first_backport_, kNever);
+        std::ranges::fill(c.first_positive_, kNever);
         c.last_label_time_ = 0;
         st = store::for_each_cve_fix(store, [&](const std::string& id) {
             auto i = c.index_of_id(id);
             if (!i || c.commits_[*i].id != id) return;
-            c.first_backport_[*i] = c.commits_[*i].time;
+            c.first_positive_[*i] = c.commits_[*i].time;
             c.last_label_time_ = std::max(c.last_label_time_, c.commits_[*i].time);
         });
         if (!st) return std::unexpected(st.error());
@@ -149,7 +149,7 @@ Result<Corpus> Corpus::load(Store& store, const CorpusOptions& options) {
     st = store::for_each_first_take(store, [&](const std::string& id, int64_t time) {
         auto i = c.index_of_id(id);
         if (i && c.commits_[*i].id == id)
-            c.first_backport_[*i] = std::min(c.first_backport_[*i], time);
+            c.first_positive_[*i] = std::min(c.first_positive_[*i], time);
     });
     if (!st) return std::unexpected(st.error());
     return c;
@@ -165,13 +165,13 @@ std::optional<Label> parse_label(std::string_view name) {
     return std::nullopt;
 }
 
-std::optional<size_t> Corpus::index_of_row(int64_t row) const {
+std::optional<size_t> CommitHistory::index_of_row(int64_t row) const {
     auto it = by_row_.find(row);
     if (it == by_row_.end()) return std::nullopt;
     return it->second;
 }
 
-std::optional<size_t> Corpus::index_of_id(const std::string& id) const {
+std::optional<size_t> CommitHistory::index_of_id(const std::string& id) const {
     std::string lower = id;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     auto it = std::ranges::lower_bound(by_id_, std::pair<std::string, size_t>{lower, 0});
@@ -181,7 +181,7 @@ std::optional<size_t> Corpus::index_of_id(const std::string& id) const {
     return it->second;
 }
 
-int64_t Corpus::newest_stable_start(int64_t when) const {
+int64_t CommitHistory::newest_stable_start(int64_t when) const {
     auto it = std::ranges::lower_bound(stable_starts_, when);
     return it == stable_starts_.begin() ? 0 : *std::prev(it);
 }

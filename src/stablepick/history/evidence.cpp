@@ -1,4 +1,4 @@
-#include "stablepick/vote/evidence.hpp"
+#include "stablepick/history/evidence.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -40,7 +40,7 @@ std::optional<double> precedent_vote(const std::vector<Precedent>& precedents) {
     double num = 0, den = 0;
     for (auto& p : precedents) {
         double w = std::max(0.0f, p.similarity);
-        num += w * p.backported;
+        num += w * p.positive;
         den += w;
     }
     if (precedents.empty()) return std::nullopt;
@@ -48,12 +48,12 @@ std::optional<double> precedent_vote(const std::vector<Precedent>& precedents) {
     return num / den;
 }
 
-std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool& pool,
+std::vector<Evidence> gather_evidence(const CommitHistory& history, const PrecedentPool& pool,
                                       std::span<const size_t> queries,
                                       std::span<const int64_t> known_at,
                                       const std::vector<std::vector<float>>& query_vectors,
                                       const EvidenceOptions& options) {
-    const auto& commits = corpus.commits();
+    const auto& commits = history.commits();
     std::vector<Evidence> out(queries.size());
 
     // Precedents: exact search. Queries go in blocks ordered by the time before which their
@@ -129,7 +129,7 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
                         for (auto& [rank, p, sim] : exact)
                             out[q].precedents.push_back(
                                 {pool.indexes[p], sim,
-                                 corpus.backported_at(pool.indexes[p], known_at[q])});
+                                 history.positive_at(pool.indexes[p], known_at[q])});
                     }
                 }
             });
@@ -151,11 +151,12 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
     }
     std::vector<Counter> counters(keys.ids.size());
     Counter total;
-    // Events: (time, kind, corpus index); commits (kind 0) and labels (kind 1).
+    // Events: (time, kind, history index); commits (kind 0) and labels (kind 1).
     std::vector<std::tuple<int64_t, int, size_t>> events;
     for (size_t i = 0; i < commits.size(); ++i) {
         events.emplace_back(commits[i].time, 0, i);
-        if (corpus.first_backport(i) != kNever) events.emplace_back(corpus.first_backport(i), 1, i);
+        if (history.first_positive(i) != kNever)
+            events.emplace_back(history.first_positive(i), 1, i);
     }
     std::ranges::sort(events);
     std::vector<size_t> order(queries.size());
@@ -177,7 +178,7 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
         }
         size_t i = queries[q];
         // The commit's own record is not evidence about itself.
-        bool own_commit = commits[i].time < when, own_label = corpus.backported_at(i, when);
+        bool own_commit = commits[i].time < when, own_label = history.positive_at(i, when);
         if (own_commit) apply(i, 0, -1);
         if (own_label) apply(i, 1, -1);
         HistoryStats& h = out[q].history;
@@ -202,10 +203,10 @@ std::vector<Evidence> gather_evidence(const Corpus& corpus, const PrecedentPool&
 
         Evidence& e = out[q];
         e.known_at = when;
-        int64_t stable_start = corpus.newest_stable_start(when);
+        int64_t stable_start = history.newest_stable_start(when);
         for (int t : commits[i].fixes_targets) {
             const CommitFacts& target = commits[static_cast<size_t>(t)];
-            bool backported = corpus.backported_at(static_cast<size_t>(t), when);
+            bool backported = history.positive_at(static_cast<size_t>(t), when);
             e.fixes_backported += backported;
             e.fixes_in_stable += backported || target.time < stable_start;
             e.fixes_age_days =
