@@ -65,7 +65,9 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     ExactIndex exact(dim);
     for (size_t i = 0; i < n; ++i) exact.add(static_cast<int64_t>(i), data[i]);
-    auto truth = exact.search_batch(queries, 10);
+    std::vector<IndexQuery> batch;
+    for (auto& q : queries) batch.push_back({q});
+    auto truth = exact.search_batch(batch, 10);
     double exact_build_and_batch = seconds_since(t0);
     std::vector<double> exact_times;
     for (size_t i = 0; i < std::min<size_t>(queries_n, 50); ++i) {

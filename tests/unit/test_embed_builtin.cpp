@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "stablepick/embed/builtin_model.hpp"
 #include "stablepick/index/vector_index.hpp"
@@ -90,11 +91,85 @@ TEST(ExactIndex, BatchAgreesWithSingleSearchAndFilters) {
     ASSERT_EQ(one.size(), 2u);
     EXPECT_EQ(one[0].key, 1);
     EXPECT_EQ(one[1].key, 3);
-    auto batch = index.search_batch({{1, 0, 0}}, 2);
+    std::vector<float> query{1, 0, 0};
+    std::vector<IndexQuery> queries{{query}};
+    auto batch = index.search_batch(queries, 2);
     EXPECT_EQ(batch[0][0].key, 1);
     EXPECT_EQ(batch[0][1].key, 3);
-    auto filtered = index.search(std::vector<float>{1, 0, 0}, 2, [](int64_t k) { return k != 1; });
+    auto filtered = index.search(query, 2, {.keep = [](int64_t k) { return k != 1; }});
     EXPECT_EQ(filtered[0].key, 3);
+}
+
+TEST(ExactIndex, CutsOffAtATimeAndLeavesTheQueryOut) {
+    ExactIndex index(2);
+    index.add(10, std::vector<float>{1, 0}, 100);
+    index.add(11, std::vector<float>{0.8f, 0.6f}, 200);
+    index.add(12, std::vector<float>{1, 0}, 300);
+    std::vector<float> q{1, 0};
+    auto before = index.search(q, 5, {.before = 300});
+    ASSERT_EQ(before.size(), 2u);  // 12 was made at the cut-off: not before it
+    EXPECT_EQ(before[0].key, 10);
+    EXPECT_EQ(before[1].key, 11);
+    auto others = index.search(q, 5, {.exclude = 12});
+    ASSERT_EQ(others.size(), 2u);
+    EXPECT_EQ(others[0].key, 10);
+    EXPECT_TRUE(index.search(q, 5, {.before = 100}).empty());
+}
+
+TEST(ExactIndex, TiesGoToTheNewerVector) {
+    ExactIndex index(2);
+    index.add(1, std::vector<float>{1, 0}, 1);
+    index.add(2, std::vector<float>{1, 0}, 2);
+    auto best = index.search(std::vector<float>{1, 0}, 1);
+    ASSERT_EQ(best.size(), 1u);
+    EXPECT_EQ(best[0].key, 2);
+}
+
+TEST(ExactIndex, CutOffWorksWhenAddedOutOfTimeOrder) {
+    ExactIndex index(2);
+    index.add(1, std::vector<float>{1, 0}, 300);
+    index.add(2, std::vector<float>{0.6f, 0.8f}, 100);
+    auto best = index.search(std::vector<float>{1, 0}, 5, {.before = 200});
+    ASSERT_EQ(best.size(), 1u);
+    EXPECT_EQ(best[0].key, 2);
+}
+
+// A query's answer must not depend on the other queries of its batch (a backtest's precedents
+// would change with the test window otherwise).
+TEST(ExactIndex, BatchAnswersAreTheSingleAnswersWhateverTheBatch) {
+    const int dim = 16;
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal;
+    auto unit = [&] {
+        std::vector<float> v(dim);
+        float n = 0;
+        for (auto& x : v) {
+            x = normal(rng);
+            n += x * x;
+        }
+        for (auto& x : v) x /= std::sqrt(n);
+        return v;
+    };
+    ExactIndex index(dim);
+    for (int i = 0; i < 3000; ++i) index.add(i, unit(), i);
+    std::vector<std::vector<float>> vectors;
+    std::vector<IndexQuery> queries;
+    for (int q = 0; q < 700; ++q) vectors.push_back(unit());
+    for (int q = 0; q < 700; ++q) queries.push_back({vectors[q], 100 + q * 4, q % 50});
+    auto batch = index.search_batch(queries, 10);
+    std::vector<IndexQuery> alone{queries[350]};
+    auto small = index.search_batch(alone, 10);
+    for (size_t q : {size_t(0), size_t(350), size_t(699)}) {
+        auto one = index.search(vectors[q], 10, {queries[q].before, queries[q].exclude, {}});
+        ASSERT_EQ(one.size(), batch[q].size());
+        for (size_t r = 0; r < one.size(); ++r) {
+            EXPECT_EQ(one[r].key, batch[q][r].key);
+            EXPECT_LT(one[r].key, queries[q].before);  // keys are the times here
+            EXPECT_NE(one[r].key, queries[q].exclude);
+        }
+    }
+    ASSERT_EQ(small[0].size(), batch[350].size());
+    for (size_t r = 0; r < small[0].size(); ++r) EXPECT_EQ(small[0][r].key, batch[350][r].key);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ TEST(HnswIndex, FilterKeepsOnlyAcceptedKeys) {
     options.max_elements = data.size();
     HnswIndex hnsw(dim, options);
     for (size_t i = 0; i < data.size(); ++i) hnsw.add(static_cast<int64_t>(i), data[i]);
-    auto found = hnsw.search(data[0], 5, [](int64_t key) { return key % 7 == 0; });
+    auto found = hnsw.search(data[0], 5, {.keep = [](int64_t key) { return key % 7 == 0; }});
     ASSERT_EQ(found.size(), 5u);
     for (auto& n : found) EXPECT_EQ(n.key % 7, 0);
     EXPECT_EQ(found[0].key, 0);  // itself

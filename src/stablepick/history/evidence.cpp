@@ -1,6 +1,5 @@
 #include "stablepick/history/evidence.hpp"
 
-#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -48,7 +47,7 @@ std::optional<double> precedent_vote(const std::vector<Precedent>& precedents) {
     return num / den;
 }
 
-std::vector<Evidence> gather_evidence(const CommitHistory& history, const PrecedentPool& pool,
+std::vector<Evidence> gather_evidence(const CommitHistory& history, const VectorIndex* index,
                                       std::span<const size_t> queries,
                                       std::span<const int64_t> known_at,
                                       const std::vector<std::vector<float>>& query_vectors,
@@ -56,84 +55,18 @@ std::vector<Evidence> gather_evidence(const CommitHistory& history, const Preced
     const auto& commits = history.commits();
     std::vector<Evidence> out(queries.size());
 
-    // Precedents: exact search. Queries go in blocks ordered by the time before which their
-    // precedents must lie, and each block is compared only with the pool commits made before
-    // its latest such time (the pool is in time order), on every core.
-    if (!pool.indexes.empty() && !query_vectors.empty()) {
-        const int dim = static_cast<int>(pool.vectors.front().size());
-        using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-        RowMatrix data(static_cast<Eigen::Index>(pool.indexes.size()), dim);
-        std::vector<int64_t> pool_time(pool.indexes.size());
-        for (size_t p = 0; p < pool.indexes.size(); ++p) {
-            data.row(static_cast<Eigen::Index>(p)) =
-                Eigen::Map<const Eigen::VectorXf>(pool.vectors[p].data(), dim);
-            pool_time[p] = commits[pool.indexes[p]].time;
-        }
-        std::vector<int64_t> before(queries.size());
+    // Precedents: the index's search, cut off where the query's evidence must end.
+    if (index && index->size() > 0 && !query_vectors.empty()) {
+        std::vector<IndexQuery> batch(queries.size());
         for (size_t q = 0; q < queries.size(); ++q)
-            before[q] = std::min(commits[queries[q]].time, known_at[q]);
-        std::vector<size_t> by_before(queries.size());
-        std::iota(by_before.begin(), by_before.end(), 0);
-        std::ranges::sort(by_before, [&](size_t a, size_t b) { return before[a] < before[b]; });
-        constexpr size_t kBlock = 256;
-        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-        std::vector<std::jthread> workers;
-        for (unsigned t = 0; t < threads; ++t) {
-            workers.emplace_back([&, t] {
-                for (size_t b = t * kBlock; b < by_before.size(); b += threads * kBlock) {
-                    size_t e = std::min(by_before.size(), b + kBlock);
-                    size_t limit = static_cast<size_t>(
-                        std::ranges::lower_bound(pool_time, before[by_before[e - 1]]) -
-                        pool_time.begin());
-                    if (limit == 0) continue;
-                    Eigen::MatrixXf qm(dim, static_cast<Eigen::Index>(e - b));
-                    for (size_t i = b; i < e; ++i)
-                        qm.col(static_cast<Eigen::Index>(i - b)) =
-                            Eigen::Map<const Eigen::VectorXf>(query_vectors[by_before[i]].data(),
-                                                              dim);
-                    Eigen::MatrixXf scores = data.topRows(static_cast<Eigen::Index>(limit)) * qm;
-                    // A commit's precedents must not depend on which other queries share its
-                    // block: the matrix product's rounding does. So candidates are kept by
-                    // similarity quantised to 1e-4 (ties: the newer commit), with a margin, and
-                    // then ranked by an exact dot product computed the same way every time.
-                    const size_t keep = options.k + 8;
-                    auto quantised = [](float x) { return std::lround(double(x) * 1e4); };
-                    std::vector<std::pair<long, size_t>> best;
-                    for (size_t i = b; i < e; ++i) {
-                        size_t q = by_before[i];
-                        size_t own_limit = static_cast<size_t>(
-                            std::ranges::lower_bound(pool_time, before[q]) - pool_time.begin());
-                        const float* col = scores.col(static_cast<Eigen::Index>(i - b)).data();
-                        best.clear();
-                        for (size_t p = 0; p < own_limit; ++p) {
-                            if (pool.indexes[p] == queries[q]) continue;
-                            std::pair<long, size_t> item{quantised(col[p]), p};
-                            if (best.size() < keep) {
-                                best.push_back(item);
-                                std::ranges::push_heap(best, std::greater<>());
-                            } else if (item > best.front()) {
-                                std::ranges::pop_heap(best, std::greater<>());
-                                best.back() = item;
-                                std::ranges::push_heap(best, std::greater<>());
-                            }
-                        }
-                        const auto& qv = query_vectors[q];
-                        std::vector<std::tuple<long, size_t, float>> exact;
-                        for (auto& [rough, p] : best) {
-                            double dot = 0;
-                            for (int d = 0; d < dim; ++d) dot += double(qv[d]) * pool.vectors[p][d];
-                            exact.emplace_back(std::lround(dot * 1e4), p, static_cast<float>(dot));
-                        }
-                        std::ranges::sort(exact, std::greater<>());
-                        if (exact.size() > options.k) exact.resize(options.k);
-                        for (auto& [rank, p, sim] : exact)
-                            out[q].precedents.push_back(
-                                {pool.indexes[p], sim,
-                                 history.positive_at(pool.indexes[p], known_at[q])});
-                    }
-                }
-            });
-        }
+            batch[q] = {query_vectors[q], std::min(commits[queries[q]].time, known_at[q]),
+                        static_cast<int64_t>(queries[q])};
+        auto found = index->search_batch(batch, options.k);
+        for (size_t q = 0; q < queries.size(); ++q)
+            for (auto& n : found[q]) {
+                auto i = static_cast<size_t>(n.key);
+                out[q].precedents.push_back({i, n.similarity, history.positive_at(i, known_at[q])});
+            }
     }
 
     // History: one sweep through time, answering each query when its moment comes.

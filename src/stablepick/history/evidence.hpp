@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stablepick/history/commit_history.hpp"
+#include "stablepick/index/vector_index.hpp"
 
 namespace stablepick {
 
@@ -38,16 +39,11 @@ struct EvidenceOptions {
     size_t k = 10;  // precedents kept
 };
 
-// What may serve as a precedent: history commits with their embedding (unit vectors).
-struct PrecedentPool {
-    std::vector<size_t> indexes;
-    std::vector<std::vector<float>> vectors;  // aligned with indexes
-};
-
-// For each query (a history index, the time its evidence is known at, its vector), the evidence.
-// Precedents are pool commits made before both the query and `known_at`, labelled as known
-// at `known_at`. Uses all cores.
-std::vector<Evidence> gather_evidence(const CommitHistory& history, const PrecedentPool& pool,
+// For each query (a history index, the time its evidence is known at, its vector), the
+// evidence. Precedents come from `index` (none when null): vectors keyed by history index and
+// added with their commit's time; each query's are those made before both it and its
+// `known_at`, labelled as known at `known_at`. Uses all cores.
+std::vector<Evidence> gather_evidence(const CommitHistory& history, const VectorIndex* index,
                                       std::span<const size_t> queries,
                                       std::span<const int64_t> known_at,
                                       const std::vector<std::vector<float>>& query_vectors,

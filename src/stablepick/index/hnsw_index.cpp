@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 
 namespace stablepick {
 namespace {
@@ -55,6 +56,8 @@ std::vector<char> quantize(std::span<const float> v) {
 struct HnswIndex::Impl {
     Int8Space space;
     hnswlib::HierarchicalNSW<float> graph;
+    std::mutex times_mutex;
+    std::unordered_map<int64_t, int64_t> times;  // key -> the time it was added with
     Impl(int dim, const HnswOptions& o)
         : space(static_cast<size_t>(dim)),
           graph(&space, o.max_elements, o.m, o.ef_construction, o.seed) {
@@ -67,14 +70,25 @@ HnswIndex::HnswIndex(int dimension, const HnswOptions& options)
 
 HnswIndex::~HnswIndex() = default;
 
-void HnswIndex::add(int64_t key, std::span<const float> vector) {
+void HnswIndex::add(int64_t key, std::span<const float> vector, int64_t time) {
     auto q = quantize(vector);
+    {
+        std::lock_guard lock(impl_->times_mutex);
+        impl_->times[key] = time;
+    }
     impl_->graph.addPoint(q.data(), static_cast<hnswlib::labeltype>(key));
 }
 
 std::vector<Neighbour> HnswIndex::search(std::span<const float> query, size_t k,
-                                         const std::function<bool(int64_t)>& keep) const {
+                                         const SearchFilter& filter) const {
     auto q = quantize(query);
+    std::function<bool(int64_t)> keep;
+    if (filter.keep || filter.exclude != kNoKey ||
+        filter.before != std::numeric_limits<int64_t>::max())
+        keep = [&](int64_t key) {
+            return key != filter.exclude && impl_->times.at(key) < filter.before &&
+                   (!filter.keep || filter.keep(key));
+        };
     // hnswlib 0.6 has no filter: ask for more and filter after, widening until enough.
     size_t want = keep ? k * 4 : k;
     std::vector<Neighbour> out;

@@ -22,9 +22,9 @@ class HnswIndex : public VectorIndex {
   public:
     HnswIndex(int dimension, const HnswOptions& options = {});
     ~HnswIndex() override;
-    void add(int64_t key, std::span<const float> vector) override;
+    void add(int64_t key, std::span<const float> vector, int64_t time = 0) override;
     std::vector<Neighbour> search(std::span<const float> query, size_t k,
-                                  const std::function<bool(int64_t)>& keep = {}) const override;
+                                  const SearchFilter& filter = {}) const override;
     size_t size() const override;
     int dimension() const override { return dimension_; }
     void set_ef(size_t ef);

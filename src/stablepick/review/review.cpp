@@ -12,6 +12,7 @@
 #include "stablepick/embed/embeddings.hpp"
 #include "stablepick/git/commit_patch.hpp"
 #include "stablepick/git/range.hpp"
+#include "stablepick/index/vector_index.hpp"
 #include "stablepick/llm/cache.hpp"
 #include "stablepick/llm/prompt.hpp"
 #include "stablepick/stable/check_text.hpp"
@@ -249,7 +250,15 @@ size_t keep_offline_top(std::vector<size_t>& queries, std::vector<Evidence>& evi
 // marked with the history's label. REQUIRES: history and vectors outlive the tool.
 llm::GitTools::SimilarCommits similar_commits_tool(const CommitHistory& history,
                                                    const HistoryVectors& vectors) {
-    return [&history, &vectors](const std::string& spec, int k) -> Result<std::string> {
+    const auto& commits = history.commits();
+    auto index = std::make_shared<ExactIndex>(0);
+    for (size_t j = 0; j < commits.size() && j < vectors.size(); ++j)
+        if (!vectors[j].empty()) {
+            if (index->size() == 0) index = std::make_shared<ExactIndex>(int(vectors[j].size()));
+            if (vectors[j].size() == size_t(index->dimension()))
+                index->add(static_cast<int64_t>(j), vectors[j], commits[j].time);
+        }
+    return [&history, &vectors, index](const std::string& spec, int k) -> Result<std::string> {
         auto i = history.index_of_id(spec);
         if (!i)
             return fail(ErrorCode::kNotFound,
@@ -257,26 +266,18 @@ llm::GitTools::SimilarCommits similar_commits_tool(const CommitHistory& history,
         const auto& q = vectors[*i];
         if (q.empty())
             return fail(ErrorCode::kNotFound, fmt::format("commit '{}' has no vector yet", spec));
-        std::vector<std::pair<float, size_t>> best;
         const auto& commits = history.commits();
-        for (size_t j = 0; j < commits.size(); ++j) {
-            if (j == *i || vectors[j].size() != q.size() || commits[j].time >= commits[*i].time)
-                continue;
-            float dot = 0;
-            for (size_t d = 0; d < q.size(); ++d) dot += q[d] * vectors[j][d];
-            best.emplace_back(dot, j);
-        }
-        size_t n = std::min<size_t>(static_cast<size_t>(k), best.size());
-        std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(n), best.end(),
-                          std::greater<>());
         std::string out;
-        for (size_t r = 0; r < n; ++r) {
-            size_t j = best[r].second;
-            out +=
-                fmt::format("{} {:.2f} [{}: {}] {}\n", commits[j].id.substr(0, 12), best[r].first,
-                            history.label() == Label::kCve ? "CVE Status" : "Backported",
-                            history.first_positive(j) != kNever ? "YES" : "NO", commits[j].subject);
-        }
+        if (q.size() == size_t(index->dimension()))
+            for (auto& n :
+                 index->search(q, static_cast<size_t>(k),
+                               {.before = commits[*i].time, .exclude = static_cast<int64_t>(*i)})) {
+                auto j = static_cast<size_t>(n.key);
+                out += fmt::format(
+                    "{} {:.2f} [{}: {}] {}\n", commits[j].id.substr(0, 12), n.similarity,
+                    history.label() == Label::kCve ? "CVE Status" : "Backported",
+                    history.first_positive(j) != kNever ? "YES" : "NO", commits[j].subject);
+            }
         return out.empty() ? std::string("no earlier commit has a vector\n") : out;
     };
 }

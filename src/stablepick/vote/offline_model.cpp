@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "stablepick/index/vector_index.hpp"
 #include "stablepick/util/time.hpp"
 #include "stablepick/vote/features.hpp"
 
@@ -86,16 +87,20 @@ std::vector<Evidence> evidence_for(const CommitHistory& history, const HistoryVe
                                    std::span<const size_t> queries,
                                    std::span<const int64_t> known_at,
                                    const EvidenceOptions& options) {
-    PrecedentPool pool;
     int64_t latest = known_at.empty() ? 0 : *std::ranges::max_element(known_at);
-    for (size_t i = 0; i < history.commits().size(); ++i) {
-        if (i >= vectors.size() || vectors[i].empty() || history.commits()[i].time >= latest)
-            continue;
-        pool.indexes.push_back(i);
-        pool.vectors.push_back(vectors[i]);
-    }
+    const auto& commits = history.commits();
+    int dimension = 0;
+    for (auto& v : vectors)
+        if (!v.empty()) {
+            dimension = static_cast<int>(v.size());
+            break;
+        }
+    ExactIndex index(dimension);
+    for (size_t i = 0; i < commits.size() && i < vectors.size(); ++i)
+        if (!vectors[i].empty() && commits[i].time < latest)
+            index.add(static_cast<int64_t>(i), vectors[i], commits[i].time);
     std::vector<std::vector<float>> query_vectors;
-    bool have_vectors = !pool.indexes.empty();
+    bool have_vectors = index.size() > 0;
     for (size_t q : queries) {
         if (q < vectors.size() && !vectors[q].empty())
             query_vectors.push_back(vectors[q]);
@@ -103,7 +108,7 @@ std::vector<Evidence> evidence_for(const CommitHistory& history, const HistoryVe
             have_vectors = false;
     }
     if (!have_vectors) query_vectors.clear();
-    return gather_evidence(history, pool, queries, known_at, query_vectors, options);
+    return gather_evidence(history, &index, queries, known_at, query_vectors, options);
 }
 
 std::vector<std::vector<Vote>> cast_votes(const std::vector<std::unique_ptr<Voter>>& voters,
