@@ -10,6 +10,7 @@
 #include <random>
 
 #include "stablepick/history/resolve.hpp"
+#include "stablepick/store/sql.hpp"
 
 using namespace stablepick;
 
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
         }
         auto t0 = std::chrono::steady_clock::now();
         if (fresh) (void)store->begin();
-        auto ins = store->db().prepare(
+        auto ins = stablepick::store::connection_of(*store).prepare(
             "INSERT INTO commits(sha, source, author_name, author_email, author_time, "
             "committer_name,"
             " committer_email, commit_time, subject, body, is_revert, diff_bytes, diff_truncated,"

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "stablepick/store/sql.hpp"
 #include "stablepick/store/store.hpp"
 #include "support/known_history.hpp"
 
@@ -161,7 +162,9 @@ TEST(HostileFiles, StoppedEmbedIsNotSearched) {
         auto model = store->meta("embed_model");
         ASSERT_TRUE(model.has_value() && !model->empty());
         ASSERT_TRUE(store->set_meta("embedded_through", *model + " -1").has_value());
-        ASSERT_TRUE(store->db().exec("DELETE FROM embeddings WHERE commit_id % 2 = 0").has_value());
+        ASSERT_TRUE(stablepick::store::connection_of(*store)
+                        .exec("DELETE FROM embeddings WHERE commit_id % 2 = 0")
+                        .has_value());
     }
     auto similar = run_stablepick({"-q", "-C", h.dir(), "similar", h.fixes.back()});
     EXPECT_EQ(similar.exit_code, 3) << similar.out << similar.err;
@@ -180,7 +183,7 @@ TEST(HostileFiles, StoppedEmbedIsNotSearched) {
     {
         auto store = Store::open(db, Store::Mode::kWrite);
         ASSERT_TRUE(store.has_value());
-        ASSERT_TRUE(store->db()
+        ASSERT_TRUE(stablepick::store::connection_of(*store)
                         .exec("UPDATE embeddings SET vector = x'00000000' WHERE commit_id = "
                               "(SELECT MIN(commit_id) FROM embeddings)")
                         .has_value());

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/ingest/cve_sources.hpp"
+#include "stablepick/store/sql.hpp"
 #include "stablepick/store/store.hpp"
 #include "support/fixture_repo.hpp"
 
@@ -25,7 +26,7 @@ void write(const std::filesystem::path& p, const std::string& text) {
 int64_t count(const std::filesystem::path& db, const std::string& sql) {
     auto store = Store::open(db, Store::Mode::kRead);
     EXPECT_TRUE(store) << store.error().message;
-    auto q = store->db().prepare(sql);
+    auto q = stablepick::store::connection_of(*store).prepare(sql);
     EXPECT_TRUE(q && *q->step());
     return q->int64(0);
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "stablepick/core/version.hpp"
+#include "stablepick/store/sql.hpp"
 #include "stablepick/store/store.hpp"
 #include "support/known_history.hpp"
 
@@ -409,7 +410,8 @@ TEST(CliStableReview, DecisionsAreRecordedShownAndConfirmed) {
         auto store =
             Store::open(s.h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
         ASSERT_TRUE(store) << store.error().message;
-        auto q = store->db().prepare("SELECT COUNT(*), MIN(version), MIN(result) FROM reviews");
+        auto q = stablepick::store::connection_of(*store).prepare(
+            "SELECT COUNT(*), MIN(version), MIN(result) FROM reviews");
         ASSERT_TRUE(q && *q->step());
         EXPECT_EQ(q->int64(0), 2);
         EXPECT_EQ(q->text(1), kVersion);
@@ -580,7 +582,8 @@ TEST(CliStableReview, SeriesByLinkThreadAndByMerge) {
     EXPECT_EQ(series_of(p1), std::vector<std::string>{p2});  // kept across runs
     auto store = Store::open(h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
     ASSERT_TRUE(store.has_value());
-    auto q = store->db().prepare("SELECT COUNT(*), COUNT(DISTINCT merge_sha) FROM merged_by");
+    auto q = stablepick::store::connection_of(*store).prepare(
+        "SELECT COUNT(*), COUNT(DISTINCT merge_sha) FROM merged_by");
     ASSERT_TRUE(q.has_value());
     ASSERT_TRUE(q->step().value_or(false));
     EXPECT_EQ(q->int64(0), 27);  // 2 + 25

@@ -4,6 +4,7 @@
 
 #include "stablepick/ingest/backport_labels.hpp"
 #include "stablepick/ingest/indexer.hpp"
+#include "stablepick/store/sql.hpp"
 #include "support/fixture_repo.hpp"
 #include "support/store_dump.hpp"
 
@@ -66,7 +67,7 @@ Result<git::IndexReport> index(const std::filesystem::path& repo_path,
 std::vector<BackportLabel> labels(const std::filesystem::path& db) {
     auto store = Store::open(db, Store::Mode::kRead);
     EXPECT_TRUE(store.has_value());
-    auto q = store->db().prepare(
+    auto q = stablepick::store::connection_of(*store).prepare(
         "SELECT main_sha, branch, stable_sha, method FROM backports ORDER BY stable_time, "
         "main_sha");
     std::vector<BackportLabel> out;
@@ -76,7 +77,7 @@ std::vector<BackportLabel> labels(const std::filesystem::path& db) {
 
 std::string scalar(const std::filesystem::path& db, const std::string& sql) {
     auto store = Store::open(db, Store::Mode::kRead);
-    auto q = store->db().prepare(sql);
+    auto q = stablepick::store::connection_of(*store).prepare(sql);
     EXPECT_TRUE(q.has_value()) << sql;
     auto row = q->step();
     return row && *row ? q->text(0) : "";
@@ -137,7 +138,7 @@ TEST(Indexer, MarkersStoredUnderOlderRulesAreFoundAgain) {
         auto store = Store::open(db_in(dir), Store::Mode::kWrite);
         ASSERT_TRUE(store.has_value());
         // What a looser rule took from prose: silent_fix2 "carries" the feature.
-        ASSERT_TRUE(store->db()
+        ASSERT_TRUE(stablepick::store::connection_of(*store)
                         .exec("INSERT INTO markers SELECT id, 0, '" + f.feature.substr(0, 10) +
                               "', 'master-commit' FROM commits WHERE sha = '" + f.silent_fix2 +
                               "'; UPDATE meta SET value = '1' WHERE key = 'markers_version'")
@@ -363,7 +364,9 @@ TEST(Indexer, DiskFullFailsCleanlyAndARerunCompletesTheStore) {
         ASSERT_TRUE(store.has_value());
         // SQLite reports SQLITE_FULL once the file would outgrow this many pages: a disk
         // that fills up mid-run.
-        ASSERT_TRUE(store->db().exec("PRAGMA max_page_count = 150").has_value());
+        ASSERT_TRUE(stablepick::store::connection_of(*store)
+                        .exec("PRAGMA max_page_count = 150")
+                        .has_value());
         git::IndexOptions options;
         options.quiet = true;
         options.batch_size = 200;
@@ -410,7 +413,7 @@ std::string facts(const std::filesystem::path& db) {
           "SELECT c.sha || ' ' || f.path || ' ' || f.added || ' ' || f.removed || ' ' || f.status "
           "FROM files f JOIN commits c ON c.id = f.commit_id ORDER BY c.sha, f.seq",
           "SELECT main_sha || ' ' || stable_sha || ' ' || method FROM backports ORDER BY 1"}) {
-        auto q = store->db().prepare(sql);
+        auto q = stablepick::store::connection_of(*store).prepare(sql);
         while (*q->step()) out += q->text(0) + "\n";
     }
     return out;

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "stablepick/store/sql.hpp"
 #include "stablepick/store/store.hpp"
 #include "support/fixture_repo.hpp"
 
@@ -16,7 +17,7 @@ TEST(Store, ReadingAnOlderStoreUpgradesIt) {
         auto store = Store::open(path, Store::Mode::kWrite);
         ASSERT_TRUE(store.has_value());
         // Make it look like a store written before migration 2.
-        ASSERT_TRUE(store->db()
+        ASSERT_TRUE(stablepick::store::connection_of(*store)
                         .exec("DROP TABLE embeddings; DROP TABLE models; DROP TABLE llm_cache; "
                               "DROP TABLE reviews; "
                               "DROP TABLE decisions; DROP TABLE cves; DROP TABLE cve_status; DROP "
@@ -28,7 +29,8 @@ TEST(Store, ReadingAnOlderStoreUpgradesIt) {
     auto read = Store::open(path, Store::Mode::kRead);
     ASSERT_TRUE(read.has_value()) << read.error().message;
     for (auto* table : {"embeddings", "llm_cache"}) {
-        auto q = read->db().prepare(fmt::format("SELECT COUNT(*) FROM {}", table));
+        auto q = stablepick::store::connection_of(*read).prepare(
+            fmt::format("SELECT COUNT(*) FROM {}", table));
         EXPECT_TRUE(q.has_value()) << table;
     }
 }
@@ -39,7 +41,7 @@ TEST(Store, RevertLookupUsesAnIndex) {
     TempDir dir;
     auto store = Store::open(dir.path() / "s.sqlite", Store::Mode::kWrite);
     ASSERT_TRUE(store.has_value());
-    auto q = store->db().prepare(
+    auto q = stablepick::store::connection_of(*store).prepare(
         "EXPLAIN QUERY PLAN SELECT sha FROM commits WHERE revert_of = 'x' AND is_revert = 1");
     ASSERT_TRUE(q.has_value());
     std::string plan;
@@ -57,7 +59,8 @@ TEST(Store, NewerSchemaIsRefused) {
     auto path = dir.path() / "s.sqlite";
     {
         auto store = Store::open(path, Store::Mode::kWrite);
-        ASSERT_TRUE(store->db().exec("PRAGMA user_version = 99").has_value());
+        ASSERT_TRUE(
+            stablepick::store::connection_of(*store).exec("PRAGMA user_version = 99").has_value());
     }
     auto read = Store::open(path, Store::Mode::kRead);
     ASSERT_FALSE(read.has_value());
@@ -99,7 +102,8 @@ TEST(Store, DamagedSchemaIsCorrupt) {
         {
             auto store = Store::open(path, Store::Mode::kWrite);
             ASSERT_TRUE(store.has_value());
-            ASSERT_TRUE(store->db().exec(damage).has_value()) << damage;
+            ASSERT_TRUE(stablepick::store::connection_of(*store).exec(damage).has_value())
+                << damage;
         }
         for (auto mode : {Store::Mode::kRead, Store::Mode::kWrite}) {
             auto opened = Store::open(path, mode);
@@ -123,6 +127,80 @@ TEST(Store, AWholeStoreOpensAgain) {
     write = Store::open(dir.path() / "unused.sqlite", Store::Mode::kWrite);  // frees the lock
     auto read = Store::open(path, Store::Mode::kRead);
     EXPECT_TRUE(read.has_value()) << read.error().message;
+}
+
+TEST(Store, OpensByUrlOrPath) {
+    TempDir dir;
+    auto path = dir.path() / "s.sqlite";
+    std::string url = "sqlite:" + path.string();
+    {
+        auto store = Store::open(url, Store::Mode::kWrite);
+        ASSERT_TRUE(store.has_value()) << store.error().message;
+        EXPECT_EQ(store->url(), url);
+        EXPECT_EQ(store->path(), path);
+        ASSERT_TRUE(store->set_meta("k", "v").has_value());
+    }
+    auto by_path = Store::open(path, Store::Mode::kRead);
+    ASSERT_TRUE(by_path.has_value()) << by_path.error().message;
+    EXPECT_EQ(by_path->url(), url);
+    auto again = Store::open(by_path->url(), Store::Mode::kRead);
+    ASSERT_TRUE(again.has_value()) << again.error().message;
+    auto value = again->meta("k");
+    ASSERT_TRUE(value.has_value());
+    EXPECT_EQ(*value, "v");
+}
+
+TEST(Store, AFileNameWithAColonIsAPath) {
+    TempDir dir;
+    auto path = dir.path() / "a:b.sqlite";
+    auto store = Store::open(path, Store::Mode::kWrite);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+TEST(Store, AnUnknownSchemeIsRefusedNamingTheBackends) {
+    TempDir dir;
+    auto store = Store::open("postgresql://127.0.0.1/stablepick", Store::Mode::kWrite);
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code, ErrorCode::kInvalidInput);
+    EXPECT_NE(store.error().message.find("'postgresql:'"), std::string::npos)
+        << store.error().message;
+    EXPECT_NE(store.error().message.find("sqlite"), std::string::npos) << store.error().message;
+    EXPECT_FALSE(std::filesystem::exists("postgresql:"));
+}
+
+// "A commit on the main branch" is one view every read uses: a commit on a stable branch
+// only, or on no branch, is not in it; one on both is.
+TEST(Store, MainBranchCommitsAreTheMainBranchsMembers) {
+    TempDir dir;
+    auto store = Store::open(dir.path() / "s.sqlite", Store::Mode::kWrite);
+    ASSERT_TRUE(store.has_value());
+    auto main = store->ensure_branch("main", BranchKind::kMain);
+    auto stable = store->ensure_branch("v1-stable", BranchKind::kStable);
+    ASSERT_TRUE(main.has_value() && stable.has_value());
+    std::vector<int64_t> rows;
+    for (const char* id : {"aa", "bb", "cc", "dd"}) {
+        Commit c;
+        c.id = std::string(38, '0') + id;
+        auto row = store->insert_commit(c, "");
+        ASSERT_TRUE(row.has_value()) << row.error().message;
+        rows.push_back(*row);
+    }
+    ASSERT_TRUE(store->add_to_branch(*main, rows[0]).has_value());
+    ASSERT_TRUE(store->add_to_branch(*main, rows[1]).has_value());
+    ASSERT_TRUE(store->add_to_branch(*stable, rows[1]).has_value());
+    ASSERT_TRUE(store->add_to_branch(*stable, rows[2]).has_value());
+    auto q = stablepick::store::connection_of(*store).prepare(
+        "SELECT commit_id FROM main_branch_commits ORDER BY commit_id");
+    ASSERT_TRUE(q.has_value());
+    std::vector<int64_t> got;
+    while (true) {
+        auto row = q->step();
+        ASSERT_TRUE(row.has_value());
+        if (!*row) break;
+        got.push_back(q->int64(0));
+    }
+    EXPECT_EQ(got, (std::vector<int64_t>{rows[0], rows[1]}));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "stablepick/store/cve_tables.hpp"
+#include "stablepick/store/sql.hpp"
 #include "support/fixture_repo.hpp"
 
 namespace stablepick::store {
@@ -16,7 +17,7 @@ class CveTables : public ::testing::Test {
         auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
-        ASSERT_TRUE(store_->db().exec(
+        ASSERT_TRUE(stablepick::store::connection_of(*store_).exec(
             "INSERT INTO cves VALUES('CVE-2024-0002', '" + kFix +
             "', 'vulns'), ('CVE-2024-0001', '" + kFix + "', 'vulns'), ('CVE-2024-0003', '" +
             kOther +
@@ -45,8 +46,8 @@ TEST_F(CveTables, StatusOfACveEmptyWhenNoneIsRecorded) {
 }
 
 TEST_F(CveTables, FixesListedForACveInIdOrder) {
-    ASSERT_TRUE(
-        store_->db().exec("INSERT INTO cves VALUES('CVE-2024-0003', '" + kFix + "', 'changelog')"));
+    ASSERT_TRUE(stablepick::store::connection_of(*store_).exec(
+        "INSERT INTO cves VALUES('CVE-2024-0003', '" + kFix + "', 'changelog')"));
     auto fixes = fixes_listed_for(*store_, "CVE-2024-0003");
     ASSERT_TRUE(fixes.has_value()) << fixes.error().message;
     EXPECT_EQ(*fixes, (std::vector<std::string>{kFix, kOther}));

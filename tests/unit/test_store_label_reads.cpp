@@ -4,6 +4,7 @@
 #include <map>
 
 #include "stablepick/store/label_reads.hpp"
+#include "stablepick/store/sql.hpp"
 #include "support/fixture_repo.hpp"
 
 namespace stablepick::store {
@@ -89,7 +90,8 @@ TEST_F(LabelReads, CandidateSize) {
 
 TEST_F(LabelReads, MergedByReplacedOrAdded) {
     auto count = [&] {
-        auto q = store_->db().prepare("SELECT COUNT(*) FROM merged_by");
+        auto q =
+            stablepick::store::connection_of(*store_).prepare("SELECT COUNT(*) FROM merged_by");
         EXPECT_TRUE(q && *q->step());
         return q->int64(0);
     };

@@ -91,7 +91,11 @@ Command make_eval_command() {
         o.until = *until;
         o.strip_tag = opts->strip_tag;
         o.voters = split_list(opts->voters);
-        o.label = *parse_label(opts->label);
+        auto label = parse_label(opts->label);
+        if (!label)
+            return report(
+                Error{ErrorCode::kInvalidInput, fmt::format("unknown label '{}'", opts->label)});
+        o.label = *label;
         o.threshold = opts->threshold >= 0 ? opts->threshold : o.label == Label::kCve ? 0.1 : 0.5;
         o.k = opts->k;
         o.dimension = opts->dimension;

@@ -55,7 +55,11 @@ Command make_train_command() {
         auto embedding = load_current_model(store);
         if (!embedding) return report(embedding.error());
         say("reading the history");
-        Label label = *parse_label(opts->label);
+        auto parsed_label = parse_label(opts->label);
+        if (!parsed_label)
+            return report(
+                Error{ErrorCode::kInvalidInput, fmt::format("unknown label '{}'", opts->label)});
+        Label label = *parsed_label;
         double threshold = opts->threshold >= 0   ? opts->threshold
                            : label == Label::kCve ? 0.1
                                                   : 0.5;
@@ -81,7 +85,11 @@ Command make_train_command() {
         }
         if (train.ballot_voters.empty())
             return report(Error{ErrorCode::kInvalidInput, "--voters names no voter"});
-        train.ballot.policy = *parse_ballot_policy(opts->policy);
+        auto policy = parse_ballot_policy(opts->policy);
+        if (!policy)
+            return report(Error{ErrorCode::kInvalidInput,
+                                fmt::format("unknown ballot policy '{}'", opts->policy)});
+        train.ballot.policy = *policy;
         train.ballot.threshold = threshold;
         train.progress = say;
         auto model = OfflineModel::train(*history, *vectors, embedding->id(), train);

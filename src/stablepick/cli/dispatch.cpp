@@ -85,7 +85,8 @@ int run_cli(int argc, char** argv) {
     Context ctx;
     app.add_option("-C,--repo", ctx.global.repo, "git repository (work tree or git directory)")
         ->capture_default_str();
-    app.add_option("--db", ctx.global.db, "store file (default <git-dir>/stablepick/store.sqlite)");
+    app.add_option("--db", ctx.global.db,
+                   "the store: a path or sqlite:PATH (default <git-dir>/stablepick/store.sqlite)");
     app.add_option("--config", ctx.global.config, "config file (TOML)");
     app.add_flag("-q,--quiet", ctx.global.quiet, "no progress output");
     app.add_flag("-v,--verbose", ctx.global.verbose, "say more about what is done");

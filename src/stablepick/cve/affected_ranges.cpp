@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "stablepick/git/branch_history.hpp"
+#include "stablepick/store/sql.hpp"
 #include "stablepick/text/release_tags.hpp"
 
 namespace stablepick::cve {
@@ -166,7 +167,8 @@ Result<std::string> RangeFinder::resolve(const std::string& spec, const char* wh
 }
 
 Status RangeFinder::load_branches() {
-    auto q = store_.db().prepare("SELECT name, kind, tip FROM branches ORDER BY id");
+    auto q = stablepick::store::connection_of(store_).prepare(
+        "SELECT name, kind, tip FROM branches ORDER BY id");
     if (!q) return std::unexpected(Store::error(q.error(), "read branches"));
     bool have_main = false;
     while (true) {
@@ -314,7 +316,7 @@ std::string RangeFinder::branch_version(size_t b, const std::string& sha) {
 }
 
 Result<std::string> RangeFinder::reverted_on(const std::string& sha, const std::string& branch) {
-    auto q = store_.db().prepare(
+    auto q = stablepick::store::connection_of(store_).prepare(
         "SELECT c.sha FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches "
         "b ON b.id = bc.branch_id WHERE c.revert_of = ? AND c.is_revert = 1 AND b.name = ? "
         "ORDER BY c.commit_time LIMIT 1");
@@ -326,7 +328,8 @@ Result<std::string> RangeFinder::reverted_on(const std::string& sha, const std::
 }
 
 Result<std::string> RangeFinder::main_commit_of(const std::string& stable_sha) {
-    auto q = store_.db().prepare("SELECT main_sha FROM backports WHERE stable_sha = ?");
+    auto q = stablepick::store::connection_of(store_).prepare(
+        "SELECT main_sha FROM backports WHERE stable_sha = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
     q->bind(1, stable_sha);
     auto r = q->step();
@@ -336,7 +339,7 @@ Result<std::string> RangeFinder::main_commit_of(const std::string& stable_sha) {
 
 Result<std::vector<RangeFinder::Backport>> RangeFinder::backports(const std::string& main_sha,
                                                                   const std::string& branch) {
-    auto q = store_.db().prepare(
+    auto q = stablepick::store::connection_of(store_).prepare(
         "SELECT stable_sha, MIN(stable_time) FROM backports WHERE main_sha = ? AND branch = ? "
         "GROUP BY stable_sha ORDER BY 2");
     if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
@@ -361,7 +364,7 @@ std::string short_id(const std::string& sha) {
 }
 
 Result<bool> RangeFinder::on_main(const std::string& sha) {
-    auto q = store_.db().prepare(
+    auto q = stablepick::store::connection_of(store_).prepare(
         "SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches b "
         "ON b.id = bc.branch_id WHERE c.sha = ? AND b.kind = 'main'");
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
@@ -452,7 +455,7 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
         if (std::ranges::find(origins, *sha) == origins.end()) origins.push_back(*sha);
     }
     if (origins.empty()) {
-        auto q = store_.db().prepare(
+        auto q = stablepick::store::connection_of(store_).prepare(
             "SELECT t.ref_id FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE c.sha = ? "
             "AND t.kind = 'fixes' AND t.ref_id IS NOT NULL ORDER BY t.seq");
         if (!q) return std::unexpected(Store::error(q.error(), "read trailers"));
@@ -480,7 +483,7 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
     out.scheme = scheme_;
 
     {
-        auto q = store_.db().prepare(
+        auto q = stablepick::store::connection_of(store_).prepare(
             "SELECT f.path FROM files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ? "
             "ORDER BY f.seq");
         if (!q) return std::unexpected(Store::error(q.error(), "read files"));
@@ -611,14 +614,15 @@ std::string RangeFinder::first_parent_root() {
 }  // namespace
 
 Result<std::vector<std::string>> fixes_of(Store& store, const std::string& cve_id) {
-    auto status = store.db().prepare("SELECT status FROM cve_status WHERE cve = ?");
+    auto status = stablepick::store::connection_of(store).prepare(
+        "SELECT status FROM cve_status WHERE cve = ?");
     if (!status) return std::unexpected(Store::error(status.error(), "read CVEs"));
     status->bind(1, cve_id);
     auto row = status->step();
     if (!row) return std::unexpected(Store::error(row.error(), "read CVEs"));
     if (*row && status->text(0) == "rejected")
         return fail(ErrorCode::kInvalidInput, fmt::format("{} was rejected", cve_id));
-    auto q = store.db().prepare(
+    auto q = stablepick::store::connection_of(store).prepare(
         "SELECT x.fix_sha, EXISTS(SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id "
         "= c.id JOIN branches b ON b.id = bc.branch_id WHERE c.sha = x.fix_sha AND b.kind = "
         "'main') OR EXISTS(SELECT 1 FROM backports p JOIN commits c ON c.sha = p.main_sha JOIN "
@@ -655,7 +659,8 @@ Result<std::vector<std::string>> fixes_of(Store& store, const std::string& cve_i
 }
 
 Result<std::vector<std::string>> listed_vulnerable_of(Store& store, const std::string& cve_id) {
-    auto q = store.db().prepare("SELECT sha FROM cve_vulnerable WHERE cve = ? ORDER BY sha");
+    auto q = stablepick::store::connection_of(store).prepare(
+        "SELECT sha FROM cve_vulnerable WHERE cve = ? ORDER BY sha");
     if (!q) return std::unexpected(Store::error(q.error(), "read CVEs"));
     q->bind(1, cve_id);
     std::vector<std::string> out;

@@ -77,7 +77,7 @@ Result<std::vector<std::vector<Term>>> terms_of(Store& store, const std::vector<
     std::vector<std::jthread> workers;
     for (unsigned t = 0; t < threads; ++t) {
         workers.emplace_back([&, t] {
-            auto reader = Store::open(store.path(), Store::Mode::kRead);
+            auto reader = Store::open(store.url(), Store::Mode::kRead);
             if (!reader) {
                 errors[t] = reader.error();
                 return;

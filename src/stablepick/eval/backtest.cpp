@@ -39,8 +39,11 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     if (!history) return std::unexpected(history.error());
     // The embedding (and so knn and the precedents) reads the text without the tag too.
     std::optional<TagStrip> strip;
-    if (!o.strip_tag.empty())
-        strip = *TagStrip::compile(o.strip_tag);  // CommitHistory::load checked it
+    if (!o.strip_tag.empty()) {
+        auto compiled = TagStrip::compile(o.strip_tag);
+        if (!compiled) return std::unexpected(compiled.error());
+        strip = std::move(*compiled);
+    }
     const TagStrip* hide = strip ? &*strip : nullptr;
     const auto& commits = history->commits();
     std::vector<size_t> test;

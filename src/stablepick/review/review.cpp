@@ -442,7 +442,7 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     // another run holds locked is only read.
     std::optional<Store> writer;
     if (!options.prompts_only && (question.recorded || !options.providers.empty())) {
-        if (auto w = Store::open(store.path(), Store::Mode::kWrite))
+        if (auto w = Store::open(store.url(), Store::Mode::kWrite))
             writer.emplace(std::move(*w));
         else if (question.recorded)
             say(hooks.note, fmt::format("this review is not recorded: {}", w.error().message));

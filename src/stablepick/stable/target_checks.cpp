@@ -14,6 +14,7 @@
 
 #include "stablepick/git/git_runner.hpp"
 #include "stablepick/store/commit_reads.hpp"
+#include "stablepick/store/sql.hpp"
 #include "stablepick/util/mail.hpp"
 
 namespace stablepick::stable {
@@ -215,8 +216,8 @@ TargetChecker::TargetChecker(const git::Repository& repo, Store& store,
         while (git_revwalk_next(&oid, walk.get()) == 0) set.insert(git::to_hex(oid));
     }
     // Reverts: few, read once. A revert names the reverted commit by a (possibly short) id.
-    if (auto q =
-            store_.db().prepare("SELECT sha, revert_of FROM commits WHERE revert_of IS NOT NULL")) {
+    if (auto q = stablepick::store::connection_of(store_).prepare(
+            "SELECT sha, revert_of FROM commits WHERE revert_of IS NOT NULL")) {
         while (true) {
             auto row = q->step();
             if (!row || !*row) break;
@@ -255,7 +256,7 @@ Result<bool> TargetChecker::in_target(const std::string& id, size_t target) {
 }
 
 std::string TargetChecker::backported_to(const std::string& id, const std::string& branch) {
-    auto q = store_.db().prepare(
+    auto q = stablepick::store::connection_of(store_).prepare(
         "SELECT method, stable_sha FROM backports WHERE main_sha = ? AND branch = ? "
         "ORDER BY method = 'marker' DESC, stable_time LIMIT 1");
     if (!q) return {};
@@ -490,7 +491,7 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
     // The other commits the same merge brought onto the main branch: a pull request, or a
     // series applied as a branch. A merge that brought more is a subsystem pull, not a series.
     {
-        auto q = store_.db().prepare(
+        auto q = stablepick::store::connection_of(store_).prepare(
             "SELECT c.sha, c.subject FROM merged_by m JOIN commits c ON c.id = m.commit_id "
             "WHERE m.merge_sha = (SELECT b.merge_sha FROM merged_by b JOIN commits o ON o.id = "
             "b.commit_id WHERE o.sha = ?) ORDER BY c.commit_time, c.id LIMIT ?");

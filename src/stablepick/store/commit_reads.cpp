@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "stablepick/store/rows.hpp"
+#include "stablepick/store/sql.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -10,8 +11,8 @@ namespace {
 Result<std::string> one_text(Store& store, std::string_view sql, int64_t row,
                              std::string_view doing) {
     std::optional<std::string> out;
-    auto st = for_each_row(store.db(), sql, std::vector<int64_t>{row}, doing,
-                           [&](util::Statement& q) { out = q.text(0); });
+    auto st = for_each_row(connection_of(store), sql, std::vector<int64_t>{row}, doing,
+                           [&](Statement& q) { out = q.text(0); });
     if (!st) return std::unexpected(st.error());
     if (!out) return fail(ErrorCode::kNotFound, fmt::format("no stored commit with row {}", row));
     return *out;
@@ -20,8 +21,9 @@ Result<std::string> one_text(Store& store, std::string_view sql, int64_t row,
 }  // namespace
 
 std::string main_branch_name(Store& store) {
-    auto names = texts(store.db(), "SELECT name FROM branches WHERE kind = 'main' LIMIT 1",
-                       std::vector<std::string>{}, "read branches");
+    auto names =
+        texts(connection_of(store), "SELECT name FROM branches WHERE kind = 'main' LIMIT 1",
+              std::vector<std::string>{}, "read branches");
     return names && !names->empty() ? names->front() : "HEAD";
 }
 
@@ -37,9 +39,9 @@ Result<std::string> body_of(Store& store, int64_t row) {
 
 Result<std::optional<CommitText>> commit_text_of(Store& store, int64_t row, bool with_diff) {
     std::optional<CommitText> out;
-    auto st = for_each_row(store.db(),
+    auto st = for_each_row(connection_of(store),
                            "SELECT body, diff, author_name, author_email FROM commits WHERE id = ?",
-                           std::vector<int64_t>{row}, "read commits", [&](util::Statement& q) {
+                           std::vector<int64_t>{row}, "read commits", [&](Statement& q) {
                                out = CommitText{q.text(0), q.text(2), q.text(3), std::nullopt};
                                if (with_diff && !q.is_null(1))
                                    out->compressed_diff = std::string(q.blob(1));
@@ -49,32 +51,32 @@ Result<std::optional<CommitText>> commit_text_of(Store& store, int64_t row, bool
 }
 
 Result<std::vector<std::string>> main_reverts_of(Store& store, const std::string& id) {
-    return texts(store.db(),
+    return texts(connection_of(store),
                  "SELECT c.sha FROM commits c WHERE c.revert_of = ? AND c.is_revert = 1 AND "
-                 "EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id "
-                 "WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY c.commit_time",
+                 "EXISTS(SELECT 1 FROM main_branch_commits m WHERE m.commit_id = c.id) "
+                 "ORDER BY c.commit_time",
                  std::vector<std::string>{id}, "read reverts");
 }
 
 Result<std::string> main_commit_of_backport(Store& store, const std::string& stable_id) {
-    auto ids = texts(store.db(), "SELECT main_sha FROM backports WHERE stable_sha = ? LIMIT 1",
-                     std::vector<std::string>{stable_id}, "read backport labels");
+    auto ids =
+        texts(connection_of(store), "SELECT main_sha FROM backports WHERE stable_sha = ? LIMIT 1",
+              std::vector<std::string>{stable_id}, "read backport labels");
     if (!ids) return std::unexpected(ids.error());
     return ids->empty() ? std::string() : ids->front();
 }
 
 Result<std::vector<std::string>> backport_branches_of(Store& store, const std::string& id) {
-    return texts(store.db(),
+    return texts(connection_of(store),
                  "SELECT DISTINCT branch FROM backports WHERE main_sha = ? ORDER BY branch",
                  std::vector<std::string>{id}, "read backport labels");
 }
 
 Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const std::string& prefix,
                                                           size_t limit) {
-    auto q = store.db().prepare(
-        "SELECT DISTINCT c.sha FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id "
-        "JOIN branches b ON b.id = bc.branch_id WHERE b.kind = 'main' AND c.sha >= ?1 AND c.sha < "
-        "?1 || 'g' ORDER BY c.sha LIMIT ?2");
+    auto q = connection_of(store).prepare(
+        "SELECT DISTINCT c.sha FROM commits c JOIN main_branch_commits m ON m.commit_id = c.id "
+        "WHERE c.sha >= ?1 AND c.sha < ?1 || 'g' ORDER BY c.sha LIMIT ?2");
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
     q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
     std::vector<std::string> found;
@@ -89,8 +91,8 @@ Result<std::vector<std::string>> main_commits_with_prefix(Store& store, const st
 Result<std::vector<std::string>> commits_with_prefix(Store& store, const std::string& prefix,
                                                      size_t limit) {
     std::vector<std::string> found;
-    auto q =
-        store.db().prepare("SELECT sha FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT ?2");
+    auto q = connection_of(store).prepare(
+        "SELECT sha FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' LIMIT ?2");
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
     q->bind(1, prefix).bind(2, static_cast<int64_t>(limit));
     while (true) {
@@ -102,14 +104,15 @@ Result<std::vector<std::string>> commits_with_prefix(Store& store, const std::st
 }
 
 Result<bool> is_stable_branch(Store& store, const std::string& name) {
-    auto names = texts(store.db(), "SELECT name FROM branches WHERE name = ? AND kind = 'stable'",
-                       std::vector<std::string>{name}, "read branches");
+    auto names =
+        texts(connection_of(store), "SELECT name FROM branches WHERE name = ? AND kind = 'stable'",
+              std::vector<std::string>{name}, "read branches");
     if (!names) return std::unexpected(names.error());
     return !names->empty();
 }
 
 Result<std::vector<std::string>> cves_fixed_by(Store& store, const std::string& id) {
-    return texts(store.db(),
+    return texts(connection_of(store),
                  "SELECT x.cve FROM cves x LEFT JOIN cve_status s ON s.cve = x.cve WHERE "
                  "x.fix_sha = ? AND COALESCE(s.status, 'published') <> 'rejected' ORDER BY x.cve",
                  std::vector<std::string>{id}, "read CVEs");

@@ -1,9 +1,12 @@
 #include "stablepick/store/commit_subjects.hpp"
 
+#include "stablepick/store/sql.hpp"
+
 namespace stablepick {
+using store::connection_of;
 namespace {
 
-Result<std::vector<CommitSubject>> collect(std::expected<util::Statement, util::SqliteError> q) {
+Result<std::vector<CommitSubject>> collect(std::expected<store::Statement, SqlError> q) {
     if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
     std::vector<CommitSubject> out;
     while (true) {
@@ -18,7 +21,8 @@ Result<std::vector<CommitSubject>> collect(std::expected<util::Statement, util::
 }  // namespace
 
 Result<std::optional<CommitSubject>> commit_subject_of(Store& store, int64_t row) {
-    auto q = store.db().prepare("SELECT sha, subject, commit_time FROM commits WHERE id = ?");
+    auto q =
+        connection_of(store).prepare("SELECT sha, subject, commit_time FROM commits WHERE id = ?");
     if (q) q->bind(1, row);
     auto found = collect(std::move(q));
     if (!found) return std::unexpected(found.error());
@@ -27,7 +31,7 @@ Result<std::optional<CommitSubject>> commit_subject_of(Store& store, int64_t row
 }
 
 Result<std::vector<CommitSubject>> commits_with_id_prefix(Store& store, std::string_view prefix) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "SELECT sha, subject, commit_time FROM commits WHERE sha >= ?1 AND sha < ?1 || 'g' "
         "ORDER BY commit_time DESC LIMIT 200");
     if (q) q->bind(1, prefix);
@@ -35,7 +39,7 @@ Result<std::vector<CommitSubject>> commits_with_id_prefix(Store& store, std::str
 }
 
 Result<std::vector<CommitSubject>> commits_with_subject(Store& store, std::string_view subject) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "SELECT sha, subject, commit_time FROM commits WHERE subject = ? "
         "ORDER BY commit_time DESC LIMIT 200");
     if (q) q->bind(1, subject);
@@ -46,9 +50,9 @@ Result<std::vector<CommitSubject>> commits_with_subject_prefix(Store& store,
                                                                std::string_view prefix) {
     // Two statements: "?1 = '' OR ..." would keep SQLite from using the index at all.
     auto q = prefix.empty()
-                 ? store.db().prepare(
+                 ? connection_of(store).prepare(
                        "SELECT sha, subject, commit_time FROM commits ORDER BY commit_time DESC")
-                 : store.db().prepare(
+                 : connection_of(store).prepare(
                        "SELECT sha, subject, commit_time FROM commits WHERE subject >= ?1 "
                        "AND subject < ?1 || char(1114111) ORDER BY commit_time DESC");
     if (q && !prefix.empty()) q->bind(1, prefix);

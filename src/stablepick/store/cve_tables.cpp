@@ -3,32 +3,33 @@
 #include <fmt/format.h>
 
 #include "stablepick/store/rows.hpp"
+#include "stablepick/store/sql.hpp"
 
 namespace stablepick::store {
 
 Result<std::vector<std::string>> cves_recorded_for_fix(Store& store, const std::string& id) {
-    return texts(store.db(), "SELECT cve FROM cves WHERE fix_sha = ? ORDER BY cve",
+    return texts(connection_of(store), "SELECT cve FROM cves WHERE fix_sha = ? ORDER BY cve",
                  std::vector<std::string>{id}, "read CVEs");
 }
 
 Result<std::string> cve_status_of(Store& store, const std::string& cve) {
-    auto status = texts(store.db(), "SELECT status FROM cve_status WHERE cve = ?",
+    auto status = texts(connection_of(store), "SELECT status FROM cve_status WHERE cve = ?",
                         std::vector<std::string>{cve}, "read CVE status");
     if (!status) return std::unexpected(status.error());
     return status->empty() ? std::string() : status->front();
 }
 
 Result<std::vector<std::string>> fixes_listed_for(Store& store, const std::string& cve) {
-    return texts(store.db(), "SELECT fix_sha FROM cves WHERE cve = ? ORDER BY fix_sha",
+    return texts(connection_of(store), "SELECT fix_sha FROM cves WHERE cve = ? ORDER BY fix_sha",
                  std::vector<std::string>{cve}, "read CVEs");
 }
 
 Result<CveImportCounts> store_cves(Store& store, const std::vector<CveRecord>& records,
                                    const std::string& source) {
-    auto& db = store.db();
+    auto& db = connection_of(store);
     CveImportCounts counts;
     if (auto b = store.begin(); !b) return std::unexpected(b.error());
-    auto failed = [&](const util::SqliteError& e) {
+    auto failed = [&](const SqlError& e) {
         store.rollback();
         return std::unexpected(Store::error(e, "store CVEs"));
     };

@@ -1,6 +1,7 @@
 #include "stablepick/store/label_reads.hpp"
 
 #include "stablepick/store/rows.hpp"
+#include "stablepick/store/sql.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -10,11 +11,10 @@ const std::vector<int64_t> kNoArgs;
 }  // namespace
 
 Status for_each_main_patch(Store& store, const std::function<void(MainPatchRow&)>& each) {
-    return for_each_row(store.db(),
+    return for_each_row(connection_of(store),
                         R"(SELECT c.sha, c.patch_id, c.commit_time, c.id FROM commits c
-            JOIN branch_commits bc ON bc.commit_id = c.id
-            JOIN branches b ON b.id = bc.branch_id AND b.kind = 'main')",
-                        kNoArgs, "read main commits", [&](util::Statement& q) {
+            JOIN main_branch_commits m ON m.commit_id = c.id)",
+                        kNoArgs, "read main commits", [&](Statement& q) {
                             MainPatchRow r;
                             r.id = q.text(0);
                             r.patch_id = q.is_null(1) ? "" : q.text(1);
@@ -25,15 +25,14 @@ Status for_each_main_patch(Store& store, const std::function<void(MainPatchRow&)
 }
 
 Status for_each_stable_only(Store& store, const std::function<void(StableOnlyRow&)>& each) {
-    return for_each_row(store.db(),
+    return for_each_row(connection_of(store),
                         R"(SELECT c.id, c.sha, c.commit_time, c.patch_id, b.name, c.subject
             FROM commits c
             JOIN branch_commits bc ON bc.commit_id = c.id
             JOIN branches b ON b.id = bc.branch_id AND b.kind = 'stable'
-            WHERE NOT EXISTS (SELECT 1 FROM branch_commits m JOIN branches mb ON mb.id = m.branch_id
-                              WHERE m.commit_id = c.id AND mb.kind = 'main')
+            WHERE NOT EXISTS (SELECT 1 FROM main_branch_commits m WHERE m.commit_id = c.id)
             ORDER BY c.id)",
-                        kNoArgs, "read stable commits", [&](util::Statement& q) {
+                        kNoArgs, "read stable commits", [&](Statement& q) {
                             StableOnlyRow r;
                             r.row = q.int64(0);
                             r.id = q.text(1);
@@ -47,17 +46,21 @@ Status for_each_stable_only(Store& store, const std::function<void(StableOnlyRow
 
 Status for_each_marker(Store& store,
                        const std::function<void(int64_t row, std::string ref_id)>& each) {
-    return for_each_row(store.db(), "SELECT commit_id, ref_id FROM markers ORDER BY commit_id, seq",
-                        kNoArgs, "read markers",
-                        [&](util::Statement& q) { each(q.int64(0), q.text(1)); });
+    return for_each_row(connection_of(store),
+                        "SELECT commit_id, ref_id FROM markers ORDER BY commit_id, seq", kNoArgs,
+                        "read markers", [&](Statement& q) { each(q.int64(0), q.text(1)); });
 }
 
+CommitSizeReader::CommitSizeReader(std::unique_ptr<Statement> q) : q_(std::move(q)) {}
+CommitSizeReader::CommitSizeReader(CommitSizeReader&&) noexcept = default;
+CommitSizeReader::~CommitSizeReader() = default;
+
 Result<CommitSizeReader> CommitSizeReader::open(Store& store) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "SELECT c.subject, (SELECT COALESCE(SUM(f.added + f.removed), 0) FROM files f "
         "WHERE f.commit_id = c.id) FROM commits c WHERE c.id = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read patch-id candidates"));
-    return CommitSizeReader(std::move(*q));
+    return CommitSizeReader(std::make_unique<Statement>(std::move(*q)));
 }
 
 Result<CommitSizeReader::Size> CommitSizeReader::read(int64_t row) {
@@ -72,10 +75,10 @@ Result<CommitSizeReader::Size> CommitSizeReader::read(int64_t row) {
 
 Status put_merged_by(Store& store, const std::vector<MergedBy>& rows, bool replace_all) {
     if (replace_all)
-        if (auto r = store.db().exec("DELETE FROM merged_by"); !r)
+        if (auto r = connection_of(store).exec("DELETE FROM merged_by"); !r)
             return std::unexpected(Store::error(r.error(), "record merges"));
-    auto insert =
-        store.db().prepare("INSERT OR REPLACE INTO merged_by(commit_id, merge_sha) VALUES(?, ?)");
+    auto insert = connection_of(store).prepare(
+        "INSERT OR REPLACE INTO merged_by(commit_id, merge_sha) VALUES(?, ?)");
     if (!insert) return std::unexpected(Store::error(insert.error(), "record merges"));
     for (auto& m : rows) {
         insert->reset();

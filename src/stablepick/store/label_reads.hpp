@@ -44,13 +44,14 @@ class CommitSizeReader {
         int64_t lines = 0;
     };
     static Result<CommitSizeReader> open(Store& store);
+    CommitSizeReader(CommitSizeReader&&) noexcept;
+    ~CommitSizeReader();
     // Empty subject and no lines when no commit has that row.
     Result<Size> read(int64_t row);
 
   private:
-    explicit CommitSizeReader(util::Statement q)
-        : q_(std::make_unique<util::Statement>(std::move(q))) {}
-    std::unique_ptr<util::Statement> q_;
+    explicit CommitSizeReader(std::unique_ptr<Statement> q);
+    std::unique_ptr<Statement> q_;
 };
 
 struct MergedBy {

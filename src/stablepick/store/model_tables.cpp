@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "stablepick/store/rows.hpp"
+#include "stablepick/store/sql.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -13,8 +14,8 @@ Result<int64_t> single_int(Store& store, std::string_view sql, int64_t arg,
     int64_t value = 0;
     std::vector<int64_t> args;
     if (sql.find('?') != std::string_view::npos) args.push_back(arg);
-    auto st = for_each_row(store.db(), sql, args, doing,
-                           [&](util::Statement& q) { value = q.is_null(0) ? 0 : q.int64(0); });
+    auto st = for_each_row(connection_of(store), sql, args, doing,
+                           [&](Statement& q) { value = q.is_null(0) ? 0 : q.int64(0); });
     if (!st) return std::unexpected(st.error());
     return value;
 }
@@ -23,15 +24,15 @@ Result<int64_t> single_int(Store& store, std::string_view sql, int64_t arg,
 
 Result<std::optional<std::string>> model_blob(Store& store, const std::string& id) {
     std::optional<std::string> blob;
-    auto st = for_each_row(store.db(), "SELECT blob FROM models WHERE id = ?",
+    auto st = for_each_row(connection_of(store), "SELECT blob FROM models WHERE id = ?",
                            std::vector<std::string>{id}, "read models",
-                           [&](util::Statement& q) { blob = std::string(q.blob(0)); });
+                           [&](Statement& q) { blob = std::string(q.blob(0)); });
     if (!st) return std::unexpected(st.error());
     return blob;
 }
 
 Status put_model(Store& store, const ModelRow& model) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, ?, ?, ?, "
         "?)");
     if (!q) return std::unexpected(Store::error(q.error(), "store the model"));
@@ -42,7 +43,7 @@ Status put_model(Store& store, const ModelRow& model) {
 }
 
 Status drop_vectors(Store& store, const std::string& model) {
-    auto q = store.db().prepare("DELETE FROM embeddings WHERE model = ?");
+    auto q = connection_of(store).prepare("DELETE FROM embeddings WHERE model = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "drop embeddings"));
     q->bind(1, model);
     if (auto r = q->run(); !r) return std::unexpected(Store::error(r.error(), "drop embeddings"));
@@ -52,12 +53,11 @@ Status drop_vectors(Store& store, const std::string& model) {
 Result<std::vector<int64_t>> main_commit_rows_before(Store& store, int64_t before) {
     std::vector<int64_t> rows;
     auto st =
-        for_each_row(store.db(),
+        for_each_row(connection_of(store),
                      R"(SELECT c.id FROM commits c WHERE c.parent_count <= 1 AND c.commit_time < ?
-        AND EXISTS(SELECT 1 FROM branch_commits bc JOIN branches b ON b.id = bc.branch_id
-                   WHERE bc.commit_id = c.id AND b.kind = 'main') ORDER BY c.id)",
+        AND EXISTS(SELECT 1 FROM main_branch_commits m WHERE m.commit_id = c.id) ORDER BY c.id)",
                      std::vector<int64_t>{before}, "read commits",
-                     [&](util::Statement& q) { rows.push_back(q.int64(0)); });
+                     [&](Statement& q) { rows.push_back(q.int64(0)); });
     if (!st) return std::unexpected(st.error());
     return rows;
 }
@@ -76,21 +76,23 @@ Result<StoredCommitText> stored_commit_text(Store& store, int64_t row) {
     StoredCommitText t;
     bool found = false;
     std::vector<int64_t> args{row};
-    auto st = for_each_row(store.db(), "SELECT subject, body, diff FROM commits WHERE id = ?", args,
-                           "read commits", [&](util::Statement& q) {
-                               found = true;
-                               t.subject = q.text(0);
-                               t.body = q.text(1);
-                               if (!q.is_null(2)) t.compressed_diff = std::string(q.blob(2));
-                           });
+    auto st =
+        for_each_row(connection_of(store), "SELECT subject, body, diff FROM commits WHERE id = ?",
+                     args, "read commits", [&](Statement& q) {
+                         found = true;
+                         t.subject = q.text(0);
+                         t.body = q.text(1);
+                         if (!q.is_null(2)) t.compressed_diff = std::string(q.blob(2));
+                     });
     if (!st) return std::unexpected(st.error());
     if (!found) return fail(ErrorCode::kNotFound, fmt::format("no stored commit with row {}", row));
-    st = for_each_row(store.db(), "SELECT path FROM files WHERE commit_id = ? ORDER BY seq", args,
-                      "read files", [&](util::Statement& q) { t.paths.push_back(q.text(0)); });
+    st = for_each_row(connection_of(store),
+                      "SELECT path FROM files WHERE commit_id = ? ORDER BY seq", args, "read files",
+                      [&](Statement& q) { t.paths.push_back(q.text(0)); });
     if (!st) return std::unexpected(st.error());
-    st = for_each_row(store.db(), "SELECT header FROM hunks WHERE commit_id = ? ORDER BY seq", args,
-                      "read hunks",
-                      [&](util::Statement& q) { t.hunk_headers.push_back(q.text(0)); });
+    st = for_each_row(connection_of(store),
+                      "SELECT header FROM hunks WHERE commit_id = ? ORDER BY seq", args,
+                      "read hunks", [&](Statement& q) { t.hunk_headers.push_back(q.text(0)); });
     if (!st) return std::unexpected(st.error());
     return t;
 }

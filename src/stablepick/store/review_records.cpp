@@ -1,11 +1,12 @@
 #include "stablepick/store/review_records.hpp"
 
 #include "stablepick/store/rows.hpp"
+#include "stablepick/store/sql.hpp"
 
 namespace stablepick::store {
 
 Status put_decision(Store& store, const DecisionRow& d) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "INSERT OR REPLACE INTO decisions(commit_sha, branch, decision, reason, reviewer, time) "
         "VALUES(?, ?, ?, ?, ?, ?)");
     if (!q) return std::unexpected(Store::error(q.error(), "record the decision"));
@@ -23,12 +24,12 @@ Status put_decision(Store& store, const DecisionRow& d) {
 Result<std::vector<DecisionRow>> decisions_on(Store& store, const std::string& commit) {
     std::vector<DecisionRow> out;
     auto st = for_each_row(
-        store.db(),
+        connection_of(store),
         "SELECT d.branch, d.decision, d.reason, d.reviewer, d.time, "
         "(SELECT b.stable_sha FROM backports b WHERE b.main_sha = d.commit_sha AND b.branch = "
         "d.branch LIMIT 1) "
         "FROM decisions d WHERE d.commit_sha = ? ORDER BY d.branch",
-        std::vector<std::string>{commit}, "read decisions", [&](util::Statement& q) {
+        std::vector<std::string>{commit}, "read decisions", [&](Statement& q) {
             DecisionRow d{commit, q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4), {}};
             if (!q.is_null(5)) d.carried_by = q.text(5);
             out.push_back(std::move(d));
@@ -39,7 +40,7 @@ Result<std::vector<DecisionRow>> decisions_on(Store& store, const std::string& c
 
 Status put_review(Store& store, const std::string& commit, int64_t time, const std::string& version,
                   double probability, bool selected, const std::string& result_json) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "INSERT INTO reviews(commit_sha, time, version, probability, selected, result) VALUES(?, "
         "?, ?, ?, ?, ?)");
     if (!q) return std::unexpected(Store::error(q.error(), "record the review"));
@@ -55,9 +56,9 @@ Status put_review(Store& store, const std::string& commit, int64_t time, const s
 
 Result<int64_t> count_reviews(Store& store, const std::string& commit) {
     int64_t n = 0;
-    auto st = for_each_row(store.db(), "SELECT COUNT(*) FROM reviews WHERE commit_sha = ?",
-                           std::vector<std::string>{commit}, "read reviews",
-                           [&](util::Statement& q) { n = q.int64(0); });
+    auto st = for_each_row(
+        connection_of(store), "SELECT COUNT(*) FROM reviews WHERE commit_sha = ?",
+        std::vector<std::string>{commit}, "read reviews", [&](Statement& q) { n = q.int64(0); });
     if (!st) return std::unexpected(st.error());
     return n;
 }
@@ -67,10 +68,10 @@ Result<std::optional<std::string>> cached_answer(Store& store, const std::string
                                                  const std::string& prompt_hash) {
     std::optional<std::string> out;
     auto st = for_each_row(
-        store.db(),
+        connection_of(store),
         "SELECT answer FROM llm_cache WHERE provider = ? AND model = ? AND prompt_hash = ?",
         std::vector<std::string>{provider, model, prompt_hash}, "read the LLM cache",
-        [&](util::Statement& q) { out = q.text(0); });
+        [&](Statement& q) { out = q.text(0); });
     if (!st) return std::unexpected(st.error());
     return out;
 }
@@ -78,7 +79,7 @@ Result<std::optional<std::string>> cached_answer(Store& store, const std::string
 Status put_cached_answer(Store& store, const std::string& provider, const std::string& model,
                          const std::string& prompt_hash, const std::string& answer,
                          int64_t created) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "INSERT OR REPLACE INTO llm_cache(provider, model, prompt_hash, answer, created) VALUES(?, "
         "?, ?, ?, ?)");
     if (!q) return std::unexpected(Store::error(q.error(), "prepare"));

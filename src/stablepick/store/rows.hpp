@@ -4,13 +4,14 @@
 #include <string_view>
 #include <vector>
 
+#include "stablepick/store/sql.hpp"
 #include "stablepick/store/store.hpp"
 
 namespace stablepick::store {
 
 // Runs `sql` with `args` bound in order and calls `each(statement)` for every row.
 template <typename Arg, typename F>
-Status for_each_row(util::Database& db, std::string_view sql, const std::vector<Arg>& args,
+Status for_each_row(Connection& db, std::string_view sql, const std::vector<Arg>& args,
                     std::string_view doing, F&& each) {
     auto q = db.prepare(sql);
     if (!q) return std::unexpected(Store::error(q.error(), doing));
@@ -25,11 +26,10 @@ Status for_each_row(util::Database& db, std::string_view sql, const std::vector<
 
 // The first column of every row, as text.
 template <typename Arg>
-Result<std::vector<std::string>> texts(util::Database& db, std::string_view sql,
+Result<std::vector<std::string>> texts(Connection& db, std::string_view sql,
                                        const std::vector<Arg>& args, std::string_view doing) {
     std::vector<std::string> out;
-    auto st =
-        for_each_row(db, sql, args, doing, [&](util::Statement& q) { out.push_back(q.text(0)); });
+    auto st = for_each_row(db, sql, args, doing, [&](Statement& q) { out.push_back(q.text(0)); });
     if (!st) return std::unexpected(st.error());
     return out;
 }

@@ -6,9 +6,10 @@
 #include <array>
 #include <set>
 
+#include "stablepick/store/sqlite_backend.hpp"
 #include "stablepick/store/store.hpp"
 
-namespace stablepick {
+namespace stablepick::store {
 namespace {
 
 constexpr std::array<const char*, kSchemaVersion> kMigrations{
@@ -119,6 +120,12 @@ CREATE TABLE IF NOT EXISTS merged_by(
   commit_id INTEGER PRIMARY KEY REFERENCES commits(id), merge_sha TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS merged_by_merge ON merged_by(merge_sha);
 )sql",
+    // 8: what "a commit on the main branch" means, written once for every read that asks.
+    R"sql(
+CREATE VIEW IF NOT EXISTS main_branch_commits AS
+  SELECT bc.commit_id AS commit_id FROM branch_commits bc
+  JOIN branches b ON b.id = bc.branch_id WHERE b.kind = 'main';
+)sql",
 };
 
 // The tables and indexes of `db`, by name.
@@ -126,11 +133,11 @@ Result<std::set<std::string>> schema_objects(util::Database& db) {
     auto stmt = db.prepare(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'index', 'view') "
         "AND name NOT LIKE 'sqlite_%'");
-    if (!stmt) return std::unexpected(Store::error(stmt.error(), "read the store's tables"));
+    if (!stmt) return std::unexpected(sqlite_error(stmt.error(), "read the store's tables"));
     std::set<std::string> names;
     for (;;) {
         auto row = stmt->step();
-        if (!row) return std::unexpected(Store::error(row.error(), "read the store's tables"));
+        if (!row) return std::unexpected(sqlite_error(row.error(), "read the store's tables"));
         if (!*row) break;
         names.insert(stmt->text(0));
     }
@@ -176,9 +183,9 @@ Status check_objects(util::Database& db) {
 Status migrate(util::Database& db) {
     auto version_stmt = db.prepare("PRAGMA user_version");
     if (!version_stmt)
-        return std::unexpected(Store::error(version_stmt.error(), "read schema version"));
+        return std::unexpected(sqlite_error(version_stmt.error(), "read schema version"));
     auto row = version_stmt->step();
-    if (!row) return std::unexpected(Store::error(row.error(), "read schema version"));
+    if (!row) return std::unexpected(sqlite_error(row.error(), "read schema version"));
     int64_t version = version_stmt->int64(0);
     version_stmt->reset();
     if (version > kSchemaVersion)
@@ -210,10 +217,10 @@ Status migrate(util::Database& db) {
                     damaged(fmt::format("its schema version is {} but its tables are not ({})",
                                         version, r.error().message)));
             return std::unexpected(
-                Store::error(r.error(), fmt::format("migrate store to schema {}", v + 1)));
+                sqlite_error(r.error(), fmt::format("migrate store to schema {}", v + 1)));
         }
     }
     return check_objects(db);
 }
 
-}  // namespace stablepick
+}  // namespace stablepick::store

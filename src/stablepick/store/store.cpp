@@ -1,9 +1,14 @@
 #include "stablepick/store/store.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
+
+#include "stablepick/store/sql.hpp"
+#include "stablepick/store/sqlite_backend.hpp"
 
 namespace stablepick {
 namespace {
@@ -34,132 +39,96 @@ const char* kind_name(Trailer::Kind kind) {
 
 }  // namespace
 
-Error Store::error(const util::SqliteError& e, std::string_view doing) {
-    ErrorCode code = ErrorCode::kIo;
-    switch (e.code & 0xff) {
-        case SQLITE_FULL:
-            code = ErrorCode::kIo;
-            break;
-        case SQLITE_CORRUPT:
-        case SQLITE_NOTADB:
-            code = ErrorCode::kCorrupt;
-            break;
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-            code = ErrorCode::kUnavailable;
-            break;
-        case SQLITE_CANTOPEN:
-            code = ErrorCode::kNotFound;
-            break;
-        default:
-            break;
-    }
-    return Error{code, fmt::format("cannot {}: {}", doing, e.message)};
+Error Store::error(const SqlError& e, std::string_view doing) {
+    return Error{e.code, fmt::format("cannot {}: {}", doing, e.message)};
 }
 
 std::filesystem::path Store::default_path(const std::filesystem::path& git_dir) {
     return git_dir / "stablepick" / "store.sqlite";
 }
 
-Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
-    std::filesystem::path path = given;
-    if (given.native().starts_with("sqlite:")) path = given.native().substr(7);
-    std::error_code ec;
-    std::optional<util::FileLock> lock;
-    if (mode == Mode::kWrite) {
-        if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-        if (ec)
-            return fail(ErrorCode::kIo, fmt::format("cannot create '{}': {}",
-                                                    path.parent_path().string(), ec.message()));
-        // The lock is named after the file itself, not the name it was given: two runs that
-        // reach one store through a symlink or another relative path must exclude each other.
-        auto real = std::filesystem::weakly_canonical(path, ec);
-        std::string lock_path = (ec ? path : real).string() + ".lock";
-        // As long as SQLite waits for a busy database: a short run (decide, a review's record)
-        // queues behind another short run instead of failing at once.
-        auto acquired = util::FileLock::acquire(lock_path, std::chrono::milliseconds(5000));
-        if (!acquired && acquired.error() == std::errc::operation_would_block)
-            return fail(ErrorCode::kUnavailable,
-                        fmt::format("store '{}' is in use by another stablepick run "
-                                    "(lock '{}'); wait for it to finish",
-                                    path.string(), lock_path));
-        if (!acquired)
-            return fail(ErrorCode::kIo,
-                        fmt::format("cannot lock store '{}' ('{}'): {}", path.string(), lock_path,
-                                    acquired.error().message()));
-        lock = std::move(*acquired);
-    } else if (!std::filesystem::exists(path, ec)) {
-        return fail(ErrorCode::kNotFound,
-                    fmt::format("no store at '{}': run 'stablepick index' first", path.string()));
-    }
-    auto db = util::Database::open(path, mode == Mode::kRead);
-    if (!db)
-        return std::unexpected(error(db.error(), fmt::format("open store '{}'", path.string())));
-    // WAL lets readers go on while an index run writes; NORMAL sync keeps the database
-    // consistent after a crash, losing at most the last checkpointed batch.
-    if (mode == Mode::kWrite) {
-        if (auto r = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r)
-            return std::unexpected(error(r.error(), fmt::format("open store '{}'", path.string())));
-    }
-    // A writer wants a big page cache; a reader mostly scans (vectors, labels), where mapping
-    // the file beats copying it into a cache that must first be zeroed.
-    (void)db->exec(mode == Mode::kWrite ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
-                                        : "PRAGMA temp_store=MEMORY;");
-    // Damage is reported with the store's name: the user may have several.
-    auto naming = [&](const Error& e) {
-        return e.code == ErrorCode::kCorrupt
-                   ? Error{e.code, fmt::format("store '{}': {}", path.string(), e.message)}
-                   : e;
-    };
-    if (mode == Mode::kWrite) {
-        if (auto r = migrate(*db); !r) return std::unexpected(naming(r.error()));
-    } else {
-        auto v = db->prepare("PRAGMA user_version");
-        if (!v)
-            return std::unexpected(error(v.error(), fmt::format("read store '{}'", path.string())));
-        auto row = v->step();
-        if (!row)
-            return std::unexpected(
-                error(row.error(), fmt::format("read store '{}'", path.string())));
-        int64_t version = v->int64(0);
-        if (version == kSchemaVersion) {
-            // Nothing to migrate: this only checks that every table is there.
-            v->reset();
-            if (auto r = migrate(*db); !r) return std::unexpected(naming(r.error()));
-        } else if (version < kSchemaVersion) {
-            // An older store: migrations only add, so upgrade it (under the writer's lock)
-            // and read on.
-            v->reset();
-            auto upgraded = open(path, Mode::kWrite);
-            if (!upgraded) return std::unexpected(upgraded.error());
-        } else if (version > kSchemaVersion) {
-            return fail(
-                ErrorCode::kCorrupt,
-                fmt::format("store '{}' has schema version {}, newer than this stablepick ({}): "
-                            "upgrade stablepick",
-                            path.string(), version, kSchemaVersion));
-        }
-    }
-    return Store(std::move(*db), path, std::move(lock));
+namespace {
+
+// The backends, by URL scheme. A location with no scheme is a path to a SQLite file.
+struct BackendEntry {
+    std::string_view scheme;
+    Result<store::OpenedBackend> (*open)(const std::filesystem::path& rest, Store::Mode mode);
+};
+constexpr BackendEntry kBackends[] = {
+    {"sqlite", store::open_sqlite},
+};
+
+// The scheme of "scheme:rest" when `location` is written as a URL: letters, digits, '+', '-'
+// and '.' before the colon, and either "//" after it or a scheme some backend serves (a file
+// named "a:b" is still a file).
+std::optional<std::string_view> scheme_of(std::string_view location) {
+    size_t colon = location.find(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    std::string_view scheme = location.substr(0, colon);
+    if (!std::isalpha(static_cast<unsigned char>(scheme[0]))) return std::nullopt;
+    for (char c : scheme)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+            return std::nullopt;
+    for (auto& b : kBackends)
+        if (b.scheme == scheme) return scheme;
+    if (location.substr(colon + 1).starts_with("//")) return scheme;
+    return std::nullopt;
 }
 
-Result<util::Statement*> Store::cached(std::string_view sql) {
+}  // namespace
+
+Result<Store> Store::open(const std::filesystem::path& location, Mode mode) {
+    std::string_view text = location.native();
+    auto scheme = scheme_of(text);
+    if (!scheme)
+        scheme = "sqlite";
+    else
+        text.remove_prefix(scheme->size() + 1);
+    for (auto& b : kBackends) {
+        if (b.scheme != *scheme) continue;
+        auto opened = b.open(std::filesystem::path(text), mode);
+        if (!opened) return std::unexpected(opened.error());
+        std::string url = fmt::format("{}:{}", b.scheme, opened->path.string());
+        return Store(std::move(url), std::move(*opened));
+    }
+    std::vector<std::string_view> known;
+    for (auto& b : kBackends) known.push_back(b.scheme);
+    return fail(ErrorCode::kInvalidInput,
+                fmt::format("no store backend for '{}:' in '{}' (this stablepick has: {})", *scheme,
+                            location.string(), fmt::join(known, ", ")));
+}
+
+Store::Store(std::string url, store::OpenedBackend backend)
+    : url_(std::move(url)),
+      path_(std::move(backend.path)),
+      db_(std::move(backend.connection)),
+      lock_(std::move(backend.lock)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+store::Connection& store::connection_of(Store& store) {
+    return *store.db_;
+}
+
+Result<store::Statement*> Store::cached(std::string_view sql) {
     for (auto& [text, stmt] : statements_)
         if (text == sql) return stmt.get();
-    auto stmt = db_.prepare(sql);
+    auto stmt = db_->prepare(sql);
     if (!stmt) return std::unexpected(error(stmt.error(), "prepare a store query"));
-    statements_.emplace_back(std::string(sql), std::make_unique<util::Statement>(std::move(*stmt)));
+    statements_.emplace_back(std::string(sql),
+                             std::make_unique<store::Statement>(std::move(*stmt)));
     return statements_.back().second.get();
 }
 
 Status Store::begin() {
-    if (auto r = db_.exec("BEGIN IMMEDIATE"); !r)
+    if (auto r = db_->exec("BEGIN IMMEDIATE"); !r)
         return std::unexpected(error(r.error(), "start a transaction"));
     return {};
 }
 
 Status Store::commit() {
-    if (auto r = db_.exec("COMMIT"); !r) {
+    if (auto r = db_->exec("COMMIT"); !r) {
         rollback();
         return std::unexpected(error(r.error(), "write to the store"));
     }
@@ -167,13 +136,13 @@ Status Store::commit() {
 }
 
 void Store::rollback() {
-    (void)db_.exec("ROLLBACK");
+    (void)db_->exec("ROLLBACK");
 }
 
 #define SP_TRY_STMT(var, sql)                              \
     auto var##_r = cached(sql);                            \
     if (!var##_r) return std::unexpected(var##_r.error()); \
-    util::Statement& var = **var##_r
+    store::Statement& var = **var##_r
 
 #define SP_TRY_RUN(stmt, doing) \
     if (auto rr = (stmt).run(); !rr) return std::unexpected(error(rr.error(), doing))
@@ -211,7 +180,7 @@ Result<int64_t> Store::insert_commit(const Commit& c, std::string_view compresse
     ins.bind(15, c.diff_bytes).bind(16, c.diff_truncated ? 1 : 0).bind(17, skipped);
     ins.bind(18, c.parent_count);
     SP_TRY_RUN(ins, fmt::format("store commit '{}'", c.id));
-    int64_t row = db_.last_insert_rowid();
+    int64_t row = db_->last_insert_rowid();
 
     SP_TRY_STMT(tr, "INSERT INTO trailers VALUES(?,?,?,?,?,?,?,?)");
     for (size_t i = 0; i < c.trailers.size(); ++i) {

@@ -1,20 +1,25 @@
 #pragma once
-// The store: everything stablepick knows about one repository, in one SQLite file.
-// Schema changes are numbered migrations (store/schema.cpp), applied on open.
+// The store: everything stablepick knows about one repository. Every stage reads and writes
+// it through the Store and the named operations of store/'s parts; the database behind it is
+// a backend, chosen by the location's URL scheme from one table (store/store.cpp): today
+// "sqlite:PATH" or a bare path, one SQLite file. Schema changes are numbered migrations
+// (store/schema.cpp), applied on open.
 //
-// Thread safety: a Store belongs to one thread. Writers take an exclusive lock file beside
-// the database so two runs never write at once; readers need no lock (SQLite WAL).
+// Thread safety: a Store belongs to one thread; open one per thread (Store::open(url())).
+// Writers take an exclusive lock so two runs never write at once; readers need none.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "stablepick/core/commit.hpp"
 #include "stablepick/core/error.hpp"
 #include "stablepick/util/file_lock.hpp"
-#include "stablepick/util/sqlite.hpp"
 
 namespace stablepick {
 
@@ -30,13 +35,39 @@ struct BackportLabel {
 
 enum class BranchKind { kMain, kStable };
 
+// A backend's failure, with the code a caller can act on already chosen by the backend.
+struct SqlError {
+    ErrorCode code = ErrorCode::kIo;
+    std::string message;
+};
+
+class Store;
+namespace store {
+class Connection;
+class Statement;
+// The connection a store runs its named operations over: for store/'s parts only
+// (store/sql.hpp).
+Connection& connection_of(Store& store);
+// What a backend opened: its connection, the file it lives in (when it is one) and the
+// writer's lock (when held).
+struct OpenedBackend {
+    std::unique_ptr<Connection> connection;
+    std::filesystem::path path;
+    std::optional<util::FileLock> lock;
+};
+}  // namespace store
+
 class Store {
   public:
     enum class Mode { kRead, kWrite };
 
-    // Opens (creating it in kWrite mode) the database at `path`, which may be written
-    // "sqlite:PATH". kWrite takes the store's lock: kUnavailable when another run holds it.
-    static Result<Store> open(const std::filesystem::path& path, Mode mode);
+    // Opens (creating it in kWrite mode) the store at `location`: "sqlite:PATH" or a bare
+    // path. kWrite takes the store's lock: kUnavailable when another run holds it;
+    // kInvalidInput for a scheme no backend serves.
+    static Result<Store> open(const std::filesystem::path& location, Mode mode);
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
 
     // The default location for a repository: <git-dir>/stablepick/store.sqlite.
     static std::filesystem::path default_path(const std::filesystem::path& git_dir);
@@ -71,26 +102,26 @@ class Store {
     Result<std::string> meta(std::string_view key);  // empty when unset
     Status set_meta(std::string_view key, std::string_view value);
 
-    // For stages that own their read queries (stats, resolve, labels).
-    util::Database& db() { return db_; }
+    // Where it lives: the location it was opened with, as a URL ("sqlite:/path/store.sqlite"),
+    // which opens the same store again; and the file, for a backend that is one.
+    const std::string& url() const { return url_; }
     const std::filesystem::path& path() const { return path_; }
 
-    // Turns a SQLite failure into an Error naming what was being done.
-    static Error error(const util::SqliteError& e, std::string_view doing);
+    // Turns a backend's failure into an Error naming what was being done.
+    static Error error(const SqlError& e, std::string_view doing);
 
   private:
-    Store(util::Database db, std::filesystem::path path, std::optional<util::FileLock> lock)
-        : db_(std::move(db)), path_(std::move(path)), lock_(std::move(lock)) {}
-    Result<util::Statement*> cached(std::string_view sql);
+    friend store::Connection& store::connection_of(Store& store);
+    Store(std::string url, store::OpenedBackend backend);
+    Result<store::Statement*> cached(std::string_view sql);
 
-    util::Database db_;
+    std::string url_;
     std::filesystem::path path_;
+    std::unique_ptr<store::Connection> db_;
     std::optional<util::FileLock> lock_;
-    std::vector<std::pair<std::string, std::unique_ptr<util::Statement>>> statements_;
+    std::vector<std::pair<std::string, std::unique_ptr<store::Statement>>> statements_;
 };
 
-// Applies the numbered migrations the database has not seen. Idempotent.
-Status migrate(util::Database& db);
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 }  // namespace stablepick

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "stablepick/store/rows.hpp"
+#include "stablepick/store/sql.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -12,8 +13,8 @@ namespace {
 Result<std::unordered_set<int64_t>> row_set(Store& store, std::string_view sql,
                                             const std::vector<std::string>& args) {
     std::unordered_set<int64_t> out;
-    auto st = for_each_row(store.db(), sql, args, "read the store",
-                           [&](util::Statement& q) { out.insert(q.int64(0)); });
+    auto st = for_each_row(connection_of(store), sql, args, "read the store",
+                           [&](Statement& q) { out.insert(q.int64(0)); });
     if (!st) return std::unexpected(st.error());
     return out;
 }
@@ -35,10 +36,7 @@ Status decode(std::string_view blob, const std::string& model, int dimension,
 }  // namespace
 
 Result<std::unordered_set<int64_t>> main_branch_rows(Store& store) {
-    return row_set(store,
-                   "SELECT bc.commit_id FROM branch_commits bc JOIN branches b ON b.id = "
-                   "bc.branch_id WHERE b.kind = 'main'",
-                   {});
+    return row_set(store, "SELECT commit_id FROM main_branch_commits", {});
 }
 
 Result<std::unordered_set<int64_t>> backported_rows(Store& store, const std::string& branch) {
@@ -53,7 +51,7 @@ Result<std::unordered_set<int64_t>> backported_rows(Store& store, const std::str
 
 Result<std::vector<int64_t>> commits_changing_before(Store& store, const std::string& path,
                                                      int64_t before, int64_t limit) {
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         "SELECT DISTINCT f.commit_id FROM files f JOIN commits c ON c.id = f.commit_id WHERE "
         "f.path = ? AND c.commit_time < ? ORDER BY c.commit_time DESC LIMIT ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read files"));
@@ -72,7 +70,7 @@ Status for_each_vector(Store& store, const VectorQuery& query,
     // Without a cut-off or an exception (the whole history, as review and train read it), the
     // join with commits is left out: it would read every commit row for nothing.
     bool whole = query.before == INT64_MAX && query.except_id.empty();
-    auto q = store.db().prepare(
+    auto q = connection_of(store).prepare(
         whole ? "SELECT commit_id, vector FROM embeddings WHERE model = ?"
               : "SELECT e.commit_id, e.vector FROM embeddings e JOIN commits c ON c.id = "
                 "e.commit_id WHERE e.model = ? AND c.commit_time < ? AND c.sha != ?");
@@ -93,7 +91,8 @@ Status for_each_vector(Store& store, const VectorQuery& query,
 
 Result<std::vector<RowVector>> vectors_of(Store& store, const std::string& model, int dimension,
                                           const std::vector<int64_t>& rows) {
-    auto q = store.db().prepare("SELECT vector FROM embeddings WHERE model = ? AND commit_id = ?");
+    auto q = connection_of(store).prepare(
+        "SELECT vector FROM embeddings WHERE model = ? AND commit_id = ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read embeddings"));
     std::vector<RowVector> out;
     for (int64_t row : rows) {
@@ -110,10 +109,10 @@ Result<std::vector<RowVector>> vectors_of(Store& store, const std::string& model
 Result<VectorCoverage> vector_coverage(Store& store, const std::string& model) {
     VectorCoverage out;
     auto st = for_each_row(
-        store.db(),
+        connection_of(store),
         "SELECT c.id, EXISTS(SELECT 1 FROM embeddings e WHERE e.model = ?1 AND e.commit_id = "
         "c.id) FROM commits c WHERE c.parent_count <= 1 ORDER BY c.id",
-        std::vector<std::string>{model}, "read commits", [&](util::Statement& q) {
+        std::vector<std::string>{model}, "read commits", [&](Statement& q) {
             if (q.int64(1))
                 ++out.with_vector;
             else
@@ -125,9 +124,9 @@ Result<VectorCoverage> vector_coverage(Store& store, const std::string& model) {
 
 Result<std::optional<int>> model_dimension(Store& store, const std::string& model) {
     std::optional<int> out;
-    auto st = for_each_row(store.db(), "SELECT dimension FROM models WHERE id = ?",
+    auto st = for_each_row(connection_of(store), "SELECT dimension FROM models WHERE id = ?",
                            std::vector<std::string>{model}, "read the embedding model",
-                           [&](util::Statement& q) { out = static_cast<int>(q.int64(0)); });
+                           [&](Statement& q) { out = static_cast<int>(q.int64(0)); });
     if (!st) return std::unexpected(st.error());
     return out;
 }

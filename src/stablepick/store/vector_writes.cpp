@@ -1,9 +1,12 @@
 #include "stablepick/store/vector_writes.hpp"
 
+#include "stablepick/store/sql.hpp"
+
 namespace stablepick::store {
 
 Status add_server_model(Store& store, const std::string& model, int dimension) {
-    auto q = store.db().prepare("INSERT OR IGNORE INTO models VALUES(?, 'openai', 0, ?, x'')");
+    auto q =
+        connection_of(store).prepare("INSERT OR IGNORE INTO models VALUES(?, 'openai', 0, ?, x'')");
     if (!q) return std::unexpected(Store::error(q.error(), "store the model"));
     q->bind(1, model).bind(2, dimension);
     if (auto r = q->run(); !r) return std::unexpected(Store::error(r.error(), "store the model"));
@@ -13,7 +16,7 @@ Status add_server_model(Store& store, const std::string& model, int dimension) {
 Status put_vectors(Store& store, const std::string& model, std::span<const int64_t> rows,
                    const std::vector<std::vector<float>>& vectors) {
     if (auto r = store.begin(); !r) return r;
-    auto q = store.db().prepare("INSERT OR IGNORE INTO embeddings VALUES(?, ?, ?)");
+    auto q = connection_of(store).prepare("INSERT OR IGNORE INTO embeddings VALUES(?, ?, ?)");
     if (!q) {
         store.rollback();
         return std::unexpected(Store::error(q.error(), "store embeddings"));
