@@ -45,6 +45,20 @@ TEST(CoreConfig, ErrorsNameTheTextAndTheLine) {
     EXPECT_NE(key.error().message.find("API keys are not read from files"), std::string::npos);
 }
 
+TEST(CoreConfig, ProviderUrlsAreReadByTheTableOfSchemes) {
+    // A provider URL the table refuses is refused when the config is read, naming its line.
+    auto url =
+        parse_config("[llm]\n[[llm.providers]]\nname = \"x\"\nurl = \"gopher://h/m\"\n", "m.toml");
+    ASSERT_FALSE(url);
+    EXPECT_NE(url.error().message.find("config 'm.toml' line 4: provider 'gopher://h/m': unknown "
+                                       "scheme 'gopher'"),
+              std::string::npos)
+        << url.error().message;
+    auto port = parse_config("[[llm.providers]]\nurl = \"openai://h:0/m\"\n", "m.toml");
+    ASSERT_FALSE(port);
+    EXPECT_NE(port.error().message.find("port '0'"), std::string::npos) << port.error().message;
+}
+
 TEST(CoreConfig, LoadConfigReadsTheFile) {
     testing::TempDir dir;
     auto file = dir.path() / "config.toml";

@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "stablepick/core/url_scheme.hpp"
+
 namespace stablepick {
 namespace {
 
@@ -250,6 +252,10 @@ Result<Config> read_config(const toml::table& table, const std::string& file) {
             pr.string("url", p.url);
             if (pr.ok() && p.url.empty()) {
                 pr.problem(t, fmt::format("llm.providers[{}] has no url", i + 1));
+                break;
+            }
+            if (auto url = parse_backend_url(p.url, UrlKind::kChat); pr.ok() && !url) {
+                pr.problem(*pr.raw("url"), url.error().message);
                 break;
             }
             if (auto* key = pr.raw("api_key")) {

@@ -53,8 +53,9 @@ struct IndexConfig {
     std::string diff_reader = "git";
 };
 
-// One LLM voter. The URL chooses the wire protocol (llm/provider.hpp):
-// openai://host[:port]/model, anthropic://model, ollama://host[:port]/model, exec:/program args.
+// One LLM voter. The URL chooses the wire protocol (llm/provider.hpp) through the table of
+// core/url_scheme.hpp: openai://host[:port]/model, anthropic://model, ollama://host[:port]/model,
+// exec:/program args. A URL the table refuses is refused when the config is read.
 struct ProviderConfig {
     std::string url;
     std::string name;         // the voter's name in ballots; default derived from the URL

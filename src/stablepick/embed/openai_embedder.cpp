@@ -8,22 +8,19 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "stablepick/core/url_scheme.hpp"
+
 namespace stablepick {
 
 Result<OpenAiEmbedderOptions> parse_openai_url(const std::string& url) {
-    OpenAiEmbedderOptions o;
-    auto scheme = util::split_scheme(url);
-    if (!scheme || scheme->scheme != "openai")
+    auto parsed = parse_backend_url(url, UrlKind::kEmbedder);
+    if (!parsed) return std::unexpected(parsed.error());
+    if (parsed->backend != Backend::kOpenAi)
         return fail(ErrorCode::kInvalidInput,
-                    fmt::format("'{}' is not an openai://host[:port]/model URL", url));
-    const std::string& rest = scheme->rest;
-    auto slash = rest.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size())
-        return fail(
-            ErrorCode::kInvalidInput,
-            fmt::format("'{}' names no host or no model: use openai://host[:port]/model", url));
-    o.model = rest.substr(slash + 1);
-    o.endpoint = util::base_url(rest.substr(0, slash), scheme->tls) + "/v1/embeddings";
+                    fmt::format("embedder '{}': not an openai://host[:port]/model URL", url));
+    OpenAiEmbedderOptions o;
+    o.model = parsed->model;
+    o.endpoint = parsed->origin() + "/v1/embeddings";
     return o;
 }
 

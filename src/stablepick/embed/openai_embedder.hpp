@@ -1,10 +1,11 @@
 #pragma once
 // Embeddings from any OpenAI-compatible /v1/embeddings server (OpenAI, Ollama, llama.cpp
-// server, vLLM, TEI), named by URL as the chat providers are: openai://host[:port]/model is
-// https unless the host is localhost, 127.x or [::1]; openai+http:// forces http and
-// openai+https:// https, on any port. Batches are sent concurrently up to a limit through
-// util::post_json: 429, 5xx and transport failures are retried with exponential backoff and
-// jitter, honouring Retry-After up to a cap; bodies are capped; the key is redacted from errors.
+// server, vLLM, TEI), named by URL as the chat providers are, through the one table of
+// core/url_scheme.hpp: openai://host[:port]/model is https unless the host is a loopback name or
+// address; openai+http:// forces http and openai+https:// https, on any port. Batches are sent
+// concurrently up to a limit through util::post_json: 429, 5xx and transport failures are
+// retried with exponential backoff and jitter, honouring Retry-After up to a cap; bodies are
+// capped; the key is redacted from errors.
 //
 // Thread safety: embed() may be called from one thread at a time (it runs its own workers).
 #include <chrono>
@@ -32,7 +33,8 @@ struct OpenAiEmbedderOptions {
     std::shared_ptr<const util::Clock> clock;           // null: the system clock
 };
 
-// Parses openai[+http|+https]://host[:port]/model. kInvalidInput naming the URL when it is not one.
+// Parses openai[+http|+https]://host[:port]/model through the table of schemes. kInvalidInput
+// naming the URL when it is not one.
 Result<OpenAiEmbedderOptions> parse_openai_url(const std::string& url);
 
 class OpenAiEmbedder {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "stablepick/core/url_scheme.hpp"
+
 namespace stablepick {
 namespace {
 
@@ -62,8 +64,7 @@ std::filesystem::path Store::default_path(const std::filesystem::path& git_dir) 
 }
 
 Result<Store> Store::open(const std::filesystem::path& given, Mode mode) {
-    std::filesystem::path path = given;
-    if (given.native().starts_with("sqlite:")) path = given.native().substr(7);
+    std::filesystem::path path = store_path(given.native());
     std::error_code ec;
     std::optional<util::FileLock> lock;
     if (mode == Mode::kWrite) {
