@@ -95,6 +95,21 @@ struct LlmConfig {
     ProviderConfig provider_defaults;
 };
 
+// How an embedding server is asked (embed/openai_embedder.hpp). Which embedder is current is
+// recorded in the store (`embed --embedder URL`), not here: these are its key and its limits.
+struct EmbedConfig {
+    // Environment variable holding the server's API key (never stored). Empty: the variable
+    // `embed --api-key-env` named when the embedder was chosen, if any.
+    std::string api_key_env;
+    int batch = 64;           // texts per request
+    int concurrency = 4;      // requests in flight at once
+    int timeout_ms = 60'000;  // per request
+    int max_attempts = 4;     // 429, 5xx, timeouts and dropped connections are retried
+    int backoff_ms = 500;     // first retry delay, doubled each time; Retry-After wins if longer
+    int max_retry_after_ms = 60'000;                // a longer Retry-After waits this long
+    int64_t max_response_bytes = 64 * 1024 * 1024;  // one batch of vectors as JSON text
+};
+
 // Review mails and per-tree checks (review --target).
 struct ReviewConfig {
     std::string sender = "stablepick <stablepick@localhost>";  // From: of the mails
@@ -138,6 +153,7 @@ struct Config {
     ReviewConfig review;
     TrailerConfig trailers;
     IndexConfig index;
+    EmbedConfig embed;
     LabelConfig labels;
     LlmConfig llm;
     std::optional<std::filesystem::path> loaded_from;
