@@ -53,8 +53,8 @@ int main(int argc, char** argv) {
     size_t count = argc > 3 ? std::stoul(argv[3]) : 100;
     auto store = check(Store::open(argv[2], Store::Mode::kRead));
     auto history = check(CommitHistory::load(store));
-    auto embedding = check(load_current_model(store));
-    auto vectors = check(stored_vectors(store, history, embedding.id()));
+    auto embedder = check(open_current_embedder(store, {}));
+    auto vectors = check(stored_vectors(store, history, embedder->id()));
     std::vector<size_t> queries;
     for (size_t i = history.commits().size(); i-- > 0 && queries.size() < count;)
         if (!vectors[i].empty()) queries.push_back(i);

@@ -3,9 +3,12 @@
 // Anthropic messages, Ollama /api/chat) and answers from a script the test writes: text,
 // tool calls, slowness, 429 with Retry-After, 5xx, a dropped connection, and the hostile ones:
 // a body that never ends, an error that echoes the request's key, absurd token counts.
+// As an OpenAI server it also serves /v1/embeddings: each input's vector counts its words,
+// hashed into `embedding_dimension` places, so texts that share words are near.
 #include <httplib.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -44,6 +47,11 @@ class LlmServer {
         server_.Post(path, [this](const httplib::Request& req, httplib::Response& res) {
             handle(req, res);
         });
+        if (kind == Kind::kOpenAi)
+            server_.Post("/v1/embeddings",
+                         [this](const httplib::Request& req, httplib::Response& res) {
+                             embeddings(req, res);
+                         });
         port_ = server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });
         while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -74,6 +82,22 @@ class LlmServer {
     std::vector<std::string> keys() const {  // the API key each request carried
         std::lock_guard lock(mutex_);
         return keys_;
+    }
+
+    // Embeddings: the vectors' size, and an HTTP status to answer instead (0: answer) from
+    // the embedding request numbered embedding_fail_from (from 1) on.
+    std::atomic<int> embedding_dimension = 32;
+    std::atomic<int> embedding_status = 0;
+    std::atomic<int> embedding_fail_from = 1;
+    int embedding_requests() const { return embedding_requests_; }
+    // Every text the embeddings endpoint was asked for, in the order they came.
+    std::vector<std::string> embedding_inputs() const {
+        std::lock_guard lock(mutex_);
+        return embedding_inputs_;
+    }
+    std::vector<std::string> embedding_keys() const {  // the Authorization header of each
+        std::lock_guard lock(mutex_);
+        return embedding_keys_;
     }
 
     // The text of the user turn (first message) of a request, whatever the protocol.
@@ -155,6 +179,50 @@ class LlmServer {
         res.set_content(answered.dump(), "application/json");
     }
 
+    void embeddings(const httplib::Request& req, httplib::Response& res) {
+        int n = ++embedding_requests_;
+        auto body = nlohmann::json::parse(req.body, nullptr, false);
+        if (body.is_discarded() || !body.contains("input") || !body["input"].is_array()) {
+            res.status = 400;
+            res.set_content(R"({"error":{"message":"input must be a list of strings"}})",
+                            "application/json");
+            return;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            for (auto& text : body["input"]) embedding_inputs_.push_back(text.get<std::string>());
+            embedding_keys_.push_back(req.get_header_value("Authorization"));
+        }
+        if (int status = embedding_status; status && n >= embedding_fail_from) {
+            res.status = status;
+            res.set_content(R"({"error":{"message":"scripted failure"}})", "application/json");
+            return;
+        }
+        int dim = embedding_dimension;
+        nlohmann::json data = nlohmann::json::array();
+        int index = 0;
+        for (auto& input : body["input"]) {
+            std::vector<float> v(static_cast<size_t>(dim), 0.0f);
+            v[0] = 0.01f;  // no text gets a zero vector
+            std::string word;
+            for (char c : input.get<std::string>() + " ") {
+                if (std::isalnum(static_cast<unsigned char>(c))) {
+                    word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                } else if (!word.empty()) {
+                    v[std::hash<std::string>{}(word) % static_cast<size_t>(dim)] += 1.0f;
+                    word.clear();
+                }
+            }
+            data.push_back({{"object", "embedding"}, {"index", index++}, {"embedding", v}});
+        }
+        res.set_content(nlohmann::json{{"object", "list"},
+                                       {"model", body.value("model", "")},
+                                       {"data", data},
+                                       {"usage", {{"prompt_tokens", 1}, {"total_tokens", 1}}}}
+                            .dump(),
+                        "application/json");
+    }
+
     static std::string fmt_headers(const httplib::Request& req) {
         std::string out;
         for (auto& [name, value] : req.headers) out += name + ": " + value + "\n";
@@ -230,6 +298,9 @@ class LlmServer {
     mutable std::mutex mutex_;
     std::vector<nlohmann::json> bodies_;
     std::vector<std::string> keys_;
+    std::atomic<int> embedding_requests_ = 0;
+    std::vector<std::string> embedding_inputs_;
+    std::vector<std::string> embedding_keys_;
 };
 
 }  // namespace stablepick::testing

@@ -45,6 +45,40 @@ TEST(CoreConfig, ErrorsNameTheTextAndTheLine) {
     EXPECT_NE(key.error().message.find("API keys are not read from files"), std::string::npos);
 }
 
+TEST(CoreConfig, EmbedSectionHoldsTheServerLimitsAndNoKey) {
+    auto c = parse_config(
+        "[embed]\napi_key_env = \"EMBED_KEY\"\nbatch = 16\nconcurrency = 2\nmax_attempts = 1\n",
+        "mine.toml");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->embed.api_key_env, "EMBED_KEY");
+    EXPECT_EQ(c->embed.batch, 16);
+    EXPECT_EQ(c->embed.concurrency, 2);
+    EXPECT_EQ(c->embed.max_attempts, 1);
+    EXPECT_EQ(c->embed.timeout_ms, EmbedConfig{}.timeout_ms);
+    auto key = parse_config("[embed]\napi_key = \"sk-1\"\n", "m.toml");
+    ASSERT_FALSE(key);
+    EXPECT_NE(key.error().message.find("embed.api_key_env"), std::string::npos);
+    EXPECT_EQ(key.error().message.find("sk-1"), std::string::npos);
+    auto big = parse_config("[embed]\nbatch = 5000\n", "m.toml");
+    ASSERT_FALSE(big);
+    EXPECT_NE(big.error().message.find("embed.batch must be at most 2048"), std::string::npos)
+        << big.error().message;
+}
+
+TEST(CoreConfig, ProviderUrlsAreReadByTheTableOfSchemes) {
+    // A provider URL the table refuses is refused when the config is read, naming its line.
+    auto url =
+        parse_config("[llm]\n[[llm.providers]]\nname = \"x\"\nurl = \"gopher://h/m\"\n", "m.toml");
+    ASSERT_FALSE(url);
+    EXPECT_NE(url.error().message.find("config 'm.toml' line 4: provider 'gopher://h/m': unknown "
+                                       "scheme 'gopher'"),
+              std::string::npos)
+        << url.error().message;
+    auto port = parse_config("[[llm.providers]]\nurl = \"openai://h:0/m\"\n", "m.toml");
+    ASSERT_FALSE(port);
+    EXPECT_NE(port.error().message.find("port '0'"), std::string::npos) << port.error().message;
+}
+
 TEST(CoreConfig, LoadConfigReadsTheFile) {
     testing::TempDir dir;
     auto file = dir.path() / "config.toml";

@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -97,7 +98,7 @@ TEST(OpenAiEmbedder, BatchesInOrderAndNormalised) {
     server.handler = [](auto& req, auto& res) { FakeEmbeddingsServer::answer(req, res, 4); };
     auto embedder = client(server);
     std::vector<std::string> texts{"a", "bb", "ccc", "dddd", "eeeee"};
-    auto v = embedder.embed(texts);
+    auto v = embedder.embed_texts(texts);
     ASSERT_TRUE(v.has_value()) << v.error().message;
     ASSERT_EQ(v->size(), 5u);
     EXPECT_EQ(server.requests, 3);  // batches of 2
@@ -109,7 +110,7 @@ TEST(OpenAiEmbedder, BatchesInOrderAndNormalised) {
         EXPECT_NEAR((*v)[i][0], len / std::sqrt(len * len + 3), 1e-5);
     }
     EXPECT_EQ(server.last_authorization, "Bearer sk-test-secret");
-    EXPECT_EQ(embedder.model_id(), "openai:" + server.url().substr(9));
+    EXPECT_EQ(embedder.id(), "openai:" + server.url().substr(9));
 }
 
 TEST(OpenAiEmbedder, RetriesOn429WithRetryAfterAndOn500) {
@@ -127,7 +128,7 @@ TEST(OpenAiEmbedder, RetriesOn429WithRetryAfterAndOn500) {
         }
     };
     auto embedder = client(server, 8);
-    auto v = embedder.embed({"x", "y"});
+    auto v = embedder.embed_texts({"x", "y"});
     ASSERT_TRUE(v.has_value()) << v.error().message;
     EXPECT_EQ(calls, 3);
     EXPECT_EQ(embedder.requests(), 3);
@@ -136,7 +137,7 @@ TEST(OpenAiEmbedder, RetriesOn429WithRetryAfterAndOn500) {
 TEST(OpenAiEmbedder, FailuresAreClearErrors) {
     FakeEmbeddingsServer server;
     server.handler = [](auto&, auto& res) { res.status = 500; };
-    auto failing = client(server, 8).embed({"x"});
+    auto failing = client(server, 8).embed_texts({"x"});
     ASSERT_FALSE(failing.has_value());
     EXPECT_EQ(failing.error().code, ErrorCode::kUnavailable);
     EXPECT_NE(failing.error().message.find("HTTP 500 (after 4 attempts)"), std::string::npos)
@@ -145,13 +146,13 @@ TEST(OpenAiEmbedder, FailuresAreClearErrors) {
     server.handler = [](auto&, auto& res) {
         res.set_content("<html>not json</html>", "text/html");
     };
-    auto garbage = client(server, 8).embed({"x"});
+    auto garbage = client(server, 8).embed_texts({"x"});
     ASSERT_FALSE(garbage.has_value());
     EXPECT_EQ(garbage.error().code, ErrorCode::kInvalidInput);
     EXPECT_NE(garbage.error().message.find("garbage"), std::string::npos);
 
     server.handler = [](auto& req, auto& res) { FakeEmbeddingsServer::answer(req, res, 5); };
-    auto wrong = client(server, 8).embed({"x"}, 8);
+    auto wrong = client(server, 8).embed_texts({"x"}, 8);
     ASSERT_FALSE(wrong.has_value());
     EXPECT_NE(wrong.error().message.find("vectors of 5 dimensions, expected 8"), std::string::npos)
         << wrong.error().message;
@@ -164,7 +165,7 @@ TEST(OpenAiEmbedder, FailuresAreClearErrors) {
     options->timeout = std::chrono::milliseconds(100);
     options->max_attempts = 2;
     options->backoff = std::chrono::milliseconds(1);
-    auto slow = OpenAiEmbedder(*options).embed({"x"});
+    auto slow = OpenAiEmbedder(*options).embed_texts({"x"});
     ASSERT_FALSE(slow.has_value());
     EXPECT_EQ(slow.error().code, ErrorCode::kUnavailable);
 }
@@ -178,7 +179,7 @@ TEST(OpenAiEmbedder, ServerDown) {
     auto options = parse_openai_url("openai://127.0.0.1:" + std::to_string(port) + "/m");
     options->max_attempts = 2;
     options->backoff = std::chrono::milliseconds(1);
-    auto v = OpenAiEmbedder(*options).embed({"x"});
+    auto v = OpenAiEmbedder(*options).embed_texts({"x"});
     ASSERT_FALSE(v.has_value());
     EXPECT_EQ(v.error().code, ErrorCode::kUnavailable);
     EXPECT_NE(v.error().message.find("cannot reach"), std::string::npos);
@@ -197,7 +198,7 @@ TEST(OpenAiEmbedder, FinishedBatchesAreHandedOverBeforeAFailure) {
     options->batch_size = 1;
     options->concurrency = 1;
     size_t delivered = 0;
-    auto v = OpenAiEmbedder(*options).embed(
+    auto v = OpenAiEmbedder(*options).embed_texts(
         {"a", "b", "c", "d"}, std::nullopt,
         [&](size_t, const std::vector<std::vector<float>>& vs) { delivered += vs.size(); });
     ASSERT_FALSE(v.has_value());
@@ -214,7 +215,7 @@ TEST(OpenAiEmbedder, AnEndlessBodyIsCutAtTheCap) {
     };
     auto options = parse_openai_url(server.url());
     options->max_response_bytes = 1 << 20;
-    auto v = OpenAiEmbedder(*options).embed({"x"});
+    auto v = OpenAiEmbedder(*options).embed_texts({"x"});
     ASSERT_FALSE(v.has_value());
     EXPECT_EQ(v.error().code, ErrorCode::kInvalidInput);
     EXPECT_NE(v.error().message.find("exceeds 1048576 bytes"), std::string::npos)
@@ -236,7 +237,7 @@ TEST(OpenAiEmbedder, RetryAfterIsCappedOnTheClock) {
     auto clock = std::make_shared<testing::FakeClock>();
     auto options = parse_openai_url(server.url());
     options->clock = clock;
-    auto v = OpenAiEmbedder(*options).embed({"x"});
+    auto v = OpenAiEmbedder(*options).embed_texts({"x"});
     ASSERT_TRUE(v.has_value()) << v.error().message;
     ASSERT_EQ(clock->sleeps().size(), 1u);
     EXPECT_EQ(clock->sleeps()[0], std::chrono::milliseconds(60'000));
@@ -248,7 +249,7 @@ TEST(OpenAiEmbedder, AnEchoedKeyIsRedacted) {
         res.status = 401;
         res.set_content("invalid key in " + req.get_header_value("Authorization"), "text/plain");
     };
-    auto v = client(server).embed({"x"});
+    auto v = client(server).embed_texts({"x"});
     ASSERT_FALSE(v.has_value());
     EXPECT_NE(v.error().message.find("HTTP 401"), std::string::npos) << v.error().message;
     EXPECT_EQ(v.error().message.find("sk-test-secret"), std::string::npos) << v.error().message;
@@ -282,6 +283,8 @@ TEST(CliEmbed, ServerEmbeddingsAreCachedAndNoKeyIsStored) {
         std::string content((std::istreambuf_iterator<char>(in)), {});
         EXPECT_EQ(content.find("sk-do-not-store"), std::string::npos) << entry.path();
     }
+    // One attempt: a server that is down is not waited for.
+    std::ofstream(repo.path() / ".git/stablepick/config.toml") << "[embed]\nmax_attempts = 1\n";
     auto down = testing::run_stablepick(
         {"-q", "-C", repo.path().string(), "embed", "--embedder", "openai://127.0.0.1:1/m"});
     EXPECT_EQ(down.exit_code, 5);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/core/url_scheme.hpp"
 #include "stablepick/eval/backtest.hpp"
 #include "stablepick/report/backtest_report.hpp"
 #include "stablepick/util/atomic_file.hpp"
@@ -41,6 +42,7 @@ Command make_eval_command() {
         int dimension = 128;
         bool json = false;
         std::string label = "backport";
+        std::string embedder;  // empty: the store's current one
     };
     auto opts = std::make_shared<Options>();
     Command c;
@@ -69,6 +71,9 @@ Command make_eval_command() {
             ->check(CLI::Range(1, 200));
         app.add_option("--dimension", opts->dimension, "builtin embedding's dimensions")
             ->capture_default_str();
+        app.add_option("--embedder", opts->embedder,
+                       "builtin: (learned from the training commits) or the store's current "
+                       "server embedder, whose stored vectors are used (default: the current one)");
         app.add_option("--out", opts->out, "write PREFIX.md, PREFIX.json and PREFIX.svg");
         app.add_flag("--json", opts->json, "print JSON instead of Markdown");
         app.add_option("--label", opts->label,
@@ -103,6 +108,27 @@ Command make_eval_command() {
             if (!ctx.global.quiet) fmt::print(stderr, "{}...\n", line);
         };
         o.warn = [](const std::string& text) { warn(text); };
+        // The builtin model is learned anew from the training window; a server's embedder
+        // cannot be, and its stored vectors serve.
+        auto current = current_embedder_url(*ctx.store);
+        if (!current) return report(current.error());
+        std::string url = opts->embedder.empty() ? *current : opts->embedder;
+        auto parsed = parse_backend_url(url, UrlKind::kEmbedder);
+        if (!parsed) return report(parsed.error());
+        std::unique_ptr<Embedder> embedder;
+        if (parsed->backend != Backend::kBuiltin) {
+            if (url != *current)
+                return report(Error{
+                    ErrorCode::kInvalidInput,
+                    fmt::format("eval reads the stored vectors of the current embedder ('{}'), not "
+                                "'{}': run 'stablepick embed --embedder {}' first, or use "
+                                "--embedder builtin:",
+                                *current, url, url)});
+            auto opened = open_current_embedder(*ctx.store, ctx.config.embed);
+            if (!opened) return report(opened.error());
+            embedder = std::move(*opened);
+            o.embedder = embedder.get();
+        }
         auto bt = run_backtest(*ctx.store, o);
         if (!bt) return report(bt.error());
         report::BacktestHeading h{opts->split,     opts->until, opts->label,

@@ -47,14 +47,18 @@ Command make_index_command() {
         for (auto& note : report->notes) warn(note);
         EmbedReport embedded;
         if (!opts->no_embed && !report->stopped_early) {
-            auto e = ensure_embeddings(*ctx.store, false, 128, options.quiet);
-            // Too little history to learn from is not a failure of the index.
+            auto e = ensure_embeddings(*ctx.store, ctx.config, options.quiet);
+            // Too little history to learn from, or an embedding server that is down, is not a
+            // failure of the index: `embed` later finishes the work.
             if (!e && e.error().code == ErrorCode::kInvalidInput)
                 warn(fmt::format("no embeddings yet: {}", e.error().message));
+            else if (!e && e.error().code == ErrorCode::kUnavailable)
+                warn(fmt::format("the new commits are not embedded yet: {}; run 'stablepick embed'",
+                                 e.error().message));
             else if (!e)
                 return cli::report(e.error());
             else
-                embedded = *e;
+                embedded = e->report;
         }
         if (report->skipped_files > 0)
             warn(fmt::format(

@@ -63,23 +63,25 @@ Command make_similar_command() {
         app.add_flag("--json", opts->json, "print JSON");
         app.add_flag(
             "!--no-rerank", opts->rerank,
-            "rank by the embedding alone (default: add earlier commits to the same files, and "
-            "re-rank the candidates by exact TF-IDF)");
+            "rank by the embedding alone (default with the builtin embedder: add earlier commits "
+            "to the same files, and re-rank the candidates by exact TF-IDF; a server's "
+            "embedding always ranks alone)");
     };
     c.run = [opts](Context& ctx) -> int {
         Store& store = *ctx.store;
         if (opts->label == "cve")
             return report(Error{ErrorCode::kNotFound,
                                 "no CVE labels in this store: CVE lists cannot be imported yet"});
-        auto model = load_current_model(store);
-        if (!model) return report(model.error());
-        auto whole = check_vectors(store, model->id());
+        auto embedder = open_current_embedder(store, ctx.config.embed);
+        if (!embedder) return report(embedder.error());
+        const std::string model = (*embedder)->id();
+        auto whole = check_vectors(store, model);
         if (!whole) return report(whole.error());
         if (!whole->empty()) fmt::print(stderr, "warning: {}\n", *whole);
 
         // The query: a stored commit, or a patch (file or stdin) that need not be stored.
-        std::vector<Term> query_terms;
-        std::vector<std::string> query_paths;
+        CommitText query_text;
+        int64_t query_row = 0;
         int64_t query_time = INT64_MAX;
         std::string query_sha, query_subject;
         if (!opts->patch.empty() || opts->commit == "-") {
@@ -97,8 +99,7 @@ Command make_similar_command() {
             if (patch.subject.empty() && patch.files.empty())
                 return report(
                     Error{ErrorCode::kInvalidInput, "the patch has neither a subject nor a diff"});
-            for (auto& f : patch.files) query_paths.push_back(f.path);
-            query_terms = commit_terms(commit_text_of(patch));
+            query_text = commit_text_of(patch);
             query_sha = patch.id;
             query_subject = patch.subject;
             if (patch.commit_time > 0) query_time = patch.commit_time;
@@ -128,16 +129,16 @@ Command make_similar_command() {
                 return report(Error{ErrorCode::kNotFound, "commit vanished from the store"});
             auto text = load_commit_text(store, **row);
             if (!text) return report(text.error());
-            query_paths = text->paths;
-            query_terms = commit_terms(*text);
+            query_text = std::move(*text);
+            query_row = **row;
         }
 
-        SimilarQuery query{query_sha, query_time, std::move(query_terms), std::move(query_paths)};
-        auto similar = similar_commits(store, *model, query,
+        SimilarQuery query{query_sha, query_time, std::move(query_text), query_row};
+        auto similar = similar_commits(store, **embedder, query,
                                        {opts->k, opts->label, opts->branch, opts->rerank});
         if (!similar) return report(similar.error());
         if (similar->compared == 0 && !opts->json)
-            fmt::print(stderr, "no earlier commits to compare with under model {}\n", model->id());
+            fmt::print(stderr, "no earlier commits to compare with under model {}\n", model);
         const auto& best = similar->best;
         std::unordered_map<int64_t, Stored> stored;
         for (auto& n : best) {
@@ -151,7 +152,7 @@ Command make_similar_command() {
         }
         if (opts->json) {
             nlohmann::json j{{"query", {{"id", query_sha}, {"subject", query_subject}}},
-                             {"model", model->id()}};
+                             {"model", model}};
             j["neighbours"] = nlohmann::json::array();
             for (auto& n : best) {
                 auto& s = stored[n.key];

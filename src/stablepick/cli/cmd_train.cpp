@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/embed/builtin_embedder.hpp"
 #include "stablepick/util/time.hpp"
 #include "stablepick/vote/saved_model.hpp"
 
@@ -50,10 +51,9 @@ Command make_train_command() {
         auto say = [&](const std::string& line) {
             if (!ctx.global.quiet) fmt::print(stderr, "{}...\n", line);
         };
-        auto embedded = ensure_embeddings(store, false, 128, ctx.global.quiet);
+        auto embedded = ensure_embeddings(store, ctx.config, ctx.global.quiet);
         if (!embedded) return report(embedded.error());
-        auto embedding = load_current_model(store);
-        if (!embedding) return report(embedding.error());
+        const Embedder& embedding = *embedded->embedder;
         say("reading the history");
         auto parsed_label = parse_label(opts->label);
         if (!parsed_label)
@@ -69,7 +69,7 @@ Command make_train_command() {
             return report(Error{ErrorCode::kNotFound,
                                 "no CVE fix among the store's main-branch commits: import CVEs "
                                 "first ('stablepick import vulns|cve-list|advisories')"});
-        auto vectors = stored_vectors(store, *history, embedding->id());
+        auto vectors = stored_vectors(store, *history, embedding.id());
         if (!vectors) return report(vectors.error());
 
         TrainOptions train;
@@ -92,7 +92,7 @@ Command make_train_command() {
         train.ballot.policy = *policy;
         train.ballot.threshold = threshold;
         train.progress = say;
-        auto model = OfflineModel::train(*history, *vectors, embedding->id(), train);
+        auto model = OfflineModel::train(*history, *vectors, embedding.id(), train);
         if (!model) return report(model.error());
         if (auto st = store.begin(); !st) return report(st.error());
         if (auto st = save_offline_model(store, *model, label); !st) {
@@ -118,6 +118,10 @@ Command make_train_command() {
             label == Label::kCve ? "CVE fixes" : "backported", s.holdout,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
             opts->policy, fmt::join(b.voters(), ", "), weights);
+        // The builtin embedding is the default and goes unsaid; a server's is named.
+        if (!builtin_model_of(embedding))
+            fmt::print("embedding: {} ({} dimensions, from {})\n", embedding.id(),
+                       s.embedding_dimension, embedding.url());
         return exit_code::kOk;
     };
     return c;

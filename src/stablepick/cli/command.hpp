@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,7 +79,12 @@ int run_cli(int argc, char** argv);
 // empty. kInvalidInput naming the text otherwise.
 Result<int64_t> parse_as_of(const std::string& text);
 
-// Fits the builtin model when there is none (or on `refit`) and embeds what has no vector.
-Result<EmbedReport> ensure_embeddings(Store& store, bool refit, int dimension, bool quiet);
+struct EmbedRun {
+    std::unique_ptr<Embedder> embedder;  // the store's current one
+    EmbedReport report;
+};
+// Embeds through the store's current embedder every commit that has no vector of it yet (with
+// the builtin embedder, learning its model first when there is none).
+Result<EmbedRun> ensure_embeddings(Store& store, const Config& config, bool quiet);
 
 }  // namespace stablepick::cli

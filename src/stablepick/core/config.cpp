@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "stablepick/core/url_scheme.hpp"
+
 namespace stablepick {
 namespace {
 
@@ -211,6 +213,27 @@ Result<Config> read_config(const toml::table& table, const std::string& file) {
     index.choice("diff_reader", config.index.diff_reader, {"libgit2", "git"});
     index.finish();
 
+    auto embed = top.table("embed");
+    if (auto* key = embed.raw("api_key")) {
+        embed.problem(*key,
+                      "API keys are not read from files; name the environment variable that holds "
+                      "it with embed.api_key_env");
+    }
+    embed.string("api_key_env", config.embed.api_key_env);
+    embed.integer("batch", config.embed.batch, 1);
+    embed.integer("concurrency", config.embed.concurrency, 1);
+    embed.integer("timeout_ms", config.embed.timeout_ms, 1);
+    embed.integer("max_attempts", config.embed.max_attempts, 1);
+    embed.integer("backoff_ms", config.embed.backoff_ms, 0);
+    embed.integer("max_retry_after_ms", config.embed.max_retry_after_ms, 0);
+    embed.integer("max_response_bytes", config.embed.max_response_bytes, 1);
+    embed.finish();
+    if (error.empty() && (config.embed.batch > 2048 || config.embed.concurrency > 64))
+        error = fmt::format(
+            "config '{}': embed.batch must be at most 2048 and embed.concurrency at most 64, not "
+            "{} and {}",
+            file, config.embed.batch, config.embed.concurrency);
+
     auto labels = top.table("labels");
     constexpr int64_t kAny = std::numeric_limits<int>::min();
     labels.integer("patch_id_min_lines", config.labels.patch_id_min_lines, kAny);
@@ -250,6 +273,10 @@ Result<Config> read_config(const toml::table& table, const std::string& file) {
             pr.string("url", p.url);
             if (pr.ok() && p.url.empty()) {
                 pr.problem(t, fmt::format("llm.providers[{}] has no url", i + 1));
+                break;
+            }
+            if (auto url = parse_backend_url(p.url, UrlKind::kChat); pr.ok() && !url) {
+                pr.problem(*pr.raw("url"), url.error().message);
                 break;
             }
             if (auto* key = pr.raw("api_key")) {

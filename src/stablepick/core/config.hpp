@@ -53,8 +53,9 @@ struct IndexConfig {
     std::string diff_reader = "git";
 };
 
-// One LLM voter. The URL chooses the wire protocol (llm/provider.hpp):
-// openai://host[:port]/model, anthropic://model, ollama://host[:port]/model, exec:/program args.
+// One LLM voter. The URL chooses the wire protocol (llm/provider.hpp) through the table of
+// core/url_scheme.hpp: openai://host[:port]/model, anthropic://model, ollama://host[:port]/model,
+// exec:/program args. A URL the table refuses is refused when the config is read.
 struct ProviderConfig {
     std::string url;
     std::string name;         // the voter's name in ballots; default derived from the URL
@@ -92,6 +93,21 @@ struct LlmConfig {
     // max_answer_bytes, max_reasons, max_reason_chars): what each [[llm.providers]] entry starts
     // from, and what a provider added on the command line should start from.
     ProviderConfig provider_defaults;
+};
+
+// How an embedding server is asked (embed/openai_embedder.hpp). Which embedder is current is
+// recorded in the store (`embed --embedder URL`), not here: these are its key and its limits.
+struct EmbedConfig {
+    // Environment variable holding the server's API key (never stored). Empty: the variable
+    // `embed --api-key-env` named when the embedder was chosen, if any.
+    std::string api_key_env;
+    int batch = 64;           // texts per request
+    int concurrency = 4;      // requests in flight at once
+    int timeout_ms = 60'000;  // per request
+    int max_attempts = 4;     // 429, 5xx, timeouts and dropped connections are retried
+    int backoff_ms = 500;     // first retry delay, doubled each time; Retry-After wins if longer
+    int max_retry_after_ms = 60'000;                // a longer Retry-After waits this long
+    int64_t max_response_bytes = 64 * 1024 * 1024;  // one batch of vectors as JSON text
 };
 
 // Review mails and per-tree checks (review --target).
@@ -137,6 +153,7 @@ struct Config {
     ReviewConfig review;
     TrailerConfig trailers;
     IndexConfig index;
+    EmbedConfig embed;
     LabelConfig labels;
     LlmConfig llm;
     std::optional<std::filesystem::path> loaded_from;

@@ -2,35 +2,59 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "stablepick/core/url_scheme.hpp"
+
 namespace stablepick {
 
 Result<OpenAiEmbedderOptions> parse_openai_url(const std::string& url) {
-    OpenAiEmbedderOptions o;
-    auto scheme = util::split_scheme(url);
-    if (!scheme || scheme->scheme != "openai")
+    auto parsed = parse_backend_url(url, UrlKind::kEmbedder);
+    if (!parsed) return std::unexpected(parsed.error());
+    if (parsed->backend != Backend::kOpenAi)
         return fail(ErrorCode::kInvalidInput,
-                    fmt::format("'{}' is not an openai://host[:port]/model URL", url));
-    const std::string& rest = scheme->rest;
-    auto slash = rest.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size())
-        return fail(
-            ErrorCode::kInvalidInput,
-            fmt::format("'{}' names no host or no model: use openai://host[:port]/model", url));
-    o.model = rest.substr(slash + 1);
-    o.endpoint = util::base_url(rest.substr(0, slash), scheme->tls) + "/v1/embeddings";
+                    fmt::format("embedder '{}': not an openai://host[:port]/model URL", url));
+    OpenAiEmbedderOptions o;
+    o.url = url;
+    o.authority = parsed->authority();
+    o.model = parsed->model;
+    o.endpoint = parsed->origin() + "/v1/embeddings";
     return o;
 }
 
-std::string OpenAiEmbedder::model_id() const {
-    auto host = options_.endpoint.substr(options_.endpoint.find("://") + 3);
-    host = host.substr(0, host.find('/'));
-    return fmt::format("openai:{}/{}", host, options_.model);
+std::string server_text(const CommitText& t) {
+    std::string out = t.subject + "\n\n";
+    size_t pos = 0;
+    while (pos < t.body.size()) {
+        size_t end = std::min(t.body.find('\n', pos), t.body.size());
+        std::string_view line(t.body.data() + pos, end - pos);
+        bool trailer = line.find(": ") != std::string_view::npos && line.find(' ') > line.find(':');
+        if (!trailer) out.append(line).push_back('\n');
+        pos = end + 1;
+    }
+    for (auto& p : t.paths) out += "file: " + p + "\n";
+    out += t.diff.substr(0, 6000);
+    return out;
+}
+
+std::string OpenAiEmbedder::id() const {
+    return fmt::format("openai:{}/{}", options_.authority, options_.model);
+}
+
+Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed(std::span<const CommitText> commits,
+                                                              const FinishedVectors& finished) {
+    std::vector<std::string> texts;
+    texts.reserve(commits.size());
+    for (auto& c : commits) texts.push_back(server_text(c));
+    return embed_texts(texts, std::nullopt,
+                       [&](size_t first, const std::vector<std::vector<float>>& vectors) {
+                           if (finished) finished(first, vectors);
+                       });
 }
 
 Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed_batch(
@@ -86,9 +110,14 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed_batch(
     return out;
 }
 
-Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed(
+Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed_texts(
     const std::vector<std::string>& texts, std::optional<int> expected,
     const std::function<void(size_t, const std::vector<std::vector<float>>&)>& on_batch) {
+    if (!texts.empty() && !options_.unset_key_env.empty())
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("embedder '{}': environment variable {} (its API key) is not set",
+                                options_.url, options_.unset_key_env));
+    if (!expected) expected = dimension_;
     std::vector<std::vector<float>> out(texts.size());
     size_t batches = (texts.size() + options_.batch_size - 1) / options_.batch_size;
     std::vector<Result<std::vector<std::vector<float>>>> results(
@@ -114,7 +143,7 @@ Result<std::vector<std::vector<float>>> OpenAiEmbedder::embed(
             if (!results[b]) return std::unexpected(results[b].error());
             for (auto& v : *results[b]) {
                 int dim = static_cast<int>(v.size());
-                if (!expected) expected = dim;
+                if (!expected) expected = dimension_ = dim;
                 if (dim != *expected)
                     return fail(
                         ErrorCode::kInvalidInput,

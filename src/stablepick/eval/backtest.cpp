@@ -7,6 +7,7 @@
 
 #include "stablepick/embed/embeddings.hpp"
 #include "stablepick/util/time.hpp"
+#include "stablepick/vote/saved_model.hpp"
 
 namespace stablepick {
 namespace {
@@ -17,6 +18,57 @@ int year_of(int64_t t) {
 
 std::string date_or_now(int64_t t) {
     return t == kNever ? "now" : util::format_date(t);
+}
+
+struct ServerVectors {
+    HistoryVectors vectors;
+    size_t embedded = 0;
+};
+
+// The vectors of a server's embedder for the commits at `all_index` (rows `all_rows`): with a
+// tag to hide, every commit's text without it embedded anew (the stored vectors saw the tag);
+// else the stored vectors, the commits stored since the last embed embedded through it. None is
+// stored: eval only reads the store.
+Result<ServerVectors> server_vectors(Store& store, const CommitHistory& history,
+                                     const std::vector<int64_t>& all_rows,
+                                     const std::vector<size_t>& all_index, const TagStrip* hide,
+                                     Embedder& embedder,
+                                     const std::function<void(const std::string&)>& say) {
+    ServerVectors out;
+    out.vectors.resize(history.commits().size());
+    std::vector<int64_t> rows;
+    std::vector<size_t> at;
+    if (hide) {
+        rows = all_rows;
+        at = all_index;
+        say(
+            fmt::format("embedding the text without the tag of {} commits through {} (not "
+                        "stored: its stored vectors saw the tag)",
+                        rows.size(), embedder.url()));
+    } else {
+        say(
+            fmt::format("using the stored vectors of {} ({}): a server's model is not refitted "
+                        "on the training commits",
+                        embedder.id(), embedder.url()));
+        auto stored = stored_vectors(store, history, embedder.id());
+        if (!stored) return std::unexpected(stored.error());
+        for (size_t i : all_index) {
+            if ((*stored)[i].empty()) {
+                rows.push_back(history.commits()[i].row);
+                at.push_back(i);
+            } else {
+                out.vectors[i] = std::move((*stored)[i]);
+            }
+        }
+    }
+    if (rows.empty()) return out;
+    auto texts = texts_of(store, rows, hide);
+    if (!texts) return std::unexpected(texts.error());
+    auto embedded = embedder.embed(*texts);
+    if (!embedded) return std::unexpected(embedded.error());
+    for (size_t r = 0; r < rows.size(); ++r) out.vectors[at[r]] = std::move((*embedded)[r]);
+    out.embedded = rows.size();
+    return out;
 }
 
 }  // namespace
@@ -89,22 +141,33 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
                         "window all count as not backported",
                         util::format_date(history->last_label_time())));
 
-    // The builtin embedding, learned from the training commits only.
-    say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(),
-                    split_text));
-    auto train_terms = terms_of(store, train_rows, hide);
-    if (!train_terms) return std::unexpected(train_terms.error());
-    BuiltinFitOptions fit;
-    fit.dimension = o.dimension;
-    auto embedding = BuiltinModel::fit(*train_terms, fit);
-    if (!embedding) return std::unexpected(embedding.error());
-    train_terms = {};
-    auto terms = terms_of(store, all_rows, hide);
-    if (!terms) return std::unexpected(terms.error());
     HistoryVectors vectors(commits.size());
-    for (size_t r = 0; r < all_index.size(); ++r)
-        vectors[all_index[r]] = embedding->embed((*terms)[r]);
-    terms = {};
+    std::string embedding_id;
+    if (o.embedder) {
+        auto used = server_vectors(store, *history, all_rows, all_index, hide, *o.embedder, say);
+        if (!used) return std::unexpected(used.error());
+        vectors = std::move(used->vectors);
+        bt.embedded = used->embedded;
+        bt.embedder = fmt::format("{} ({})", o.embedder->id(), o.embedder->url());
+        embedding_id = o.embedder->id();
+    } else {
+        // The builtin embedding, learned from the training commits only.
+        say(fmt::format("learning the embedding from {} commits before {}", train_rows.size(),
+                        split_text));
+        auto train_terms = terms_of(store, train_rows, hide);
+        if (!train_terms) return std::unexpected(train_terms.error());
+        BuiltinFitOptions fit;
+        fit.dimension = o.dimension;
+        auto embedding = BuiltinModel::fit(*train_terms, fit);
+        if (!embedding) return std::unexpected(embedding.error());
+        train_terms = {};
+        auto terms = terms_of(store, all_rows, hide);
+        if (!terms) return std::unexpected(terms.error());
+        for (size_t r = 0; r < all_index.size(); ++r)
+            vectors[all_index[r]] = embedding->embed((*terms)[r]);
+        terms = {};
+        embedding_id = embedding->id();
+    }
 
     TrainOptions train;
     train.known_at = o.split;
@@ -112,7 +175,7 @@ Result<Backtest> run_backtest(Store& store, const BacktestOptions& o) {
     train.ballot_voters = o.voters;
     train.ballot.threshold = o.threshold;
     train.progress = say;
-    auto model = OfflineModel::train(*history, vectors, embedding->id(), train);
+    auto model = OfflineModel::train(*history, vectors, embedding_id, train);
     if (!model) return std::unexpected(model.error());
     bt.train = model->summary();
 

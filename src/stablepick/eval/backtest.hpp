@@ -4,11 +4,17 @@
 // commits in [split, until) are scored and compared with what really happened. Every voter
 // alone (the rule baselines among them) and both ballots are scored in the same run.
 //
+// A server's embedder cannot be refitted on the training window: its stored vectors are used as
+// they are (each made from one commit's text alone, so no label leaks through them, but the
+// server's model was trained on whatever its makers chose), and with a tag to hide, every
+// commit's text without the tag is embedded through it anew (kept in memory, never stored).
+//
 // REQUIRES: the store belongs to the calling thread for the call.
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "stablepick/embed/embedder.hpp"
 #include "stablepick/eval/metrics.hpp"
 #include "stablepick/eval/scorecard.hpp"
 #include "stablepick/store/store.hpp"
@@ -24,6 +30,9 @@ struct BacktestOptions {
     double threshold = 0.5;           // that selects a commit
     size_t k = 10;                    // precedents per commit
     int dimension = 128;              // of the builtin embedding
+    // A server's embedder, whose vectors are used instead of the builtin embedding learned from
+    // the training commits; null: the builtin one. REQUIRES: its stored vectors are whole.
+    Embedder* embedder = nullptr;
     Label label = Label::kBackport;
     std::function<void(const std::string&)> progress;  // one line per stage
     std::function<void(const std::string&)> warn;
@@ -46,6 +55,8 @@ struct Backtest {
     std::vector<YearScores> years;
     std::vector<ReliabilityBin> reliability;              // of the weighted ballot
     std::vector<std::pair<std::string, double>> weights;  // the weighted ballot's
+    std::string embedder;  // the server's embedder whose vectors were used; empty: builtin
+    size_t embedded = 0;   // commits embedded through it for this run (stripped, or new)
     double seconds = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "stablepick/core/url_scheme.hpp"
 #include "stablepick/llm/provider_wire.hpp"
 
 namespace stablepick::llm {
@@ -120,56 +121,40 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
 Result<ProviderSpec> parse_provider(const ProviderConfig& config) {
     ProviderSpec spec;
     spec.config = config;
-    const std::string& url = config.url;
-    auto bad = [&](const std::string& why) {
-        return fail(ErrorCode::kInvalidInput, fmt::format("provider '{}': {}", url, why));
-    };
-    auto host_and_model = [&](const std::string& rest, bool host_optional) -> Status {
-        auto slash = rest.find('/');
-        if (slash == std::string::npos) {
-            if (!host_optional) return bad("expected host[:port]/model");
-            spec.model = rest;
-            return {};
+    auto url = parse_backend_url(config.url, UrlKind::kChat);
+    if (!url) return std::unexpected(url.error());
+    spec.model = url->model;
+    switch (url->backend) {
+        case Backend::kExec: {
+            spec.protocol = Protocol::kExec;
+            auto words = split_words(url->rest);
+            if (words.empty())  // only quotes: exec:''
+                return fail(ErrorCode::kInvalidInput,
+                            fmt::format("provider '{}': no program after 'exec:'", config.url));
+            spec.endpoint = words.front();
+            spec.exec_args.assign(words.begin() + 1, words.end());
+            spec.name = "exec:" + std::filesystem::path(spec.endpoint).filename().string();
+            break;
         }
-        spec.endpoint = rest.substr(0, slash);
-        spec.model = rest.substr(slash + 1);
-        if (spec.endpoint.empty() || spec.model.empty()) return bad("expected host[:port]/model");
-        return {};
-    };
-    auto scheme = util::split_scheme(url);
-    if (url.starts_with("exec:")) {
-        spec.protocol = Protocol::kExec;
-        auto words = split_words(url.substr(5));
-        if (words.empty()) return bad("no program after 'exec:'");
-        spec.endpoint = words.front();
-        spec.exec_args.assign(words.begin() + 1, words.end());
-        spec.name = "exec:" + std::filesystem::path(spec.endpoint).filename().string();
-    } else if (scheme && scheme->scheme == "openai") {
-        spec.protocol = Protocol::kOpenAi;
-        if (auto s = host_and_model(scheme->rest, false); !s) return std::unexpected(s.error());
-        spec.endpoint = util::base_url(spec.endpoint, scheme->tls) + "/v1/chat/completions";
-        spec.name = "openai:" + spec.model;
-    } else if (scheme && scheme->scheme == "anthropic") {
-        spec.protocol = Protocol::kAnthropic;
-        // Model ids have no slash, so "anthropic://host:port/model" names a server.
-        if (auto s = host_and_model(scheme->rest, true); !s) return std::unexpected(s.error());
-        spec.endpoint = (spec.endpoint.empty() ? std::string("https://api.anthropic.com")
-                                               : util::base_url(spec.endpoint, scheme->tls)) +
-                        "/v1/messages";
-        spec.name = "anthropic:" + spec.model;
-    } else if (scheme && scheme->scheme == "ollama") {
-        spec.protocol = Protocol::kOllama;
-        if (auto s = host_and_model(scheme->rest, false); !s) return std::unexpected(s.error());
-        // Ollama serves plain http; TLS only through a proxy, asked for with ollama+https://.
-        auto tls = scheme->tls == util::Tls::kHttps ? util::Tls::kHttps : util::Tls::kHttp;
-        spec.endpoint = util::base_url(spec.endpoint, tls, 11434) + "/api/chat";
-        spec.name = "ollama:" + spec.model;
-    } else {
-        return bad(
-            "unknown scheme: use openai://, anthropic://, ollama:// (each also +http:// or "
-            "+https://) or exec:");
+        case Backend::kOpenAi:
+            spec.protocol = Protocol::kOpenAi;
+            spec.endpoint = url->origin() + "/v1/chat/completions";
+            spec.name = "openai:" + spec.model;
+            break;
+        case Backend::kAnthropic:
+            spec.protocol = Protocol::kAnthropic;
+            spec.endpoint = url->origin() + "/v1/messages";
+            spec.name = "anthropic:" + spec.model;
+            break;
+        case Backend::kOllama:
+            spec.protocol = Protocol::kOllama;
+            spec.endpoint = url->origin() + "/api/chat";
+            spec.name = "ollama:" + spec.model;
+            break;
+        default:  // the table serves no other chat backend
+            return fail(ErrorCode::kInternal,
+                        fmt::format("provider '{}': no chat backend for it", config.url));
     }
-    if (spec.protocol != Protocol::kExec && spec.model.empty()) return bad("no model");
     if (!config.name.empty()) spec.name = config.name;
     if (!config.api_key_env.empty()) {
         const char* key = std::getenv(config.api_key_env.c_str());

@@ -1,5 +1,6 @@
 #pragma once
-// LLM providers: one chat interface over each wire protocol, chosen by URL.
+// LLM providers: one chat interface over each wire protocol, chosen by URL through the one
+// table of schemes (core/url_scheme.hpp):
 //
 //   openai://host[:port]/model     OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp,
 //                                  Ollama's /v1)
@@ -10,8 +11,8 @@
 //   exec:/path/to/program args…    a program that reads the prompt on stdin and prints its
 //                                  answer (agent command lines); no tool calls
 //
-// TLS follows one rule for every scheme with a host, here and for embeddings (util/http_json.hpp):
-// https unless the host is localhost, 127.x or [::1]; `+http` (openai+http://) forces http and
+// TLS follows the table's one rule, here and for embeddings: https unless the host is a loopback
+// name or address (localhost, 127.0.0.0/8, ::1); `+http` (openai+http://) forces http and
 // `+https` forces https on any port.
 //
 // Requests go through util::post_json: 429, 5xx, timeouts and dropped connections are retried

@@ -45,6 +45,13 @@ std::string backtest_markdown(const Backtest& bt, const BacktestHeading& h) {
         bt.labels.size(), h.split, until_text, bt.positives, positive, 100 * bt.base_rate,
         bt.untagged, bt.untagged_positives, positive,
         bt.untagged ? 100.0 * bt.untagged_positives / bt.untagged : 0.0, h.threshold);
+    if (!bt.embedder.empty())
+        md += fmt::format(
+            "Embedding: the vectors of {}, as the server made them (its model is not refitted on "
+            "the training commits){}.\n\n",
+            bt.embedder,
+            bt.embedded ? fmt::format("; {} commits embedded through it for this run", bt.embedded)
+                        : std::string());
     md += "## All commits\n\n" + scorecard_markdown(bt.all);
     md += fmt::format(
         "| base rate (random order) | 0.500 | {:.3f} | – | – | – | – | 0.050 | 0.100 | 0.200 | "
@@ -98,30 +105,33 @@ nlohmann::json backtest_json(const Backtest& bt, const BacktestHeading& h) {
     }
     nlohmann::json weights = nlohmann::json::object();
     for (auto& [voter, w] : bt.weights) weights[voter] = w;
-    return {{"split", h.split},
-            {"label", h.label},
-            {"until", h.until.empty() ? "end" : h.until},
-            {"strip_tag", h.strip_tag},
-            {"voters", h.voters},
-            {"threshold", h.threshold},
-            {"train",
-             {{"commits", sum.commits},
-              {"backported", sum.backported},
-              {"holdout", sum.holdout},
-              {"settled_before", util::format_date(sum.settled_before)},
-              {"backport_delay_days", sum.backport_delay_days}}},
-            {"test",
-             {{"commits", bt.labels.size()},
-              {"backported", bt.positives},
-              {"base_rate", bt.base_rate},
-              {"untagged_commits", bt.untagged},
-              {"untagged_backported", bt.untagged_positives}}},
-            {"all", scorecard_json(bt.all)},
-            {"untagged", scorecard_json(bt.untagged_rows)},
-            {"years", years},
-            {"reliability", rel},
-            {"weights", weights},
-            {"seconds", bt.seconds}};
+    nlohmann::json j{{"split", h.split},
+                     {"label", h.label},
+                     {"until", h.until.empty() ? "end" : h.until},
+                     {"strip_tag", h.strip_tag},
+                     {"voters", h.voters},
+                     {"threshold", h.threshold},
+                     {"train",
+                      {{"commits", sum.commits},
+                       {"backported", sum.backported},
+                       {"holdout", sum.holdout},
+                       {"settled_before", util::format_date(sum.settled_before)},
+                       {"backport_delay_days", sum.backport_delay_days}}},
+                     {"test",
+                      {{"commits", bt.labels.size()},
+                       {"backported", bt.positives},
+                       {"base_rate", bt.base_rate},
+                       {"untagged_commits", bt.untagged},
+                       {"untagged_backported", bt.untagged_positives}}},
+                     {"all", scorecard_json(bt.all)},
+                     {"untagged", scorecard_json(bt.untagged_rows)},
+                     {"years", years},
+                     {"reliability", rel},
+                     {"weights", weights},
+                     {"seconds", bt.seconds}};
+    // The builtin embedding is the default and goes unsaid, so its reports stay as they were.
+    if (!bt.embedder.empty()) j["embedder"] = {{"name", bt.embedder}, {"embedded", bt.embedded}};
+    return j;
 }
 
 std::string backtest_svg(const Backtest& bt, const BacktestHeading& h) {

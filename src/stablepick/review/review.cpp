@@ -9,6 +9,7 @@
 #include <numeric>
 #include <set>
 
+#include "stablepick/embed/builtin_embedder.hpp"
 #include "stablepick/embed/embeddings.hpp"
 #include "stablepick/git/commit_patch.hpp"
 #include "stablepick/git/range.hpp"
@@ -385,17 +386,23 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     auto model = !options.model_file.empty() ? read_offline_model(options.model_file, store)
                                              : load_offline_model(store, question.label);
     if (!model) return std::unexpected(model.error());
-    auto embedding = load_current_model(store);
-    if (!embedding) return std::unexpected(embedding.error());
-    if (embedding->id() != model->summary().embedding_model)
+    auto opened = open_current_embedder(store, config.embed);
+    if (!opened) return std::unexpected(opened.error());
+    Embedder& embedder = **opened;
+    // Vectors of two embedders are never compared: the voters learned from the vectors of one.
+    if (embedder.id() != model->summary().embedding_model) {
+        std::string now = builtin_model_of(embedder)
+                              ? fmt::format("'{}'", embedder.id())
+                              : fmt::format("'{}' ({})", embedder.id(), embedder.url());
         return fail(ErrorCode::kInvalidInput,
                     question.label == Label::kCve
                         ? fmt::format("the CVE classifier was trained with embedding '{}' but the "
-                                      "store's is now '{}': run 'stablepick train --label cve'",
-                                      model->summary().embedding_model, embedding->id())
+                                      "store's is now {}: run 'stablepick train --label cve'",
+                                      model->summary().embedding_model, now)
                         : fmt::format("the voters were trained with embedding '{}' but the "
-                                      "store's is now '{}': run 'stablepick train'",
-                                      model->summary().embedding_model, embedding->id()));
+                                      "store's is now {}: run 'stablepick train'",
+                                      model->summary().embedding_model, now));
+    }
     auto history = CommitHistory::load(store, {.label = question.label});
     if (!history) return std::unexpected(history.error());
     const auto& commits = history->commits();
@@ -409,16 +416,23 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     if (!queries) return std::unexpected(queries.error());
     if (queries->empty()) return run;
 
-    auto vectors = stored_vectors(store, *history, embedding->id());
+    auto vectors = stored_vectors(store, *history, embedder.id());
     if (!vectors) return std::unexpected(vectors.error());
     std::vector<int64_t> rows;
     for (size_t i : *queries)
         if ((*vectors)[i].empty()) rows.push_back(commits[i].row);
-    if (!rows.empty()) {  // indexed but not embedded yet
-        auto terms = terms_of(store, rows);
-        if (!terms) return std::unexpected(terms.error());
+    if (!rows.empty()) {  // indexed but not embedded yet: through the same embedder
+        auto texts = texts_of(store, rows);
+        if (!texts) return std::unexpected(texts.error());
+        auto embedded = embedder.embed(*texts);
+        if (!embedded) {
+            Error e = embedded.error();
+            e.message = fmt::format("cannot embed the {} commit{} without a vector yet: {}",
+                                    rows.size(), rows.size() == 1 ? "" : "s", e.message);
+            return std::unexpected(e);
+        }
         for (size_t r = 0; r < rows.size(); ++r)
-            (*vectors)[*history->index_of_row(rows[r])] = embedding->embed((*terms)[r]);
+            (*vectors)[*history->index_of_row(rows[r])] = std::move((*embedded)[r]);
     }
     std::vector<int64_t> now(queries->size(), kNever);
     auto evidence = evidence_for(*history, *vectors, *queries, now, model->evidence_options());

@@ -1,12 +1,12 @@
 #include "stablepick/store/store.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
 #include <unordered_map>
 
+#include "stablepick/core/url_scheme.hpp"
 #include "stablepick/store/sql.hpp"
 #include "stablepick/store/sqlite_backend.hpp"
 
@@ -49,53 +49,56 @@ std::filesystem::path Store::default_path(const std::filesystem::path& git_dir) 
 
 namespace {
 
-// The backends, by URL scheme. A location with no scheme is a path to a SQLite file.
+// How each store backend of core/url_scheme's table opens.
 struct BackendEntry {
-    std::string_view scheme;
-    Result<store::OpenedBackend> (*open)(const std::filesystem::path& rest, Store::Mode mode);
+    Backend backend;
+    Result<store::OpenedBackend> (*open)(const std::filesystem::path& path, Store::Mode mode);
 };
 constexpr BackendEntry kBackends[] = {
-    {"sqlite", store::open_sqlite},
+    {Backend::kSqlite, store::open_sqlite},
 };
 
-// The scheme of "scheme:rest" when `location` is written as a URL: letters, digits, '+', '-'
-// and '.' before the colon, and either "//" after it or a scheme some backend serves (a file
-// named "a:b" is still a file).
-std::optional<std::string_view> scheme_of(std::string_view location) {
+// Whether `location` is written as a URL ("scheme:rest" with a scheme of the table, or
+// "anything://"), rather than as a path: a file named "a:b" is still a file.
+bool is_url(std::string_view location) {
     size_t colon = location.find(':');
-    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    if (colon == std::string_view::npos || colon == 0) return false;
     std::string_view scheme = location.substr(0, colon);
-    if (!std::isalpha(static_cast<unsigned char>(scheme[0]))) return std::nullopt;
+    if (!std::isalpha(static_cast<unsigned char>(scheme[0]))) return false;
     for (char c : scheme)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
-            return std::nullopt;
-    for (auto& b : kBackends)
-        if (b.scheme == scheme) return scheme;
-    if (location.substr(colon + 1).starts_with("//")) return scheme;
-    return std::nullopt;
+            return false;
+    for (auto& known : url_schemes())
+        if (known.name == scheme) return true;
+    return location.substr(colon + 1).starts_with("//");
 }
 
 }  // namespace
 
 Result<Store> Store::open(const std::filesystem::path& location, Mode mode) {
-    std::string_view text = location.native();
-    auto scheme = scheme_of(text);
-    if (!scheme)
-        scheme = "sqlite";
-    else
-        text.remove_prefix(scheme->size() + 1);
+    const std::string& text = location.native();
+    Backend backend = Backend::kSqlite;
+    std::filesystem::path path = location;
+    if (is_url(text)) {
+        // An unknown scheme, or one that names no store, is refused naming the forms a store
+        // takes.
+        auto url = parse_backend_url(text, UrlKind::kStore);
+        if (!url) return std::unexpected(url.error());
+        backend = url->backend;
+        path = url->rest;
+    }
     for (auto& b : kBackends) {
-        if (b.scheme != *scheme) continue;
-        auto opened = b.open(std::filesystem::path(text), mode);
+        if (b.backend != backend) continue;
+        auto opened = b.open(path, mode);
         if (!opened) return std::unexpected(opened.error());
-        std::string url = fmt::format("{}:{}", b.scheme, opened->path.string());
+        std::string_view scheme = "sqlite";
+        for (auto& known : url_schemes())
+            if (known.backend == backend) scheme = known.name;
+        std::string url = fmt::format("{}:{}", scheme, opened->path.string());
         return Store(std::move(url), std::move(*opened));
     }
-    std::vector<std::string_view> known;
-    for (auto& b : kBackends) known.push_back(b.scheme);
     return fail(ErrorCode::kInvalidInput,
-                fmt::format("no store backend for '{}:' in '{}' (this stablepick has: {})", *scheme,
-                            location.string(), fmt::join(known, ", ")));
+                fmt::format("store '{}': this stablepick has no backend for it", text));
 }
 
 Store::Store(std::string url, store::OpenedBackend backend)

@@ -1,6 +1,6 @@
 #pragma once
-// Writes to the embeddings and models tables for vectors an embedding server computed (the
-// builtin model's own writes are still in embed/embeddings.cpp).
+// Writes to the embeddings table for every embedder's vectors, and the models row of an
+// embedding server (the builtin model's row, with its blob, goes through model_tables).
 //
 // Same thread rules as Store: the Store belongs to the calling thread. REQUIRES: a store opened
 // for writing.

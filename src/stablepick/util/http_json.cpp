@@ -53,41 +53,6 @@ std::shared_ptr<const Clock> system_clock() {
     return clock;
 }
 
-std::optional<SchemeUrl> split_scheme(const std::string& url) {
-    auto sep = url.find("://");
-    if (sep == std::string::npos) return std::nullopt;
-    SchemeUrl out;
-    out.scheme = url.substr(0, sep);
-    out.rest = url.substr(sep + 3);
-    if (out.scheme.ends_with("+https")) {
-        out.tls = Tls::kHttps;
-        out.scheme.resize(out.scheme.size() - 6);
-    } else if (out.scheme.ends_with("+http")) {
-        out.tls = Tls::kHttp;
-        out.scheme.resize(out.scheme.size() - 5);
-    }
-    return out;
-}
-
-bool is_local_host(const std::string& host) {
-    std::string name = host;
-    if (name.starts_with("[")) {
-        name = name.substr(0, name.find(']') + 1);
-    } else if (auto colon = name.find(':'); colon != std::string::npos) {
-        name.resize(colon);
-    }
-    return name == "localhost" || name.starts_with("127.") || name == "[::1]";
-}
-
-std::string base_url(const std::string& host, Tls tls, int default_port) {
-    bool has_port = host.starts_with("[") ? host.find("]:") != std::string::npos
-                                          : host.find(':') != std::string::npos;
-    bool https = tls == Tls::kHttps || (tls == Tls::kAuto && !is_local_host(host));
-    std::string authority =
-        has_port || !default_port ? host : fmt::format("{}:{}", host, default_port);
-    return (https ? "https://" : "http://") + authority;
-}
-
 std::optional<std::chrono::milliseconds> parse_retry_after(
     const std::string& raw, std::chrono::system_clock::time_point now) {
     std::string value = trimmed(raw);

@@ -31,25 +31,6 @@ class Clock {
 // The machine's clocks and std::this_thread::sleep_for.
 std::shared_ptr<const Clock> system_clock();
 
-// How a URL scheme chooses TLS: `x://` is https unless the host is localhost, 127.x or [::1];
-// `x+http://` is always http and `x+https://` always https, on any port.
-enum class Tls { kAuto, kHttp, kHttps };
-
-struct SchemeUrl {
-    std::string scheme;  // "openai" for openai://, openai+http:// and openai+https://
-    Tls tls = Tls::kAuto;
-    std::string rest;  // after "://"
-};
-
-// Splits "scheme[+http|+https]://rest"; nullopt when there is no "://".
-std::optional<SchemeUrl> split_scheme(const std::string& url);
-
-bool is_local_host(const std::string& host);
-
-// "host[:port]" -> "http[s]://host[:port]" by the rule above; `default_port` is added when the
-// host names none.
-std::string base_url(const std::string& host, Tls tls, int default_port = 0);
-
 struct JsonPostOptions {
     std::string who;  // names the server in errors: "openai:gpt-4o", "embedding server '…'"
     std::chrono::milliseconds timeout{60'000};  // per request
