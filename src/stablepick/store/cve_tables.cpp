@@ -23,6 +23,28 @@ Result<std::vector<std::string>> fixes_listed_for(Store& store, const std::strin
                  std::vector<std::string>{cve}, "read CVEs");
 }
 
+Result<std::vector<ListedFix>> fixes_listed_with_origin(Store& store, const std::string& cve) {
+    std::vector<ListedFix> out;
+    auto st = for_each_row(
+        store.db(),
+        "SELECT x.fix_sha, EXISTS(SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id "
+        "= c.id JOIN branches b ON b.id = bc.branch_id WHERE c.sha = x.fix_sha AND b.kind = "
+        "'main') OR EXISTS(SELECT 1 FROM backports p JOIN commits c ON c.sha = p.main_sha JOIN "
+        "branch_commits bc ON bc.commit_id = c.id JOIN branches b ON b.id = bc.branch_id WHERE "
+        "p.stable_sha = x.fix_sha AND b.kind = 'main') FROM cves x WHERE x.cve = ? ORDER BY "
+        "x.fix_sha",
+        std::vector<std::string>{cve}, "read CVEs", [&](util::Statement& q) {
+            out.push_back({q.text(0), q.int64(1) != 0});
+        });
+    if (!st) return std::unexpected(st.error());
+    return out;
+}
+
+Result<std::vector<std::string>> vulnerable_listed_for(Store& store, const std::string& cve) {
+    return texts(store.db(), "SELECT sha FROM cve_vulnerable WHERE cve = ? ORDER BY sha",
+                 std::vector<std::string>{cve}, "read CVEs");
+}
+
 Result<CveImportCounts> store_cves(Store& store, const std::vector<CveRecord>& records,
                                    const std::string& source) {
     auto& db = store.db();
