@@ -99,5 +99,57 @@ TEST_F(CveTables, StoringASourceReplacesWhatItStoredBefore) {
     EXPECT_EQ(*status, "rejected");
 }
 
+TEST_F(CveTables, ListedFixesSayWhetherTheyComeFromTheMainBranch) {
+    // kFix is a main-branch commit; kOther a stable commit that backports one; kStable a stable
+    // commit of its own.
+    const std::string kMainCommit(40, 'c'), kStable(40, 'd');
+    auto main = store_->ensure_branch("main", BranchKind::kMain);
+    auto v1 = store_->ensure_branch("v1", BranchKind::kStable);
+    ASSERT_TRUE(main && v1);
+    for (auto* id : {&kFix, &kMainCommit, &kOther, &kStable}) {
+        Commit c;
+        c.id = *id;
+        auto row = store_->insert_commit(c, "");
+        ASSERT_TRUE(row.has_value());
+        bool on_main = *id == kFix || *id == kMainCommit;
+        ASSERT_TRUE(store_->add_to_branch(on_main ? *main : *v1, *row));
+    }
+    ASSERT_TRUE(store_->add_label({kMainCommit, "v1", kOther, 100, "marker", ""}));
+    ASSERT_TRUE(stablepick::store::connection_of(*store_).exec(
+        "INSERT INTO cves VALUES('CVE-2024-0003', '" + kStable +
+        "', 'vulns'), ('CVE-2024-0004', '" + kStable + "', 'vulns')"));
+    auto fixes = fixes_listed_with_origin(*store_, "CVE-2024-0003");
+    ASSERT_TRUE(fixes.has_value()) << fixes.error().message;
+    ASSERT_EQ(fixes->size(), 2u);
+    EXPECT_EQ((*fixes)[0].id, kOther);  // in id order
+    EXPECT_TRUE((*fixes)[0].from_main);
+    EXPECT_EQ((*fixes)[1].id, kStable);
+    EXPECT_FALSE((*fixes)[1].from_main);
+    fixes = fixes_listed_with_origin(*store_, "CVE-2024-0002");
+    ASSERT_TRUE(fixes.has_value());
+    ASSERT_EQ(fixes->size(), 1u);
+    EXPECT_TRUE((*fixes)[0].from_main);
+    fixes = fixes_listed_with_origin(*store_, "CVE-2024-0004");
+    ASSERT_TRUE(fixes.has_value());
+    ASSERT_EQ(fixes->size(), 1u);
+    EXPECT_FALSE((*fixes)[0].from_main);
+    fixes = fixes_listed_with_origin(*store_, "CVE-2024-0009");
+    ASSERT_TRUE(fixes.has_value());
+    EXPECT_TRUE(fixes->empty());
+}
+
+TEST_F(CveTables, VulnerableCommitsListedInIdOrder) {
+    ASSERT_TRUE(stablepick::store::connection_of(*store_).exec(
+        "INSERT INTO cve_vulnerable VALUES('CVE-2024-0002', '" + kOther +
+        "', 'vulns'), ('CVE-2024-0002', '" + kFix + "', 'vulns'), ('CVE-2024-0003', '" + kFix +
+        "', 'vulns')"));
+    auto vulnerable = vulnerable_listed_for(*store_, "CVE-2024-0002");
+    ASSERT_TRUE(vulnerable.has_value()) << vulnerable.error().message;
+    EXPECT_EQ(*vulnerable, (std::vector<std::string>{kFix, kOther}));
+    vulnerable = vulnerable_listed_for(*store_, "CVE-2024-0009");
+    ASSERT_TRUE(vulnerable.has_value());
+    EXPECT_TRUE(vulnerable->empty());
+}
+
 }  // namespace
 }  // namespace stablepick::store

@@ -1,17 +1,21 @@
 #include "stablepick/cve/affected_ranges.hpp"
 
 #include <fmt/format.h>
-#include <git2.h>
-#include <re2/re2.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <ranges>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "stablepick/git/branch_history.hpp"
-#include "stablepick/store/sql.hpp"
+#include "stablepick/git/describe.hpp"
+#include "stablepick/git/range.hpp"
+#include "stablepick/git/walk.hpp"
+#include "stablepick/store/commit_reads.hpp"
+#include "stablepick/store/cve_ranges_reads.hpp"
+#include "stablepick/store/cve_tables.hpp"
 #include "stablepick/text/release_tags.hpp"
 
 namespace stablepick::cve {
@@ -80,20 +84,14 @@ std::string release_of(const ReleaseTag& t) {
 }
 
 std::string key(const git_oid& oid) {
-    return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+    return git::id_key(oid);
 }
 
-// Calls f(oid) for every commit reachable from `push` and not from `hide`.
-template <typename F>
-void walk(git_repository* repo, const std::vector<git_oid>& push, const std::vector<git_oid>& hide,
-          F&& f) {
-    git_revwalk* raw = nullptr;
-    if (git_revwalk_new(&raw, repo) != 0) return;
-    git::RevwalkPtr w(raw);
-    for (auto& p : push) git_revwalk_push(w.get(), &p);
-    for (auto& h : hide) git_revwalk_hide(w.get(), &h);
-    git_oid oid;
-    while (git_revwalk_next(&oid, w.get()) == 0) f(oid);
+// Calls f(oid) for every commit reachable from `push` and not from `hide`. What cannot be walked
+// is left out: a line whose history is damaged is judged on the commits that can be read.
+void walk(const git::Repository& repo, std::vector<git_oid> push, std::vector<git_oid> hide,
+          const std::function<void(const git_oid&)>& f) {
+    (void)git::visit_commits(repo, {std::move(push), std::move(hide), false}, f);
 }
 
 class RangeFinder {
@@ -167,18 +165,14 @@ Result<std::string> RangeFinder::resolve(const std::string& spec, const char* wh
 }
 
 Status RangeFinder::load_branches() {
-    auto q = stablepick::store::connection_of(store_).prepare(
-        "SELECT name, kind, tip FROM branches ORDER BY id");
-    if (!q) return std::unexpected(Store::error(q.error(), "read branches"));
+    auto branches = store::recorded_branches(store_);
+    if (!branches) return std::unexpected(branches.error());
     bool have_main = false;
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read branches"));
-        if (!*r) break;
+    for (auto& branch : *branches) {
         Line line;
-        line.name = q->text(0);
-        std::string kind = q->text(1);
-        auto tip = q->is_null(2) ? std::nullopt : git::from_hex(q->text(2));
+        line.name = branch.name;
+        const std::string& kind = branch.kind;
+        auto tip = branch.tip ? git::from_hex(*branch.tip) : std::nullopt;
         if (!tip) {
             auto resolved = repo_.resolve_commit(line.name);
             if (!resolved) continue;
@@ -194,11 +188,10 @@ Status RangeFinder::load_branches() {
     }
     if (!have_main)
         return fail(ErrorCode::kNotFound, "the store has no main branch: run 'stablepick index'");
-    walk(repo_.get(), {main_.tip}, {}, [&](const git_oid& o) { main_reachable_.insert(key(o)); });
+    walk(repo_, {main_.tip}, {}, [&](const git_oid& o) { main_reachable_.insert(key(o)); });
     for (auto& s : stable_) {
-        git_oid base;
-        if (git_merge_base(&base, repo_.get(), &main_.tip, &s.tip) == 0) s.fork = base;
-        walk(repo_.get(), {s.tip}, {s.fork}, [&](const git_oid& o) { s.own.insert(key(o)); });
+        if (auto base = git::merge_base(repo_, main_.tip, s.tip)) s.fork = *base;
+        walk(repo_, {s.tip}, {s.fork}, [&](const git_oid& o) { s.own.insert(key(o)); });
     }
     return {};
 }
@@ -256,7 +249,7 @@ std::optional<size_t> RangeFinder::first_tag_of(Line& line, const git_oid& oid, 
         std::vector<git_oid> hide;
         if (!main) hide.push_back(line.fork);
         for (size_t t = 0; t < line.tags.size(); ++t) {
-            walk(repo_.get(), {line.tags[t].commit}, hide,
+            walk(repo_, {line.tags[t].commit}, hide,
                  [&](const git_oid& o) { line.first_tag->emplace(key(o), t); });
             hide.push_back(line.tags[t].commit);
         }
@@ -287,70 +280,26 @@ std::string RangeFinder::branch_version(size_t b, const std::string& sha) {
         // A branch without tags of its own is named as describe names it.
     }
     // describe: the nearest release tag behind the commit, and how many commits since.
-    git_object* obj = nullptr;
-    if (git_object_lookup(&obj, repo_.get(), &*oid, GIT_OBJECT_COMMIT) != 0) return "0";
-    git_describe_options opts;
-    git_describe_options_init(&opts, GIT_DESCRIBE_OPTIONS_VERSION);
-    opts.describe_strategy = GIT_DESCRIBE_TAGS;
-    git_describe_result* result = nullptr;
-    std::string out = "0";
-    if (git_describe_commit(&result, obj, &opts) == 0) {
-        git_describe_format_options fopts;
-        git_describe_format_options_init(&fopts, GIT_DESCRIBE_FORMAT_OPTIONS_VERSION);
-        fopts.always_use_long_format = 1;
-        git_buf buf = GIT_BUF_INIT;
-        if (git_describe_format(&buf, result, &fopts) == 0) {
-            std::string text(buf.ptr, buf.size);
-            std::string tag, count;
-            static const RE2 long_form(R"((.*)-(\d+)-g[0-9a-f]+)");
-            if (RE2::FullMatch(text, long_form, &tag, &count)) {
-                tag = release_tags_.strip_prefix(tag);
-                out = count == "0" ? tag : tag + "-" + count;
-            }
-            git_buf_dispose(&buf);
-        }
-        git_describe_result_free(result);
-    }
-    git_object_free(obj);
-    return out;
+    auto described = git::describe_tags(repo_, *oid);
+    if (!described) return "0";
+    std::string tag = release_tags_.strip_prefix(described->tag);
+    return described->distance == 0 ? tag : fmt::format("{}-{}", tag, described->distance);
 }
 
 Result<std::string> RangeFinder::reverted_on(const std::string& sha, const std::string& branch) {
-    auto q = stablepick::store::connection_of(store_).prepare(
-        "SELECT c.sha FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches "
-        "b ON b.id = bc.branch_id WHERE c.revert_of = ? AND c.is_revert = 1 AND b.name = ? "
-        "ORDER BY c.commit_time LIMIT 1");
-    if (!q) return std::unexpected(Store::error(q.error(), "read reverts"));
-    q->bind(1, sha).bind(2, branch);
-    auto r = q->step();
-    if (!r) return std::unexpected(Store::error(r.error(), "read reverts"));
-    return *r ? q->text(0) : std::string();
+    return store::first_revert_on_branch(store_, sha, branch);
 }
 
 Result<std::string> RangeFinder::main_commit_of(const std::string& stable_sha) {
-    auto q = stablepick::store::connection_of(store_).prepare(
-        "SELECT main_sha FROM backports WHERE stable_sha = ?");
-    if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
-    q->bind(1, stable_sha);
-    auto r = q->step();
-    if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
-    return *r ? q->text(0) : std::string();
+    return store::main_commit_of_backport(store_, stable_sha);
 }
 
 Result<std::vector<RangeFinder::Backport>> RangeFinder::backports(const std::string& main_sha,
                                                                   const std::string& branch) {
-    auto q = stablepick::store::connection_of(store_).prepare(
-        "SELECT stable_sha, MIN(stable_time) FROM backports WHERE main_sha = ? AND branch = ? "
-        "GROUP BY stable_sha ORDER BY 2");
-    if (!q) return std::unexpected(Store::error(q.error(), "read backports"));
-    q->bind(1, main_sha).bind(2, branch);
+    auto found = store::backports_on_branch(store_, main_sha, branch);
+    if (!found) return std::unexpected(found.error());
     std::vector<Backport> out;
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read backports"));
-        if (!*r) break;
-        out.push_back({q->text(0), q->int64(1), {}});
-    }
+    for (auto& b : *found) out.push_back({b.stable_id, b.time, {}});
     for (auto& b : out) {
         auto rev = reverted_on(b.sha, branch);
         if (!rev) return std::unexpected(rev.error());
@@ -364,14 +313,9 @@ std::string short_id(const std::string& sha) {
 }
 
 Result<bool> RangeFinder::on_main(const std::string& sha) {
-    auto q = stablepick::store::connection_of(store_).prepare(
-        "SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id = c.id JOIN branches b "
-        "ON b.id = bc.branch_id WHERE c.sha = ? AND b.kind = 'main'");
-    if (!q) return std::unexpected(Store::error(q.error(), "read commits"));
-    q->bind(1, sha);
-    auto r = q->step();
-    if (!r) return std::unexpected(Store::error(r.error(), "read commits"));
-    return *r || ancestor(sha, main_.tip);
+    auto stored = store::is_main_commit(store_, sha);
+    if (!stored) return std::unexpected(stored.error());
+    return *stored || ancestor(sha, main_.tip);
 }
 
 Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_specs,
@@ -455,18 +399,11 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
         if (std::ranges::find(origins, *sha) == origins.end()) origins.push_back(*sha);
     }
     if (origins.empty()) {
-        auto q = stablepick::store::connection_of(store_).prepare(
-            "SELECT t.ref_id FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE c.sha = ? "
-            "AND t.kind = 'fixes' AND t.ref_id IS NOT NULL ORDER BY t.seq");
-        if (!q) return std::unexpected(Store::error(q.error(), "read trailers"));
         for (auto& f : main_fixes) {
-            q->reset();
-            q->bind(1, f);
-            while (true) {
-                auto r = q->step();
-                if (!r) return std::unexpected(Store::error(r.error(), "read trailers"));
-                if (!*r) break;
-                auto oid = repo_.resolve_commit(q->text(0));
+            auto targets = store::fixes_tags_of(store_, f);
+            if (!targets) return std::unexpected(targets.error());
+            for (auto& target : *targets) {
+                auto oid = repo_.resolve_commit(target);
                 if (!oid) continue;
                 std::string sha = git::to_hex(*oid);
                 if (before_a_fix(*oid) && std::ranges::find(origins, sha) == origins.end())
@@ -482,22 +419,11 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
     if (auto st = load_tags(); !st) return std::unexpected(st.error());
     out.scheme = scheme_;
 
-    {
-        auto q = stablepick::store::connection_of(store_).prepare(
-            "SELECT f.path FROM files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ? "
-            "ORDER BY f.seq");
-        if (!q) return std::unexpected(Store::error(q.error(), "read files"));
-        for (auto& f : main_fixes) {
-            q->reset();
-            q->bind(1, f);
-            while (true) {
-                auto r = q->step();
-                if (!r) return std::unexpected(Store::error(r.error(), "read files"));
-                if (!*r) break;
-                if (std::ranges::find(out.files, q->text(0)) == out.files.end())
-                    out.files.push_back(q->text(0));
-            }
-        }
+    for (auto& f : main_fixes) {
+        auto paths = store::paths_changed_by(store_, f);
+        if (!paths) return std::unexpected(paths.error());
+        for (auto& path : *paths)
+            if (std::ranges::find(out.files, path) == out.files.end()) out.files.push_back(path);
     }
 
     LineRange main_line{main_.name, true, "", "", main_version(fix), fix, ""};
@@ -558,8 +484,8 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
         for (auto& f : stable_fixes) {
             auto oid = git::from_hex(f);
             if (!oid || !s.own.contains(key(*oid))) continue;
-            auto commit = repo_.lookup_commit(*oid);
-            int64_t when = commit ? git_commit_time(commit->get()) : 0;
+            auto time = git::commit_time(repo_, *oid);
+            int64_t when = time ? *time : 0;
             if (!effective || when < effective->time) {
                 effective = Backport{f, when, {}};
                 own_fix = true;
@@ -597,49 +523,31 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
 }
 
 std::string RangeFinder::first_parent_root() {
-    git_revwalk* raw = nullptr;
-    if (git_revwalk_new(&raw, repo_.get()) != 0) return {};
-    git::RevwalkPtr w(raw);
-    git_revwalk_simplify_first_parent(w.get());
-    git_revwalk_push(w.get(), &main_.tip);
-    git_oid oid, last{};
+    git_oid last{};
     bool any = false;
-    while (git_revwalk_next(&oid, w.get()) == 0) {
+    // As far as the line can be walked: a damaged history ends at the last commit read.
+    (void)git::visit_commits(repo_, {{main_.tip}, {}, true}, [&](const git_oid& oid) {
         last = oid;
         any = true;
-    }
+    });
     return any ? git::to_hex(last) : std::string();
 }
 
 }  // namespace
 
 Result<std::vector<std::string>> fixes_of(Store& store, const std::string& cve_id) {
-    auto status = stablepick::store::connection_of(store).prepare(
-        "SELECT status FROM cve_status WHERE cve = ?");
-    if (!status) return std::unexpected(Store::error(status.error(), "read CVEs"));
-    status->bind(1, cve_id);
-    auto row = status->step();
-    if (!row) return std::unexpected(Store::error(row.error(), "read CVEs"));
-    if (*row && status->text(0) == "rejected")
+    auto status = store::cve_status_of(store, cve_id);
+    if (!status) return std::unexpected(status.error());
+    if (*status == "rejected")
         return fail(ErrorCode::kInvalidInput, fmt::format("{} was rejected", cve_id));
-    auto q = stablepick::store::connection_of(store).prepare(
-        "SELECT x.fix_sha, EXISTS(SELECT 1 FROM commits c JOIN branch_commits bc ON bc.commit_id "
-        "= c.id JOIN branches b ON b.id = bc.branch_id WHERE c.sha = x.fix_sha AND b.kind = "
-        "'main') OR EXISTS(SELECT 1 FROM backports p JOIN commits c ON c.sha = p.main_sha JOIN "
-        "branch_commits bc ON bc.commit_id = c.id JOIN branches b ON b.id = bc.branch_id WHERE "
-        "p.stable_sha = x.fix_sha AND b.kind = 'main') FROM cves x WHERE x.cve = ? ORDER BY "
-        "x.fix_sha");
-    if (!q) return std::unexpected(Store::error(q.error(), "read CVEs"));
-    q->bind(1, cve_id);
+    auto listed = store::fixes_listed_with_origin(store, cve_id);
+    if (!listed) return std::unexpected(listed.error());
     std::vector<std::string> fixes;
     bool from_main = false;  // a main commit, or the backport of one (glibc's advisories may
                              // list only stable fixes when no main release had the bug)
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read CVEs"));
-        if (!*r) break;
-        fixes.push_back(q->text(0));
-        from_main = from_main || q->int64(1);
+    for (auto& fix : *listed) {
+        fixes.push_back(fix.id);
+        from_main = from_main || fix.from_main;
     }
     if (fixes.empty())
         return fail(ErrorCode::kNotFound,
@@ -659,18 +567,7 @@ Result<std::vector<std::string>> fixes_of(Store& store, const std::string& cve_i
 }
 
 Result<std::vector<std::string>> listed_vulnerable_of(Store& store, const std::string& cve_id) {
-    auto q = stablepick::store::connection_of(store).prepare(
-        "SELECT sha FROM cve_vulnerable WHERE cve = ? ORDER BY sha");
-    if (!q) return std::unexpected(Store::error(q.error(), "read CVEs"));
-    q->bind(1, cve_id);
-    std::vector<std::string> out;
-    while (true) {
-        auto r = q->step();
-        if (!r) return std::unexpected(Store::error(r.error(), "read CVEs"));
-        if (!*r) break;
-        out.push_back(q->text(0));
-    }
-    return out;
+    return store::vulnerable_listed_for(store, cve_id);
 }
 
 std::vector<LineRange> dyad_order(std::vector<LineRange> lines) {

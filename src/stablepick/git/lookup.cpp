@@ -48,4 +48,32 @@ Result<std::vector<DirectoryFile>> files_in_directory(const Repository& repo, st
     return files;
 }
 
+Result<std::vector<TreeFile>> files_at_commit(const Repository& repo, const git_oid& commit,
+                                              const std::vector<std::string>& paths,
+                                              std::string_view what) {
+    git_commit* commit_raw = nullptr;
+    if (int rc = git_commit_lookup(&commit_raw, repo.get(), &commit); rc != 0)
+        return std::unexpected(last_error(rc, fmt::format("read {}", what)));
+    CommitPtr holder(commit_raw);
+    git_tree* tree_raw = nullptr;
+    git_commit_tree(&tree_raw, commit_raw);
+    TreePtr tree(tree_raw);
+    std::vector<TreeFile> out;
+    for (auto& path : paths) {
+        TreeFile& file = out.emplace_back();
+        file.path = path;
+        git_tree_entry* entry_raw = nullptr;
+        if (git_tree_entry_bypath(&entry_raw, tree.get(), path.c_str()) != 0) continue;
+        std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> entry(
+            entry_raw);
+        file.present = true;
+        git_blob* blob = nullptr;
+        if (git_blob_lookup(&blob, repo.get(), git_tree_entry_id(entry.get())) != 0) continue;
+        BlobPtr blob_holder(blob);
+        file.content.emplace(static_cast<const char*>(git_blob_rawcontent(blob)),
+                             static_cast<size_t>(git_blob_rawsize(blob)));
+    }
+    return out;
+}
+
 }  // namespace stablepick::git

@@ -1,6 +1,6 @@
 #pragma once
 // Small reads of a repository that commands need: a commit's message, a remote's URL, the
-// files of a directory at a ref.
+// files of a directory at a ref, some files of a commit's tree.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,5 +26,17 @@ struct DirectoryFile {
 Result<std::vector<DirectoryFile>> files_in_directory(const Repository& repo, std::string_view ref,
                                                       std::string_view dir,
                                                       std::string_view name_prefix);
+
+struct TreeFile {
+    std::string path;
+    bool present = false;                // the tree has something at `path`
+    std::optional<std::string> content;  // its blob; nullopt when absent or not readable as one
+};
+
+// The files at `paths` in commit `commit`'s tree, one for each path, in order. `what` names the
+// commit in the error when it cannot be read ("cannot read <what>: …").
+Result<std::vector<TreeFile>> files_at_commit(const Repository& repo, const git_oid& commit,
+                                              const std::vector<std::string>& paths,
+                                              std::string_view what);
 
 }  // namespace stablepick::git

@@ -8,6 +8,36 @@ bool same_id(const git_oid& a, const git_oid& b) {
     return git_oid_equal(&a, &b) != 0;
 }
 
+std::string id_key(const git_oid& oid) {
+    return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+}
+
+Status visit_commits(const Repository& repo, const RevisionWalk& walk,
+                     const std::function<void(const git_oid&)>& visit) {
+    git_revwalk* raw = nullptr;
+    if (int rc = git_revwalk_new(&raw, repo.get()); rc != 0)
+        return std::unexpected(last_error(rc, "walk history"));
+    RevwalkPtr walker(raw);
+    if (walk.first_parent) git_revwalk_simplify_first_parent(walker.get());
+    Status first = {};
+    auto keep = [&](int rc, std::string_view doing) {
+        if (rc != 0 && first) first = std::unexpected(last_error(rc, doing));
+    };
+    for (auto& p : walk.push)
+        keep(git_revwalk_push(walker.get(), &p), fmt::format("walk from '{}'", to_hex(p)));
+    for (auto& h : walk.hide)
+        keep(git_revwalk_hide(walker.get(), &h), fmt::format("hide '{}' from a walk", to_hex(h)));
+    git_oid oid;
+    int rc = 0;
+    while ((rc = git_revwalk_next(&oid, walker.get())) == 0) visit(oid);
+    if (rc != GIT_ITEROVER && first) {
+        auto err = last_error(rc, "walk history");
+        err.code = ErrorCode::kCorrupt;
+        first = std::unexpected(err);
+    }
+    return first;
+}
+
 Result<std::vector<git_oid>> walk_branch(const Repository& repo, const std::string& branch,
                                          const git_oid& tip, const std::vector<git_oid>& hide) {
     git_revwalk* raw = nullptr;

@@ -1,11 +1,11 @@
 #include "stablepick/llm/prompt.hpp"
 
 #include <fmt/format.h>
-#include <git2.h>
 #include <xxhash.h>
 
 #include <map>
 
+#include "stablepick/git/range.hpp"
 #include "stablepick/store/commit_reads.hpp"
 #include "stablepick/store/cve_tables.hpp"
 #include "stablepick/util/compress.hpp"
@@ -174,19 +174,7 @@ namespace {
 // A file's text on the main branch; empty when it has none.
 std::string document_at(const git::Repository* repo, const std::string& main_ref,
                         const char* path) {
-    if (repo) {
-        git_object* raw = nullptr;
-        std::string spec = main_ref + ":" + path;
-        if (git_revparse_single(&raw, repo->get(), spec.c_str()) == 0) {
-            std::unique_ptr<git_object, void (*)(git_object*)> obj(raw, git_object_free);
-            if (git_object_type(obj.get()) == GIT_OBJECT_BLOB) {
-                auto* blob = reinterpret_cast<git_blob*>(obj.get());
-                return std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
-                                   static_cast<size_t>(git_blob_rawsize(blob)));
-            }
-        }
-    }
-    return {};
+    return repo ? git::file_at(*repo, main_ref, path) : std::string();
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 // with it — and, once per commit, its series, its follow-up fixes and reverts upstream, and
 // whether it opted out of automatic selection.
 //
-// Everything is read from the repository (libgit2, and `git blame` for the origin of lines)
-// and the store; nothing touches a work tree.
+// Everything is read from the repository through git/ (libgit2, and `git blame` for the origin
+// of lines) and from the store through store/; nothing touches a work tree.
 //
 // Not thread safe: one TargetChecker per thread.
 #include <map>
@@ -21,6 +21,10 @@
 #include "stablepick/git/repository.hpp"
 #include "stablepick/history/commit_history.hpp"
 #include "stablepick/store/store.hpp"
+
+namespace stablepick::git {
+class CommitChange;
+}  // namespace stablepick::git
 
 namespace stablepick::stable {
 
@@ -122,8 +126,8 @@ class TargetChecker {
     static Result<Origins> line_origins(const git::Repository& repo, const git_oid& commit,
                                         const std::string& oldest_branch_point,
                                         const std::set<std::string>& blame);
-    static Applied apply_to(const git::Repository& repo, const git::CommitPtr& commit,
-                            git_diff* diff, git_commit* tip);
+    // How `change` goes onto the tree of commit `onto`; an error when `onto` cannot be read.
+    static Result<Applied> apply_to(const git::CommitChange& change, const git_oid& onto);
     // How the commit applies to each target, in target order (empty when it can't be read).
     std::vector<Applied> apply_everywhere(const git::Repository& repo, const git_oid& commit) const;
     std::map<size_t, Result<Origins>> prepared_;

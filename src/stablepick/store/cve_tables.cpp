@@ -24,6 +24,26 @@ Result<std::vector<std::string>> fixes_listed_for(Store& store, const std::strin
                  std::vector<std::string>{cve}, "read CVEs");
 }
 
+Result<std::vector<ListedFix>> fixes_listed_with_origin(Store& store, const std::string& cve) {
+    std::vector<ListedFix> out;
+    auto st = for_each_row(
+        connection_of(store),
+        "SELECT x.fix_sha, EXISTS(SELECT 1 FROM commits c JOIN main_branch_commits m ON "
+        "m.commit_id = c.id WHERE c.sha = x.fix_sha) OR EXISTS(SELECT 1 FROM backports p JOIN "
+        "commits c ON c.sha = p.main_sha JOIN main_branch_commits m ON m.commit_id = c.id WHERE "
+        "p.stable_sha = x.fix_sha) FROM cves x WHERE x.cve = ? ORDER BY x.fix_sha",
+        std::vector<std::string>{cve}, "read CVEs", [&](Statement& q) {
+            out.push_back({q.text(0), q.int64(1) != 0});
+        });
+    if (!st) return std::unexpected(st.error());
+    return out;
+}
+
+Result<std::vector<std::string>> vulnerable_listed_for(Store& store, const std::string& cve) {
+    return texts(connection_of(store), "SELECT sha FROM cve_vulnerable WHERE cve = ? ORDER BY sha",
+                 std::vector<std::string>{cve}, "read CVEs");
+}
+
 Result<CveImportCounts> store_cves(Store& store, const std::vector<CveRecord>& records,
                                    const std::string& source) {
     auto& db = connection_of(store);

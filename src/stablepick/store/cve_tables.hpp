@@ -42,4 +42,15 @@ Result<std::string> cve_status_of(Store& store, const std::string& cve);
 // The fixes (full ids) the imported lists name for `cve`, in id order.
 Result<std::vector<std::string>> fixes_listed_for(Store& store, const std::string& cve);
 
+struct ListedFix {
+    std::string id;
+    bool from_main = false;  // a main-branch commit in the store, or the backport of one
+};
+// The fixes the imported lists name for `cve`, in id order, each with whether it comes from
+// the main branch.
+Result<std::vector<ListedFix>> fixes_listed_with_origin(Store& store, const std::string& cve);
+
+// The commits the imported lists name as having brought in `cve`'s bug (full ids), in id order.
+Result<std::vector<std::string>> vulnerable_listed_for(Store& store, const std::string& cve);
+
 }  // namespace stablepick::store
