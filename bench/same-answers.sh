@@ -2,7 +2,7 @@
 # Do two stablepick binaries give the same answers? Builds a store with each (index, train),
 # then runs the commands a change must not alter, each on a fresh copy of its own binary's
 # trained store, and compares the outputs with only timing fields dropped (JSON keys "seconds",
-# the clock in the mails' Message-Ids and Date headers).
+# the clock in the mails' Message-Ids, the In-Reply-To and References that name them, and Date).
 #
 # Usage: bench/same-answers.sh BEFORE AFTER WORKDIR SYSTEMD_GIT [TIP_ARCHIVE CHANGELOG_DIR... -- VULNS]
 #   SYSTEMD_GIT    a bare mirror of systemd/systemd-stable
@@ -27,7 +27,7 @@ status=0
 # Drops what differs from run to run: timings, and the clock in Message-Ids and Date headers.
 normalise() {
   sed -E -e 's/"seconds": ?[0-9.e+-]+/"seconds": 0/g' \
-         -e 's/^(Message-I[dD]: <)[0-9]+\./\1T./' \
+         -e 's/<[0-9]+\.([0-9a-f]+-[a-z]+@)/<T.\1/g' \
          -e 's/^Date: .*/Date: -/' "$1"
 }
 compare() {
