@@ -1,34 +1,20 @@
 // stablepick decide: records a maintainer's decision on a main-branch commit for one stable
 // branch (take or drop, why, who), so `review` shows it next time and `train` learns from it.
+// The older form of `queue take` and `queue drop`: it also moves the commit's candidate for
+// that branch, and still records a decision the queue has no move for (a take of a commit
+// already in the branch confirms it).
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <ctime>
 #include <memory>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/cli/queue_common.hpp"
+#include "stablepick/queue/queue.hpp"
 #include "stablepick/stable/decisions.hpp"
 #include "stablepick/store/commit_reads.hpp"
-#include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
-namespace {
-
-// The full id of the main-branch commit `prefix` names.
-Result<std::string> main_commit(Store& store, const std::string& prefix) {
-    std::string p = prefix;
-    for (auto& ch : p) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    auto found = store::main_commits_with_prefix(store, p, 2);
-    if (!found) return std::unexpected(found.error());
-    if (p.size() < 4 || found->empty())
-        return fail(ErrorCode::kNotFound,
-                    fmt::format("'{}' is not a main-branch commit in the store", prefix));
-    if (found->size() > 1)
-        return fail(ErrorCode::kAmbiguous, fmt::format("'{}' names more than one commit", prefix));
-    return found->front();
-}
-
-}  // namespace
 
 Command make_decide_command() {
     struct Options {
@@ -67,13 +53,23 @@ Command make_decide_command() {
         d.branch = opts->branch;
         d.decision = opts->take ? "take" : "drop";
         d.reason = opts->reason;
-        const char* user = std::getenv("USER");
-        d.reviewer = !opts->reviewer.empty() ? opts->reviewer : user ? user : "unknown";
+        d.reviewer = acting_user(opts->reviewer);
         d.time = static_cast<int64_t>(std::time(nullptr));
         if (auto r = stable::record_decision(store, d); !r) return report(r.error());
-        if (!ctx.global.quiet)
+        // The decision stands as given (the old form never refused one); the queue follows it
+        // where it can.
+        queue::Change move{d.commit, d.branch,
+                           opts->take ? queue::Action::kTake : queue::Action::kDrop, d.reviewer,
+                           d.reason.empty() && opts->drop ? "dropped (no reason given)" : d.reason,
+                           d.time};
+        move.force = true;
+        auto moved = queue::change(store, move);
+        if (!ctx.global.quiet) {
             fmt::print("{} {} for {} ({}{})\n", d.decision, id->substr(0, 12), d.branch, d.reviewer,
                        d.reason.empty() ? "" : ": " + d.reason);
+            if (!moved)
+                fmt::print("the queue is unchanged: {}\n", moved.error().message);
+        }
         return exit_code::kOk;
     };
     return c;

@@ -1,12 +1,14 @@
 // stablepick index: record the repository's history and its backport labels in the store.
 #include <fmt/format.h>
 
+#include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/branch_choice_text.hpp"
 #include "stablepick/cli/command.hpp"
 #include "stablepick/ingest/indexer.hpp"
+#include "stablepick/queue/queue.hpp"
 
 namespace stablepick::cli {
 
@@ -60,6 +62,19 @@ Command make_index_command() {
             else
                 embedded = e->report;
         }
+        // The queue follows the history: what reached its tree is released, what was reverted
+        // upstream superseded, what waited out its window queued.
+        queue::SettleReport settled;
+        if (!report->stopped_early) {
+            queue::SettleOptions so{ctx.config.queue.review_days,
+                                    ctx.config.queue.review_days_by_tree,
+                                    [&](const std::string& tag) {
+                                        return ctx.repo->resolve_commit(tag).has_value();
+                                    }};
+            auto s = queue::settle(*ctx.store, std::time(nullptr), so);
+            if (!s) return cli::report(s.error());
+            settled = *s;
+        }
         if (report->skipped_files > 0)
             warn(fmt::format(
                 "{} file diffs in {} commits were skipped (blob missing or unreadable); "
@@ -96,6 +111,10 @@ Command make_index_command() {
                                          {"new_commits", b.new_commits},
                                          {"known_commits", b.known_commits},
                                          {"up_to_date", b.up_to_date}});
+            j["queue"] = {{"released", settled.released},
+                          {"superseded", settled.superseded},
+                          {"queued", settled.queued},
+                          {"woken", settled.woken}};
             fmt::print("{}\n", j.dump(2));
             return exit_code::kOk;
         }
@@ -120,6 +139,10 @@ Command make_index_command() {
                 "diffs with other subjects, {} small diffs more than {} days apart)\n",
                 pid.labels, refused, pid.refused_in_branch, pid.refused_small, pid.refused_years,
                 ctx.config.labels.patch_id_small_max_days);
+        if (settled.released + settled.superseded + settled.queued + settled.woken > 0)
+            fmt::print("queue: {} released, {} superseded, {} queued after their review window, "
+                       "{} back from waiting\n",
+                       settled.released, settled.superseded, settled.queued, settled.woken);
         fmt::print(
             "{} new commits in {:.1f}s{}{}\n", report->new_commits, report->seconds,
             report->labels_updated ? "; backport labels updated" : "",

@@ -7,11 +7,49 @@
 #include <nlohmann/json.hpp>
 
 #include "stablepick/cli/command.hpp"
+#include "stablepick/cli/queue_common.hpp"
 #include "stablepick/cli/review_common.hpp"
+#include "stablepick/queue/from_review.hpp"
 #include "stablepick/report/autosel_mail.hpp"
 #include "stablepick/report/review_text.hpp"
 
 namespace stablepick::cli {
+namespace {
+
+// The selected commits go into the queue of each tree that can take them.
+Status add_to_queue(Context& ctx, const review::ReviewRun& run) {
+    auto proposals = queue::proposals_from(run, acting_user(""));
+    if (proposals.empty()) return {};
+    auto writer = Store::open(ctx.store->url(), Store::Mode::kWrite);
+    if (!writer) return std::unexpected(writer.error());
+    auto added = queue::propose(*writer, proposals, std::time(nullptr));
+    if (!added) return std::unexpected(added.error());
+    for (auto& kept : added->kept) warn("not proposed again: " + kept);
+    if (!ctx.global.quiet && (added->proposed || added->held))
+        fmt::print(stderr, "queue: {} candidate(s) proposed{}\n", added->proposed,
+                   added->held ? fmt::format(", {} held back by a dropped prerequisite",
+                                             added->held)
+                               : "");
+    return {};
+}
+
+// Each mail's candidates are mailed, under its Message-ID.
+Status mark_mailed(Context& ctx, const std::vector<report::NamedMail>& mails) {
+    auto writer = Store::open(ctx.store->url(), Store::Mode::kWrite);
+    if (!writer) return std::unexpected(writer.error());
+    for (auto& m : mails) {
+        auto rows = store::candidates(*writer, {"", "proposed", m.commit, 0});
+        if (!rows) return std::unexpected(rows.error());
+        for (auto& r : *rows)
+            if (auto st = queue::mark_mailed(*writer, r.commit, r.tree, m.message_id,
+                                             std::time(nullptr));
+                !st)
+                return st;
+    }
+    return {};
+}
+
+}  // namespace
 
 Command make_review_command() {
     struct Options {
@@ -22,6 +60,7 @@ Command make_review_command() {
         std::string out_dir;
         std::string sender;
         bool all_checks = false;
+        bool no_queue = false;
     };
     auto opts = std::make_shared<Options>();
     Command c;
@@ -52,6 +91,8 @@ Command make_review_command() {
         app.add_flag(
             "--all-checks", opts->all_checks,
             "blame conflicting lines for every commit, not only the selected ones (slower)");
+        app.add_flag("--no-queue", opts->no_queue,
+                     "with --target: do not add the selected commits to the queue");
         app.add_option("--from", opts->sender,
                        "the mails' sender (default: review.sender in the config)");
     };
@@ -76,6 +117,8 @@ Command make_review_command() {
             fmt::print("no commits to review\n");
             return exit_code::kOk;
         }
+        if (!opts->targets.empty() && !opts->no_queue)
+            if (auto st = add_to_queue(ctx, run); !st) return report(st.error());
         if (opts->format == "mbox") {
             std::vector<std::string> mail_warnings;
             auto mails = report::autosel_mails(
@@ -87,6 +130,8 @@ Command make_review_command() {
                 if (!r.not_mailed.empty())
                     warn(fmt::format("{} (\"{}\") is not mailed: {}", r.id.substr(0, 12), r.subject,
                                      r.not_mailed));
+            if (!opts->no_queue)
+                if (auto st = mark_mailed(ctx, mails); !st) return report(st.error());
             if (opts->out_dir.empty()) {
                 for (auto& m : mails) fmt::print("{}", m.text);
             } else {

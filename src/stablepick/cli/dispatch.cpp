@@ -15,7 +15,7 @@ std::vector<Command> all_commands() {
         make_index_command(),  make_branches_command(), make_import_command(),
         make_stats_command(),  make_labels_command(),   make_resolve_command(),
         make_embed_command(),  make_similar_command(),  make_train_command(),
-        make_review_command(), make_decide_command(),   make_eval_command(),
+        make_review_command(), make_decide_command(), make_queue_command(),   make_eval_command(),
         make_cve_command(),
     };
 }
@@ -92,7 +92,8 @@ int run_cli(int argc, char** argv) {
     app.add_flag("-v,--verbose", ctx.global.verbose, "say more about what is done");
     app.footer(
         "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 ambiguous, 5 unavailable "
-        "(store locked), 6 corrupt, 7 i/o (disk full), 8 invalid input.");
+        "(store locked), 6 corrupt, 7 i/o (disk full), 8 invalid input, 9 conflict "
+        "(someone else changed it first).");
 
     auto commands = all_commands();
     std::vector<CLI::App*> subs;

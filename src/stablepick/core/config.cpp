@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -143,6 +144,19 @@ class TableReader {
 
     const toml::node* raw(std::string_view key) { return find(key); }
 
+    // A table of names to whole numbers of at least `min` ([queue.review_days_by_tree]).
+    void integers_by_name(std::string_view key, std::map<std::string, int>& out, int64_t min) {
+        auto sub = table(key);
+        if (!sub.table_ || !ok()) return;
+        std::map<std::string, int> got;
+        for (auto& [name, node] : *sub.table_) {
+            int v = 0;
+            sub.integer(name.str(), v, min);
+            got[std::string(name.str())] = v;
+        }
+        if (ok()) out = std::move(got);
+    }
+
     // Call last: a key nobody read is a typo or a key of another program.
     void finish() {
         if (!table_ || !ok()) return;
@@ -256,6 +270,11 @@ Result<Config> read_config(const toml::table& table, const std::string& file) {
     review.strings("opt_out_paths", config.review.opt_out_paths);
     review.integer("max_mail_bytes", config.review.max_mail_bytes, 1);
     review.finish();
+
+    auto queue = top.table("queue");
+    queue.integer("review_days", config.queue.review_days, 0);
+    queue.integers_by_name("review_days_by_tree", config.queue.review_days_by_tree, 0);
+    queue.finish();
 
     auto llm = top.table("llm");
     llm.string("policy_text", config.llm.policy_text);

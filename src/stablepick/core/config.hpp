@@ -2,6 +2,7 @@
 // Configuration: what a project calls its branches and trailers, and where things live.
 // Loaded from TOML; every field has a default, so no config file is needed.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -147,8 +148,16 @@ struct CveConfig {
     std::string policy_text;  // what counts as a vulnerability; empty: the kernel CNA's rules
 };
 
+// The maintainer's queue (queue/queue.hpp).
+struct QueueConfig {
+    // Days a mailed candidate waits for objections on the list before it is queued.
+    int review_days = 7;
+    std::map<std::string, int> review_days_by_tree;  // per stable branch, overriding review_days
+};
+
 struct Config {
     BranchConfig branches;
+    QueueConfig queue;
     CveConfig cve;
     ReviewConfig review;
     TrailerConfig trailers;

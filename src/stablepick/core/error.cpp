@@ -16,6 +16,8 @@ int exit_code_for(ErrorCode code) {
             return exit_code::kCorrupt;
         case ErrorCode::kIo:
             return exit_code::kIo;
+        case ErrorCode::kConflict:
+            return exit_code::kConflict;
         case ErrorCode::kInternal:
             return exit_code::kFailure;
     }

@@ -13,6 +13,7 @@ enum class ErrorCode {
     kUnavailable,   // a resource is busy or unreachable: a locked store, a server that is down
     kCorrupt,       // stored data or a git object cannot be read
     kIo,            // the operating system refused: disk full, permission denied
+    kConflict,      // someone else changed it first: a maintainer's decision, a stale version
     kInternal,      // a bug in stablepick
 };
 
@@ -40,6 +41,7 @@ inline constexpr int kUnavailable = 5;   // store locked by another run, server 
 inline constexpr int kCorrupt = 6;       // corrupt git object or store
 inline constexpr int kIo = 7;            // disk full, permission denied
 inline constexpr int kInvalidInput = 8;  // malformed input file or argument value
+inline constexpr int kConflict = 9;      // someone else changed it first; nothing was changed
 }  // namespace exit_code
 
 int exit_code_for(ErrorCode code);

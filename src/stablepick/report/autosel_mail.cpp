@@ -68,7 +68,7 @@ std::vector<NamedMail> autosel_mails(const review::ReviewRun& run, const ReviewC
         for (auto& w : mail.warnings) warnings.push_back(w);
         if (mail.text.empty()) continue;  // the first mail sent starts the thread
         if (root.empty()) root = id;
-        out.push_back({mail_file_name(out.size() + 1, r.subject), std::move(mail.text)});
+        out.push_back({mail_file_name(out.size() + 1, r.subject), std::move(mail.text), r.id, id});
     }
     return out;
 }

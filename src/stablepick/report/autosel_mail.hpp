@@ -17,6 +17,8 @@ namespace stablepick::report {
 struct NamedMail {
     std::string file_name;  // "0001-net-fix-a-crash.patch"
     std::string text;
+    std::string commit;      // the main commit it proposes
+    std::string message_id;  // with its angle brackets
 };
 
 // REQUIRES: the run was made with ReviewOptions::with_mail (mailed commits carry MailFacts).

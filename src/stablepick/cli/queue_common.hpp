@@ -1,0 +1,17 @@
+#pragma once
+// What `queue`, `decide` and `review` share: naming a main-branch commit by a prefix, and who
+// is acting.
+#include <string>
+
+#include "stablepick/core/error.hpp"
+#include "stablepick/store/store.hpp"
+
+namespace stablepick::cli {
+
+// The full id of the main-branch commit `prefix` (at least 4 hex digits) names.
+Result<std::string> main_commit(Store& store, const std::string& prefix);
+
+// `given`, else $USER, else "unknown".
+std::string acting_user(const std::string& given);
+
+}  // namespace stablepick::cli
