@@ -58,8 +58,10 @@ Command make_decide_command() {
         if (auto r = stable::record_decision(store, d); !r) return report(r.error());
         // The decision stands as given (the old form never refused one); the queue follows it
         // where it can.
-        queue::Change move{d.commit, d.branch,
-                           opts->take ? queue::Action::kTake : queue::Action::kDrop, d.reviewer,
+        queue::Change move{d.commit,
+                           d.branch,
+                           opts->take ? queue::Action::kTake : queue::Action::kDrop,
+                           d.reviewer,
                            d.reason.empty() && opts->drop ? "dropped (no reason given)" : d.reason,
                            d.time};
         move.force = true;
@@ -67,8 +69,7 @@ Command make_decide_command() {
         if (!ctx.global.quiet) {
             fmt::print("{} {} for {} ({}{})\n", d.decision, id->substr(0, 12), d.branch, d.reviewer,
                        d.reason.empty() ? "" : ": " + d.reason);
-            if (!moved)
-                fmt::print("the queue is unchanged: {}\n", moved.error().message);
+            if (!moved) fmt::print("the queue is unchanged: {}\n", moved.error().message);
         }
         return exit_code::kOk;
     };

@@ -66,11 +66,9 @@ Command make_index_command() {
         // upstream superseded, what waited out its window queued.
         queue::SettleReport settled;
         if (!report->stopped_early) {
-            queue::SettleOptions so{ctx.config.queue.review_days,
-                                    ctx.config.queue.review_days_by_tree,
-                                    [&](const std::string& tag) {
-                                        return ctx.repo->resolve_commit(tag).has_value();
-                                    }};
+            queue::SettleOptions so{
+                ctx.config.queue.review_days, ctx.config.queue.review_days_by_tree,
+                [&](const std::string& tag) { return ctx.repo->resolve_commit(tag).has_value(); }};
             auto s = queue::settle(*ctx.store, std::time(nullptr), so);
             if (!s) return cli::report(s.error());
             settled = *s;
@@ -140,9 +138,10 @@ Command make_index_command() {
                 pid.labels, refused, pid.refused_in_branch, pid.refused_small, pid.refused_years,
                 ctx.config.labels.patch_id_small_max_days);
         if (settled.released + settled.superseded + settled.queued + settled.woken > 0)
-            fmt::print("queue: {} released, {} superseded, {} queued after their review window, "
-                       "{} back from waiting\n",
-                       settled.released, settled.superseded, settled.queued, settled.woken);
+            fmt::print(
+                "queue: {} released, {} superseded, {} queued after their review window, "
+                "{} back from waiting\n",
+                settled.released, settled.superseded, settled.queued, settled.woken);
         fmt::print(
             "{} new commits in {:.1f}s{}{}\n", report->new_commits, report->seconds,
             report->labels_updated ? "; backport labels updated" : "",

@@ -27,9 +27,9 @@ Status add_to_queue(Context& ctx, const review::ReviewRun& run) {
     for (auto& kept : added->kept) warn("not proposed again: " + kept);
     if (!ctx.global.quiet && (added->proposed || added->held))
         fmt::print(stderr, "queue: {} candidate(s) proposed{}\n", added->proposed,
-                   added->held ? fmt::format(", {} held back by a dropped prerequisite",
-                                             added->held)
-                               : "");
+                   added->held
+                       ? fmt::format(", {} held back by a dropped prerequisite", added->held)
+                       : "");
     return {};
 }
 
@@ -41,8 +41,8 @@ Status mark_mailed(Context& ctx, const std::vector<report::NamedMail>& mails) {
         auto rows = store::candidates(*writer, {"", "proposed", m.commit, 0});
         if (!rows) return std::unexpected(rows.error());
         for (auto& r : *rows)
-            if (auto st = queue::mark_mailed(*writer, r.commit, r.tree, m.message_id,
-                                             std::time(nullptr));
+            if (auto st =
+                    queue::mark_mailed(*writer, r.commit, r.tree, m.message_id, std::time(nullptr));
                 !st)
                 return st;
     }

@@ -13,12 +13,12 @@
 namespace stablepick::queue {
 namespace {
 
-constexpr std::array<std::string_view, 9> kStateNames{
-    "proposed", "mailed", "queued", "released", "objected", "dropped", "waiting", "snoozed",
-    "superseded"};
-constexpr std::array<std::string_view, 12> kActionNames{
-    "take", "drop", "snooze", "wait", "reopen", "object",
-    "mail", "release", "supersede", "wake", "hold", "queue"};
+constexpr std::array<std::string_view, 9> kStateNames{"proposed", "mailed",   "queued",
+                                                      "released", "objected", "dropped",
+                                                      "waiting",  "snoozed",  "superseded"};
+constexpr std::array<std::string_view, 12> kActionNames{"take",      "drop",   "snooze", "wait",
+                                                        "reopen",    "object", "mail",   "release",
+                                                        "supersede", "wake",   "hold",   "queue"};
 
 bool one_of(State s, std::initializer_list<State> states) {
     return std::find(states.begin(), states.end(), s) != states.end();
@@ -44,7 +44,9 @@ std::string refused(State from) {
     }
 }
 
-std::string day(int64_t t) { return util::format_date(t); }
+std::string day(int64_t t) {
+    return util::format_date(t);
+}
 
 Error conflict(const store::CandidateRow& now) {
     return Error{ErrorCode::kConflict,
@@ -64,13 +66,13 @@ Result<std::string> check_tree(Store& store, const std::string& tree) {
     auto kind = store::branch_kind(store, tree);
     if (!kind) return std::unexpected(kind.error());
     if (!*kind)
-        return fail(ErrorCode::kNotFound,
-                    fmt::format("'{}' is not a branch the store knows (run 'stablepick index')",
-                                tree));
+        return fail(
+            ErrorCode::kNotFound,
+            fmt::format("'{}' is not a branch the store knows (run 'stablepick index')", tree));
     if (**kind != BranchKind::kStable)
-        return fail(ErrorCode::kInvalidInput,
-                    fmt::format("'{}' is not a stable branch: candidates are for stable trees",
-                                tree));
+        return fail(
+            ErrorCode::kInvalidInput,
+            fmt::format("'{}' is not a stable branch: candidates are for stable trees", tree));
     return tree;
 }
 
@@ -125,7 +127,9 @@ constexpr std::string_view kHeldBack = "held back: prerequisite ";
 
 }  // namespace
 
-std::string_view state_name(State s) { return kStateNames[static_cast<size_t>(s)]; }
+std::string_view state_name(State s) {
+    return kStateNames[static_cast<size_t>(s)];
+}
 
 std::optional<State> parse_state(std::string_view name) {
     for (size_t i = 0; i < kStateNames.size(); ++i)
@@ -133,9 +137,13 @@ std::optional<State> parse_state(std::string_view name) {
     return std::nullopt;
 }
 
-std::vector<std::string> state_names() { return {kStateNames.begin(), kStateNames.end()}; }
+std::vector<std::string> state_names() {
+    return {kStateNames.begin(), kStateNames.end()};
+}
 
-std::string_view action_name(Action a) { return kActionNames[static_cast<size_t>(a)]; }
+std::string_view action_name(Action a) {
+    return kActionNames[static_cast<size_t>(a)];
+}
 
 std::expected<State, std::string> next_state(State from, Action action) {
     auto no = [&](std::string why) { return std::unexpected(std::move(why)); };
@@ -154,8 +162,8 @@ std::expected<State, std::string> next_state(State from, Action action) {
                                                 "there instead");
         case Action::kSnooze:
         case Action::kWait:
-            if (one_of(from, kOpen)) return action == Action::kSnooze ? State::kSnoozed
-                                                                      : State::kWaiting;
+            if (one_of(from, kOpen))
+                return action == Action::kSnooze ? State::kSnoozed : State::kWaiting;
             return no(refused(from));
         case Action::kReopen:
             if (one_of(from, {State::kDropped, State::kObjected, State::kSuperseded,
@@ -201,25 +209,23 @@ Result<store::CandidateRow> change(Store& store, const Change& c) {
     return in_transaction(store, [&]() -> Result<store::CandidateRow> {
         // A take or a drop is also the maintainer's decision, which train learns from.
         if (c.action == Action::kTake || c.action == Action::kDrop) {
-            auto d = store::put_decision(store, {c.commit, c.tree,
-                                                 c.action == Action::kTake ? "take" : "drop",
-                                                 c.reason, c.who, c.time, std::nullopt});
+            auto d = store::put_decision(
+                store, {c.commit, c.tree, c.action == Action::kTake ? "take" : "drop", c.reason,
+                        c.who, c.time, std::nullopt});
             if (!d) return std::unexpected(d.error());
         }
         auto row = store::candidate(store, c.commit, c.tree);
         if (!row) return std::unexpected(row.error());
         if (!*row) {
             if (c.action != Action::kTake && c.action != Action::kDrop)
-                return fail(ErrorCode::kNotFound,
-                            fmt::format("{} is not a candidate for {}", c.commit.substr(0, 12),
-                                        c.tree));
+                return fail(ErrorCode::kNotFound, fmt::format("{} is not a candidate for {}",
+                                                              c.commit.substr(0, 12), c.tree));
             if (c.action == Action::kTake) {
                 auto carried = store::carried_to(store, c.commit, c.tree);
                 if (!carried) return std::unexpected(carried.error());
                 if (*carried)
                     return fail(ErrorCode::kInvalidInput,
-                                fmt::format("{} is already in {}{}", c.commit.substr(0, 12),
-                                            c.tree,
+                                fmt::format("{} is already in {}{}", c.commit.substr(0, 12), c.tree,
                                             (*carried)->empty() ? "" : " as " + **carried));
             }
             store::CandidateRow fresh;
@@ -234,10 +240,10 @@ Result<store::CandidateRow> change(Store& store, const Change& c) {
             if (!*added) return std::unexpected(conflict(fresh));
             fresh.version = 1;
             if (c.action == Action::kDrop) {
-                auto held = hold_dependents(
-                    store, c.commit, c.tree,
-                    fmt::format("{}{} was dropped: {}", kHeldBack, c.commit.substr(0, 12), c.reason),
-                    c.time);
+                auto held = hold_dependents(store, c.commit, c.tree,
+                                            fmt::format("{}{} was dropped: {}", kHeldBack,
+                                                        c.commit.substr(0, 12), c.reason),
+                                            c.time);
                 if (!held) return std::unexpected(held.error());
             }
             return fresh;
@@ -251,10 +257,10 @@ Result<store::CandidateRow> change(Store& store, const Change& c) {
         if (c.action == Action::kWait) r.until_tag = c.until_tag;
         auto moved = move(store, r, c.action, c.who, c.reason, c.time);
         if (!moved) {
-            return std::unexpected(Error{moved.error().code,
-                                         fmt::format("cannot {} {} for {}: {}",
-                                                     action_name(c.action), c.commit.substr(0, 12),
-                                                     c.tree, moved.error().message)});
+            return std::unexpected(
+                Error{moved.error().code,
+                      fmt::format("cannot {} {} for {}: {}", action_name(c.action),
+                                  c.commit.substr(0, 12), c.tree, moved.error().message)});
         }
         if (!*moved) {
             auto now = store::candidate(store, c.commit, c.tree);
@@ -279,10 +285,10 @@ Result<store::CandidateRow> change(Store& store, const Change& c) {
                 if (!*dep || (*dep)->state != "waiting" ||
                     !(*dep)->reason.starts_with(std::string(kHeldBack) + c.commit.substr(0, 12)))
                     continue;
-                auto woke = move(store, **dep, Action::kWake, std::string(kAutomatic),
-                                 fmt::format("prerequisite {} is {} again", c.commit.substr(0, 12),
-                                             r.state),
-                                 c.time);
+                auto woke = move(
+                    store, **dep, Action::kWake, std::string(kAutomatic),
+                    fmt::format("prerequisite {} is {} again", c.commit.substr(0, 12), r.state),
+                    c.time);
                 if (!woke) return std::unexpected(woke.error());
             }
         }
@@ -333,12 +339,13 @@ Result<ProposeReport> propose(Store& store, const std::vector<Proposal>& proposa
             // Prerequisites first, each a candidate of its own.
             std::string held_by;
             for (auto& n : p.needs) {
-                auto pre = add(n.needs, p.tree, std::nullopt,
-                               fmt::format("prerequisite of {} ({})", p.commit.substr(0, 12), n.why));
+                auto pre =
+                    add(n.needs, p.tree, std::nullopt,
+                        fmt::format("prerequisite of {} ({})", p.commit.substr(0, 12), n.why));
                 if (!pre) return std::unexpected(pre.error());
                 if (*pre && (*pre)->state == "dropped" && held_by.empty())
-                    held_by = fmt::format("{}{} was dropped: {}", kHeldBack,
-                                          n.needs.substr(0, 12), (*pre)->reason);
+                    held_by = fmt::format("{}{} was dropped: {}", kHeldBack, n.needs.substr(0, 12),
+                                          (*pre)->reason);
             }
             auto added = add(p.commit, p.tree, p.probability, p.reason);
             if (!added) return std::unexpected(added.error());
@@ -373,9 +380,8 @@ Status mark_mailed(Store& store, const std::string& commit, const std::string& t
 Result<SettleReport> settle(Store& store, int64_t now, const SettleOptions& options) {
     return in_transaction(store, [&]() -> Result<SettleReport> {
         SettleReport report;
-        auto rows = store::candidates_in(
-            store, {"proposed", "mailed", "queued", "objected", "waiting", "snoozed", "dropped",
-                    "superseded"});
+        auto rows = store::candidates_in(store, {"proposed", "mailed", "queued", "objected",
+                                                 "waiting", "snoozed", "dropped", "superseded"});
         if (!rows) return std::unexpected(rows.error());
         for (auto& r : *rows) {
             auto carried = store::carried_to(store, r.commit, r.tree);
@@ -440,8 +446,7 @@ double WeekStats::rejected_share() const {
     return proposed ? static_cast<double>(get("objected") + get("dropped")) / proposed : 0;
 }
 
-Result<std::vector<WeekStats>> weekly_stats(Store& store, const std::string& tree,
-                                            int64_t since) {
+Result<std::vector<WeekStats>> weekly_stats(Store& store, const std::string& tree, int64_t since) {
     auto events = store::events_since(store, since);
     if (!events) return std::unexpected(events.error());
     std::map<std::pair<std::string, int64_t>, WeekStats> weeks;

@@ -89,7 +89,7 @@ Result<store::CandidateRow> change(Store& store, const Change& change);
 struct Proposal {
     std::string commit, tree;
     double probability = 0;
-    std::string reason;                      // "review by greg: probability 0.87"
+    std::string reason;                       // "review by greg: probability 0.87"
     std::vector<store::CandidateNeed> needs;  // prerequisites, in the order they must go
 };
 struct ProposeReport {
@@ -100,8 +100,7 @@ struct ProposeReport {
 // Adds the proposals (each prerequisite first, as a candidate of its own). A (commit, tree)
 // that is a candidate already keeps its state: a dropped one is never proposed again. A
 // proposal whose prerequisite was dropped is held back (waiting) with that reason.
-Result<ProposeReport> propose(Store& store, const std::vector<Proposal>& proposals,
-                              int64_t now);
+Result<ProposeReport> propose(Store& store, const std::vector<Proposal>& proposals, int64_t now);
 
 // Its review mail was written: proposed → mailed, remembering the Message-ID (replies find
 // it by that).
@@ -109,7 +108,7 @@ Status mark_mailed(Store& store, const std::string& commit, const std::string& t
                    const std::string& message_id, int64_t now);
 
 struct SettleOptions {
-    int review_days = 7;                         // a mailed candidate's window for objections
+    int review_days = 7;  // a mailed candidate's window for objections
     std::map<std::string, int> review_days_by_tree;
     std::function<bool(const std::string& tag)> tag_exists;  // for kWait; null: none do
 };

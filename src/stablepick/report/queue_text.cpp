@@ -36,7 +36,7 @@ std::string queue_table(const std::vector<store::CandidateRow>& rows, int64_t no
             tree = r.tree;
             out += fmt::format("{}{}\n", out.empty() ? "" : "\n", util::terminal_safe(tree));
         }
-        std::string until = r.until_time ? " until " + util::format_date(*r.until_time)
+        std::string until = r.until_time  ? " until " + util::format_date(*r.until_time)
                             : r.until_tag ? " until " + util::terminal_safe(*r.until_tag)
                                           : "";
         out += fmt::format("  {:<10} {:>5} {} {:<60} {:>7}  {}{}\n", r.state,
@@ -94,18 +94,17 @@ nlohmann::json history_json(const std::vector<store::CandidateEvent>& events) {
 
 std::string stats_table(const std::vector<queue::WeekStats>& weeks) {
     if (weeks.empty()) return "no changes in the queue yet\n";
-    std::string out = fmt::format("{:<20} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}\n", "tree",
-                                  "week", "proposed", "objected", "dropped", "queued", "released",
-                                  "rejected");
+    std::string out =
+        fmt::format("{:<20} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}\n", "tree", "week",
+                    "proposed", "objected", "dropped", "queued", "released", "rejected");
     for (auto& w : weeks) {
         out += fmt::format("{:<20} {:<10}", cut(w.tree, 20), util::format_date(w.week));
         for (const char* k : kStatColumns) {
             auto it = w.counts.find(k);
             out += fmt::format(" {:>8}", it == w.counts.end() ? 0 : it->second);
         }
-        out += w.counts.contains("proposed")
-                   ? fmt::format(" {:>8.0f}%\n", 100 * w.rejected_share())
-                   : fmt::format(" {:>9}\n", "-");
+        out += w.counts.contains("proposed") ? fmt::format(" {:>8.0f}%\n", 100 * w.rejected_share())
+                                             : fmt::format(" {:>9}\n", "-");
     }
     return out;
 }
@@ -118,8 +117,8 @@ nlohmann::json stats_json(const std::vector<queue::WeekStats>& weeks) {
             auto it = w.counts.find(k);
             j[k] = it == w.counts.end() ? 0 : it->second;
         }
-        j["rejected_share"] = w.counts.contains("proposed") ? nlohmann::json(w.rejected_share())
-                                                            : nlohmann::json();
+        j["rejected_share"] =
+            w.counts.contains("proposed") ? nlohmann::json(w.rejected_share()) : nlohmann::json();
         out.push_back(std::move(j));
     }
     return out;

@@ -18,6 +18,7 @@
 #include "stablepick/llm/prompt.hpp"
 #include "stablepick/stable/check_text.hpp"
 #include "stablepick/stable/maintainers.hpp"
+#include "stablepick/stable/queue_lists.hpp"
 #include "stablepick/store/commit_reads.hpp"
 #include "stablepick/util/atomic_file.hpp"
 #include "stablepick/util/time.hpp"
@@ -471,8 +472,10 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
     std::vector<std::optional<stable::CommitChecks>> checks(queries->size());
     std::optional<stable::TargetChecker> checker;
     if (!run.targets.empty()) {
+        auto ignored = stable::ignore_list(store);
+        if (!ignored) return std::unexpected(ignored.error());
         checker.emplace(*repo, store, *history, run.targets,
-                        stable::CheckOptions{config.review.opt_out_paths});
+                        stable::CheckOptions{config.review.opt_out_paths, std::move(*ignored)});
         std::vector<size_t> indexes(queries->begin(), queries->end());
         checker->prepare(indexes, std::vector<bool>(indexes.size(), options.all_checks));
         if (hooks.start) hooks.start("checking target branches", std::ssize(*queries));

@@ -24,6 +24,14 @@
 #include "stablepick/util/mail.hpp"
 
 namespace stablepick::stable {
+
+std::string branch_version(const std::string& name) {
+    static const RE2 version_re(R"((\d+(?:\.\d+)*))");
+    std::string version;
+    RE2::PartialMatch(name, version_re, &version);
+    return version.empty() ? name : version;
+}
+
 namespace {
 
 // Version numbers in a branch name, compared numerically: "linux-6.10.y" > "linux-6.6.y".
@@ -104,9 +112,7 @@ Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, S
                 ErrorCode::kInvalidInput,
                 fmt::format("'{}' shares no history with the main branch '{}'", name, main_branch));
         t.branch_point = *branch_point;
-        static const RE2 version_re(R"((\d+(?:\.\d+)*))");
-        RE2::PartialMatch(name, version_re, &t.version);
-        if (t.version.empty()) t.version = name;
+        t.version = branch_version(name);
         // The newest tag on the branch names the release the mail is based on.
         t.base = git::to_hex(t.tip).substr(0, 12);
         if (auto described = git::describe_tags(repo, t.tip)) t.base = described->tag;
@@ -344,6 +350,15 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
                 if (out.opt_out.empty() && ::fnmatch(pattern.c_str(), file.path.c_str(), 0) == 0)
                     out.opt_out =
                         fmt::format("{} matches the opt-out path '{}'", file.path, pattern);
+    bool cc_stable = std::ranges::any_of(
+        f.trailers, [](const Trailer& t) { return t.kind == Trailer::Kind::kCcStable; });
+    if (out.opt_out.empty() && !cc_stable)
+        for (auto& file : f.files)
+            for (auto& pattern : options_.ignore_paths)
+                if (out.opt_out.empty() && ::fnmatch(pattern.c_str(), file.path.c_str(), 0) == 0)
+                    out.opt_out =
+                        fmt::format("{} matches '{}' of the ignore list, and it has no Cc: stable",
+                                    file.path, pattern);
 
     auto it = prepared_.find(index);
     auto found = it != prepared_.end() ? std::move(it->second)

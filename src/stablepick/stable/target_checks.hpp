@@ -39,6 +39,10 @@ struct TargetBranch {
 // The targets named, newest version first. kNotFound for a branch that does not exist,
 // kInvalidInput for one that is not a stable branch of this main (not recorded as one in the
 // store by index, or no common history with main).
+// The version a stable branch's name carries ("linux-6.6.y": "6.6", "v254-stable": "254"), as
+// AUTOSEL's subjects and stable-queue's directories name trees; the name when it has none.
+std::string branch_version(const std::string& name);
+
 Result<std::vector<TargetBranch>> resolve_targets(const git::Repository& repo, Store& store,
                                                   const std::string& main_branch,
                                                   const std::vector<std::string>& names);
@@ -89,6 +93,8 @@ struct CommitChecks {
 
 struct CheckOptions {
     std::vector<std::string> opt_out_paths;  // glob patterns (fnmatch) of paths never auto-selected
+    // stable-queue's ignore_list: paths selected only with an explicit Cc: stable.
+    std::vector<std::string> ignore_paths;
 };
 
 class TargetChecker {

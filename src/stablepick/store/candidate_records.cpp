@@ -108,8 +108,8 @@ Result<bool> insert_candidate(Store& store, const CandidateRow& r, const std::st
     if (auto done = q->run(); !done)
         return std::unexpected(Store::error(done.error(), "add to the queue"));
     if (db.changes() == 0) return false;
-    if (auto e = add_event(db, {r.commit, r.tree, r.changed_time, r.changed_by, "", r.state,
-                                reason});
+    if (auto e =
+            add_event(db, {r.commit, r.tree, r.changed_time, r.changed_by, "", r.state, reason});
         !e)
         return std::unexpected(e.error());
     return true;
@@ -130,8 +130,8 @@ Result<bool> update_candidate(Store& store, const CandidateRow& r, const std::st
     if (auto done = q->run(); !done)
         return std::unexpected(Store::error(done.error(), "change the queue"));
     if (db.changes() == 0) return false;
-    if (auto e = add_event(db, {r.commit, r.tree, r.changed_time, r.changed_by, from_state,
-                                r.state, r.reason});
+    if (auto e = add_event(
+            db, {r.commit, r.tree, r.changed_time, r.changed_by, from_state, r.state, r.reason});
         !e)
         return std::unexpected(e.error());
     return true;
@@ -143,8 +143,8 @@ Result<std::vector<CandidateRow>> candidates(Store& store, const CandidateFilter
     if (!f.tree.empty()) where += " AND c.tree = ?", args.push_back(f.tree);
     if (!f.state.empty()) where += " AND c.state = ?", args.push_back(f.state);
     if (!f.commit_prefix.empty())
-        where += " AND c.commit_sha >= ? AND c.commit_sha < ?",
-            args.push_back(f.commit_prefix), args.push_back(f.commit_prefix + "\x7f");
+        where += " AND c.commit_sha >= ? AND c.commit_sha < ?", args.push_back(f.commit_prefix),
+            args.push_back(f.commit_prefix + "\x7f");
     auto rows = read_candidates(store, where, args);
     if (rows && f.limit && rows->size() > f.limit) rows->resize(f.limit);
     return rows;
@@ -197,8 +197,9 @@ Result<std::vector<CandidateNeed>> candidate_needs(Store& store, const std::stri
         connection_of(store),
         "SELECT needs_sha, why FROM candidate_needs WHERE commit_sha = ? AND tree = ? "
         "ORDER BY position",
-        std::vector<std::string>{commit, tree}, "read prerequisites",
-        [&](Statement& q) { out.push_back({q.text(0), q.text(1)}); });
+        std::vector<std::string>{commit, tree}, "read prerequisites", [&](Statement& q) {
+            out.push_back({q.text(0), q.text(1)});
+        });
     if (!st) return std::unexpected(st.error());
     return out;
 }
@@ -219,6 +220,21 @@ Result<std::optional<std::string>> carried_to(Store& store, const std::string& c
                            "ORDER BY stable_sha = '', stable_time LIMIT 1",
                            std::vector<std::string>{commit, tree}, "read backport labels",
                            [&](Statement& q) { out = q.text(0); });
+    if (!st) return std::unexpected(st.error());
+    return out;
+}
+
+Result<std::vector<ExportCommit>> commits_to_export(Store& store, const std::string& tree,
+                                                    const std::string& state) {
+    std::vector<ExportCommit> out;
+    auto st = for_each_row(
+        connection_of(store),
+        "SELECT x.sha, x.subject, x.body, x.author_name, x.author_email, x.author_time "
+        "FROM candidates c JOIN commits x ON x.sha = c.commit_sha "
+        "WHERE c.tree = ? AND c.state = ? ORDER BY x.commit_time, x.id",
+        std::vector<std::string>{tree, state}, "read the queue", [&](Statement& q) {
+            out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.int64(5)});
+        });
     if (!st) return std::unexpected(st.error());
     return out;
 }

@@ -77,6 +77,16 @@ Result<std::vector<std::string>> candidates_needing(Store& store, const std::str
 Result<std::optional<std::string>> carried_to(Store& store, const std::string& commit,
                                               const std::string& tree);
 
+// What a patch of a queued commit carries, read with it.
+struct ExportCommit {
+    std::string commit, subject, body, author_name, author_email;
+    int64_t author_time = 0;
+};
+// The candidates of `tree` in `state`, in the order the main branch took them (a prerequisite,
+// older, comes first).
+Result<std::vector<ExportCommit>> commits_to_export(Store& store, const std::string& tree,
+                                                    const std::string& state);
+
 // A branch's kind, nullopt when the store knows no branch of that name.
 Result<std::optional<BranchKind>> branch_kind(Store& store, const std::string& name);
 
