@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "stablepick/store/sql.hpp"
+#include "stablepick/store/store.hpp"
 #include "support/stable_history.hpp"
 
 namespace stablepick {
@@ -204,6 +206,68 @@ TEST(CliQueue, StableQueueListsIgnoreListAndDroppedCommits) {
                       std::string::npos);
         }
     }
+}
+
+// A patch sent to the list, not a commit yet, checked as b4 review and patchwork run checks.
+TEST(CliCheck, APatchMailGetsAVerdictAndTheStoreIsUntouched) {
+    StableHistory s;
+    const std::string dir = s.dir();
+    ASSERT_EQ(run_stablepick({"-q", "-C", dir, "index"}).exit_code, 0);
+    ASSERT_EQ(run_stablepick({"-q", "-C", dir, "train"}).exit_code, 0);
+    // A new fix like the backported ones, made after the index: its mail, as sent (no mbox
+    // "From <id>" line).
+    s.h.repo.commit("drivers/net/fix_600.c", "int rx_600_null_check = 1;\n",
+                    fmt::format("net: fix NULL pointer dereference in rx path 600\n\nThe rx path "
+                                "crashes when the ring is empty.\n\nFixes: {} (\"tools: add "
+                                "option 4 to the builder\")\nSigned-off-by: Dev "
+                                "<dev@example.org>\n",
+                                s.h.features[3].substr(0, 12)),
+                    testing::kStart + 300 * testing::kDay);
+    std::string mail = s.h.repo.git({"format-patch", "-1", "--stdout", "HEAD"});
+    mail = mail.substr(mail.find('\n') + 1);
+    auto commits = [&] {
+        auto store =
+            Store::open(s.h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
+        EXPECT_TRUE(store) << store.error().message;
+        auto q = store::connection_of(*store).prepare(
+            "SELECT COUNT(*), (SELECT COUNT(*) FROM branch_commits) FROM commits");
+        EXPECT_TRUE(q && *q->step());
+        return std::pair{q->int64(0), q->int64(1)};
+    };
+    auto before = commits();
+
+    auto b4 = run_stablepick({"-C", dir, "check"}, {}, mail);
+    ASSERT_EQ(b4.exit_code, 0) << b4.err;
+    auto j = nlohmann::json::parse(b4.out);
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0]["tool"], "stablepick");
+    EXPECT_EQ(j[0]["status"], "warn") << j.dump(1);  // a stable fix without Cc: stable
+    EXPECT_NE(j[0]["summary"].get<std::string>().find("looks like a stable fix, but has no Cc: "
+                                                      "stable"),
+              std::string::npos)
+        << j.dump(1);
+    EXPECT_NE(j[0]["details"].get<std::string>().find("Nearest precedents:"), std::string::npos);
+    auto pw = run_stablepick(
+        {"-C", dir, "check", "--format", "patchwork", "--url", "https://example.org/p/1"}, {},
+        mail);
+    ASSERT_EQ(pw.exit_code, 0) << pw.err;
+    auto p = nlohmann::json::parse(pw.out);
+    EXPECT_EQ(p["state"], "warning");
+    EXPECT_EQ(p["context"], "stablepick");
+    EXPECT_EQ(p["target_url"], "https://example.org/p/1");
+    // Tagged for stable: the patch and the history agree.
+    std::string tagged = mail;
+    tagged.insert(tagged.find("Signed-off-by: Dev"), "Cc: stable@vger.kernel.org\n");
+    auto agreed = run_stablepick({"-C", dir, "check"}, {}, tagged);
+    ASSERT_EQ(agreed.exit_code, 0) << agreed.err;
+    EXPECT_EQ(nlohmann::json::parse(agreed.out)[0]["status"], "pass") << agreed.out;
+
+    // Nothing of the checks stays in the store.
+    EXPECT_EQ(commits(), before);
+    // No patch: exit 8, the store untouched.
+    auto none = run_stablepick({"-C", dir, "check"}, {}, "Subject: hello\n\njust a note\n");
+    EXPECT_EQ(none.exit_code, 8);
+    EXPECT_NE(none.err.find("holds no patch"), std::string::npos) << none.err;
 }
 
 }  // namespace

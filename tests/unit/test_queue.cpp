@@ -2,10 +2,12 @@
 // conflicts refused, prerequisites first and held back, what index settles, weekly counts.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 
 #include "stablepick/queue/queue.hpp"
 #include "stablepick/store/candidate_records.hpp"
+#include "stablepick/store/history_reads.hpp"
 #include "stablepick/store/review_records.hpp"
 #include "support/fixture_repo.hpp"
 
@@ -244,6 +246,19 @@ TEST_F(Queue, IndexSettlesReleasedSupersededQueuedAndWoken) {
     options.tag_exists = [](const std::string& tag) { return tag == "v3.0"; };
     ASSERT_TRUE(settle(*store_, kT0 + 21 * kDay, options));
     EXPECT_EQ(state('d'), "proposed");
+}
+
+TEST_F(Queue, TrainLearnsWhatTheQueueTookAndNotWhatItDropped) {
+    ASSERT_TRUE(propose(*store_, {proposal('a'), proposal('b'), proposal('c')}, kT0));
+    ASSERT_TRUE(mark_mailed(*store_, id('a'), "v2-stable", "<a@x>", kT0));
+    ASSERT_TRUE(settle(*store_, kT0 + 8 * kDay, {}));  // queued by the review window
+    ASSERT_TRUE(act('b', Action::kTake, "greg", "", kT0 + kDay));
+    ASSERT_TRUE(act('b', Action::kDrop, "greg", "broke the build", kT0 + 2 * kDay));
+    ASSERT_TRUE(act('c', Action::kObject, "maintainer", "not a fix", kT0 + kDay));
+    std::map<std::string, int64_t> taken;
+    ASSERT_TRUE(store::for_each_first_take(
+        *store_, [&](const std::string& commit, int64_t time) { taken[commit] = time; }));
+    EXPECT_EQ(taken, (std::map<std::string, int64_t>{{id('a'), kT0 + 8 * kDay}}));
 }
 
 TEST_F(Queue, WeeklyCountsAndTheRejectedShare) {

@@ -65,6 +65,7 @@ Command make_train_command();
 Command make_review_command();
 Command make_decide_command();
 Command make_queue_command();
+Command make_check_command();
 Command make_cve_command();
 
 // The table: every subcommand, in the order `stablepick --help` lists them.

@@ -167,7 +167,7 @@ Result<std::vector<CommitText>> texts_of(Store& store, const std::vector<int64_t
     std::vector<CommitText> out(rows.size());
     unsigned threads =
         static_cast<unsigned>(std::clamp<size_t>(rows.size() / 16, 1, reader_threads()));
-    auto st = on_readers(store, threads, [&](Store& reader, unsigned t) -> Status {
+    auto read = [&](Store& reader, unsigned t) -> Status {
         for (size_t i = t; i < rows.size(); i += threads) {
             auto text = load_commit_text(reader, rows[i]);
             if (!text) return std::unexpected(text.error());
@@ -175,7 +175,10 @@ Result<std::vector<CommitText>> texts_of(Store& store, const std::vector<int64_t
             out[i] = std::move(*text);
         }
         return {};
-    });
+    };
+    // A few texts are read through the caller's own connection: no reader to open, and it sees
+    // what the caller's transaction holds (a patch under `check`, not committed).
+    auto st = threads == 1 ? read(store, 0) : on_readers(store, threads, read);
     if (!st) return std::unexpected(st.error());
     return out;
 }

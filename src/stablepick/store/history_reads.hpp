@@ -45,7 +45,9 @@ Status for_each_first_backport(
 // The fix commits of CVEs that are not rejected.
 Status for_each_cve_fix(Store& store, const std::function<void(const std::string& id)>& each);
 
-// The first time a maintainer decided to take each commit.
+// The first time each commit was known to go to a stable tree: a maintainer's take (the latest
+// decision per tree), or its candidate queued or released — unless that candidate is now
+// dropped or objected.
 Status for_each_first_take(Store& store,
                            const std::function<void(const std::string& id, int64_t time)>& each);
 

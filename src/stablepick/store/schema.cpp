@@ -130,20 +130,20 @@ CREATE VIEW IF NOT EXISTS main_branch_commits AS
     // (who, when, why), and what must go to the tree before it. `version` counts the changes,
     // so two maintainers acting at once can tell that the other came first.
     R"sql(
-CREATE TABLE candidates(
+CREATE TABLE IF NOT EXISTS candidates(
   commit_sha TEXT NOT NULL, tree TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL,
   probability REAL, until_time INTEGER, until_tag TEXT, message_id TEXT,
   proposed_time INTEGER NOT NULL, changed_time INTEGER NOT NULL, changed_by TEXT NOT NULL,
   version INTEGER NOT NULL,
   PRIMARY KEY(commit_sha, tree)) WITHOUT ROWID;
-CREATE INDEX candidates_tree_state ON candidates(tree, state);
-CREATE INDEX candidates_message ON candidates(message_id) WHERE message_id IS NOT NULL;
-CREATE TABLE candidate_events(
+CREATE INDEX IF NOT EXISTS candidates_tree_state ON candidates(tree, state);
+CREATE INDEX IF NOT EXISTS candidates_message ON candidates(message_id) WHERE message_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS candidate_events(
   id INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, tree TEXT NOT NULL, time INTEGER NOT NULL,
   who TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL);
-CREATE INDEX candidate_events_candidate ON candidate_events(commit_sha, tree, time);
-CREATE INDEX candidate_events_time ON candidate_events(time);
-CREATE TABLE candidate_needs(
+CREATE INDEX IF NOT EXISTS candidate_events_candidate ON candidate_events(commit_sha, tree, time);
+CREATE INDEX IF NOT EXISTS candidate_events_time ON candidate_events(time);
+CREATE TABLE IF NOT EXISTS candidate_needs(
   commit_sha TEXT NOT NULL, tree TEXT NOT NULL, needs_sha TEXT NOT NULL, position INTEGER NOT NULL,
   why TEXT NOT NULL,
   PRIMARY KEY(commit_sha, tree, needs_sha)) WITHOUT ROWID;
