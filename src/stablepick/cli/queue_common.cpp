@@ -5,6 +5,9 @@
 #include <cctype>
 #include <cstdlib>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "stablepick/store/commit_reads.hpp"
 
 namespace stablepick::cli {
@@ -25,7 +28,11 @@ Result<std::string> main_commit(Store& store, const std::string& prefix) {
 std::string acting_user(const std::string& given) {
     if (!given.empty()) return given;
     const char* user = std::getenv("USER");
-    return user && *user ? user : "unknown";
+    if (user && *user) return user;
+    // A service or a container often has no $USER; the account still has a name.
+    if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name && *pw->pw_name)
+        return pw->pw_name;
+    return "unknown";
 }
 
 }  // namespace stablepick::cli

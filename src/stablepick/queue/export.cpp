@@ -71,6 +71,7 @@ Result<QueueExport> export_queue(Store& store, const git::Repository& repo, cons
 
 Status write_export(const std::filesystem::path& out, const QueueExport& queue) {
     auto dir = out / queue.directory;
+    if (auto st = util::make_directory(out); !st) return st;
     if (auto st = util::make_directory(dir); !st) return st;
     for (auto& p : queue.patches)
         if (auto st = util::write_file_atomically(dir / p.file_name, p.text); !st) return st;

@@ -1,7 +1,7 @@
 #pragma once
 // What a review run proposes to the queue: each commit the ballot selected, for each target
-// tree that is affected and does not have it yet, where it applies or its prerequisites
-// explain why not (they are proposed with it, first).
+// tree that is affected, does not have it yet, and takes it (it applies as it is or with a
+// 3-way merge), unless it opted out or was reverted upstream.
 #include <string>
 #include <vector>
 
