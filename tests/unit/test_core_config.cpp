@@ -45,6 +45,25 @@ TEST(CoreConfig, ErrorsNameTheTextAndTheLine) {
     EXPECT_NE(key.error().message.find("API keys are not read from files"), std::string::npos);
 }
 
+// [embed] and each provider refuse a key in the file alike, each naming its own variable key.
+TEST(CoreConfig, ApiKeysAreRefusedNamingTheKeyForTheVariable) {
+    auto embed = parse_config("[embed]\napi_key = \"k\"\n", "m.toml");
+    ASSERT_FALSE(embed);
+    EXPECT_NE(embed.error().message.find("line 2: API keys are not read from files; name the "
+                                         "environment variable that holds it with "
+                                         "embed.api_key_env"),
+              std::string::npos)
+        << embed.error().message;
+    auto provider =
+        parse_config("[[llm.providers]]\nurl = \"exec:/x\"\napi_key = \"k\"\n", "m.toml");
+    ASSERT_FALSE(provider);
+    EXPECT_NE(provider.error().message.find(
+                  "line 3: provider 'exec:/x': API keys are not read from files; name the "
+                  "environment variable that holds it with api_key_env"),
+              std::string::npos)
+        << provider.error().message;
+}
+
 TEST(CoreConfig, EmbedSectionHoldsTheServerLimitsAndNoKey) {
     auto c = parse_config(
         "[embed]\napi_key_env = \"EMBED_KEY\"\nbatch = 16\nconcurrency = 2\nmax_attempts = 1\n",

@@ -25,10 +25,10 @@ class Walk : public ::testing::Test {
         ASSERT_TRUE(repo.has_value()) << repo.error().message;
         repo_.emplace(std::move(*repo));
     }
-    git_oid id(const std::string& hex) { return *from_hex(hex); }
+    ObjectId id(const std::string& hex) { return *from_hex(hex); }
     std::vector<std::string> visited(const RevisionWalk& walk, Status* status = nullptr) {
         std::vector<std::string> out;
-        auto st = visit_commits(*repo_, walk, [&](const git_oid& o) { out.push_back(to_hex(o)); });
+        auto st = visit_commits(*repo_, walk, [&](const ObjectId& o) { out.push_back(to_hex(o)); });
         if (status) *status = st;
         return out;
     }

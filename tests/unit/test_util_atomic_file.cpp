@@ -90,6 +90,27 @@ TEST(AtomicFile, AMistypedDirectoryIsNotCreated) {
     EXPECT_EQ(under_file.error().code, ErrorCode::kIo);
 }
 
+// A CVE record and its mail go out together: both files, or (on a full disk) neither.
+TEST(AtomicFile, FilesWrittenTogether) {
+    TempDir dir;
+    auto out = dir.path() / "out";
+    ASSERT_TRUE(write_files_together(out, {{"a.json", "{}\n"}, {"a.mbox", "From x\n"}}));
+    EXPECT_EQ(names_in(out), (std::set<std::string>{"a.json", "a.mbox"}));
+    EXPECT_EQ(slurp(out / "a.mbox"), "From x\n");
+    {
+        FileSizeLimit full(4096);
+        auto r =
+            write_files_together(out, {{"b.json", "{}\n"}, {"b.mbox", std::string(100'000, 'x')}});
+        ASSERT_FALSE(r.has_value());
+        EXPECT_EQ(r.error().code, ErrorCode::kIo);
+        EXPECT_EQ(r.error().message, "cannot write '" + (out / "b.mbox").string() + "'");
+    }
+    EXPECT_EQ(names_in(out), (std::set<std::string>{"a.json", "a.mbox"}));
+    auto mistyped = write_files_together(dir.path() / "no" / "out", {{"c.json", "{}"}});
+    ASSERT_FALSE(mistyped.has_value());
+    EXPECT_EQ(mistyped.error().code, ErrorCode::kNotFound);
+}
+
 // Mails of an earlier run once mixed with the new ones (duplicate numbers, two thread roots),
 // and a killed run's staging directory was never removed.
 TEST(AtomicFile, ADirectoryHoldsOneRunsFiles) {

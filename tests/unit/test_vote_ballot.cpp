@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "stablepick/report/review_text.hpp"
 #include "stablepick/report/svg.hpp"
 #include "stablepick/vote/ballot.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // How `index` and `branches` tell which branches were taken and which were left out, and why:
 // as text for a person and as JSON.
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "stablepick/ingest/branch_choice.hpp"
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "stablepick/cli/branch_choice_text.hpp"
 #include "stablepick/cli/command.hpp"

@@ -206,6 +206,18 @@ void read_bounds(TableReader& r, ProviderConfig& p) {
     r.integer("max_reason_chars", p.max_reason_chars, 1);
 }
 
+// Refuses an API key written in the table ([embed], a provider): secrets come only from the
+// environment variable the config names, as a config file is shared and copied around. True
+// when one was there; `whose` starts the message, `env_key` is the key to name the variable with.
+bool refused_api_key(TableReader& r, const std::string& whose, std::string_view env_key) {
+    auto* key = r.raw("api_key");
+    if (!key) return false;
+    r.problem(*key, fmt::format("{}API keys are not read from files; name the environment "
+                                "variable that holds it with {}",
+                                whose, env_key));
+    return true;
+}
+
 Result<Config> read_config(const toml::table& table, const std::string& file) {
     Config config;
     std::string error;
@@ -228,11 +240,7 @@ Result<Config> read_config(const toml::table& table, const std::string& file) {
     index.finish();
 
     auto embed = top.table("embed");
-    if (auto* key = embed.raw("api_key")) {
-        embed.problem(*key,
-                      "API keys are not read from files; name the environment variable that holds "
-                      "it with embed.api_key_env");
-    }
+    refused_api_key(embed, "", "embed.api_key_env");
     embed.string("api_key_env", config.embed.api_key_env);
     embed.integer("batch", config.embed.batch, 1);
     embed.integer("concurrency", config.embed.concurrency, 1);
@@ -298,13 +306,7 @@ Result<Config> read_config(const toml::table& table, const std::string& file) {
                 pr.problem(*pr.raw("url"), url.error().message);
                 break;
             }
-            if (auto* key = pr.raw("api_key")) {
-                pr.problem(*key, fmt::format("provider '{}': API keys are not read from files; "
-                                             "name the environment variable that holds it with "
-                                             "api_key_env",
-                                             p.url));
-                break;
-            }
+            if (refused_api_key(pr, fmt::format("provider '{}': ", p.url), "api_key_env")) break;
             pr.string("name", p.name);
             pr.string("api_key_env", p.api_key_env);
             pr.number("temperature", p.temperature);

@@ -26,7 +26,7 @@ struct ReleaseTag {
     std::string version;     // "6.6.74", "2.39", "6.8-rc3"
     std::vector<int> parts;  // 6, 6, 74 (an -rc is ordered before its release)
     int rc = 0;              // 3 for -rc3, 0 for a release
-    git_oid commit;
+    git::ObjectId commit;
 };
 
 bool version_less(const ReleaseTag& a, const ReleaseTag& b) {
@@ -83,14 +83,14 @@ std::string release_of(const ReleaseTag& t) {
     return t.rc ? t.version.substr(0, t.version.find("-rc")) : t.version;
 }
 
-std::string key(const git_oid& oid) {
+std::string key(const git::ObjectId& oid) {
     return git::id_key(oid);
 }
 
 // Calls f(oid) for every commit reachable from `push` and not from `hide`. What cannot be walked
 // is left out: a line whose history is damaged is judged on the commits that can be read.
-void walk(const git::Repository& repo, std::vector<git_oid> push, std::vector<git_oid> hide,
-          const std::function<void(const git_oid&)>& f) {
+void walk(const git::Repository& repo, std::vector<git::ObjectId> push,
+          std::vector<git::ObjectId> hide, const std::function<void(const git::ObjectId&)>& f) {
     (void)git::visit_commits(repo, {std::move(push), std::move(hide), false}, f);
 }
 
@@ -108,11 +108,11 @@ class RangeFinder {
     Result<std::string> resolve(const std::string& spec, const char* what);
     // Whether `sha` is a main-branch commit (in the store, or reachable from the main tip).
     Result<bool> on_main(const std::string& sha);
-    bool ancestor(const git_oid& a, const git_oid& b) {
+    bool ancestor(const git::ObjectId& a, const git::ObjectId& b) {
         auto r = repo_.is_ancestor(a, b);
         return r && *r;
     }
-    bool ancestor(const std::string& a, const git_oid& b) {
+    bool ancestor(const std::string& a, const git::ObjectId& b) {
         auto oid = git::from_hex(a);
         return oid && ancestor(*oid, b);
     }
@@ -134,15 +134,15 @@ class RangeFinder {
 
     struct Line {
         std::string name;
-        git_oid tip{};
-        git_oid fork{};                       // merge base with main
+        git::ObjectId tip{};
+        git::ObjectId fork{};                 // merge base with main
         std::vector<ReleaseTag> tags;         // its own, oldest first
         std::unordered_set<std::string> own;  // commits past the fork (stable lines)
         // The first of its tags (in version order) that holds each commit; built on first use.
         std::optional<std::unordered_map<std::string, size_t>> first_tag;
     };
     // The index into line.tags of the oldest tag holding `oid`; nullopt when none does.
-    std::optional<size_t> first_tag_of(Line& line, const git_oid& oid, bool main);
+    std::optional<size_t> first_tag_of(Line& line, const git::ObjectId& oid, bool main);
     std::unordered_set<std::string> main_reachable_;
     git::Repository& repo_;
     Store& store_;
@@ -188,10 +188,10 @@ Status RangeFinder::load_branches() {
     }
     if (!have_main)
         return fail(ErrorCode::kNotFound, "the store has no main branch: run 'stablepick index'");
-    walk(repo_, {main_.tip}, {}, [&](const git_oid& o) { main_reachable_.insert(key(o)); });
+    walk(repo_, {main_.tip}, {}, [&](const git::ObjectId& o) { main_reachable_.insert(key(o)); });
     for (auto& s : stable_) {
         if (auto base = git::merge_base(repo_, main_.tip, s.tip)) s.fork = *base;
-        walk(repo_, {s.tip}, {s.fork}, [&](const git_oid& o) { s.own.insert(key(o)); });
+        walk(repo_, {s.tip}, {s.fork}, [&](const git::ObjectId& o) { s.own.insert(key(o)); });
     }
     return {};
 }
@@ -241,16 +241,16 @@ Status RangeFinder::load_tags() {
     return {};
 }
 
-std::optional<size_t> RangeFinder::first_tag_of(Line& line, const git_oid& oid, bool main) {
+std::optional<size_t> RangeFinder::first_tag_of(Line& line, const git::ObjectId& oid, bool main) {
     if (!line.first_tag) {
         // Tag by tag in version order, each walk hiding what the earlier tags hold: every
         // commit is met once, under the oldest tag that holds it (git describe --contains).
         line.first_tag.emplace();
-        std::vector<git_oid> hide;
+        std::vector<git::ObjectId> hide;
         if (!main) hide.push_back(line.fork);
         for (size_t t = 0; t < line.tags.size(); ++t) {
             walk(repo_, {line.tags[t].commit}, hide,
-                 [&](const git_oid& o) { line.first_tag->emplace(key(o), t); });
+                 [&](const git::ObjectId& o) { line.first_tag->emplace(key(o), t); });
             hide.push_back(line.tags[t].commit);
         }
     }
@@ -366,7 +366,7 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
         return a != b && ancestor(a, *git::from_hex(b));
     });
     const std::string fix = main_fixes.front();
-    auto before_a_fix = [&](const git_oid& oid) {
+    auto before_a_fix = [&](const git::ObjectId& oid) {
         return std::ranges::any_of(main_fixes, [&](auto& f) {
             return git::to_hex(oid) != f && ancestor(oid, *git::from_hex(f));
         });
@@ -523,10 +523,10 @@ Result<AffectedRanges> RangeFinder::run(const std::vector<std::string>& fix_spec
 }
 
 std::string RangeFinder::first_parent_root() {
-    git_oid last{};
+    git::ObjectId last{};
     bool any = false;
     // As far as the line can be walked: a damaged history ends at the last commit read.
-    (void)git::visit_commits(repo_, {{main_.tip}, {}, true}, [&](const git_oid& oid) {
+    (void)git::visit_commits(repo_, {{main_.tip}, {}, true}, [&](const git::ObjectId& oid) {
         last = oid;
         any = true;
     });

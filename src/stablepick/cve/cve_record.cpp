@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "stablepick/core/version.hpp"
 #include "stablepick/util/mail.hpp"

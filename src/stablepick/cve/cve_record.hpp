@@ -3,7 +3,7 @@
 // bippy writes them: git ranges (vulnerable commit, lessThan the fix) and version ranges per
 // line of development, the program files, references to every fix commit; the mail with the
 // description, affected and fixed versions, affected files and mitigation.
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 

@@ -6,7 +6,7 @@
 //
 // Thread compatible.
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 

@@ -2,7 +2,7 @@
 // The figures a backtest reports for each scorer on one set of commits: ranking quality,
 // the decision at the ballot's threshold, recall at review budgets and calibration.
 // Pure functions; thread safe.
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <vector>

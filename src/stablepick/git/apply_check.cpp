@@ -3,6 +3,8 @@
 #include <set>
 #include <string_view>
 
+#include "stablepick/git/libgit2.hpp"
+
 namespace stablepick::git {
 namespace {
 
@@ -98,8 +100,8 @@ CommitChange::CommitChange(CommitChange&&) noexcept = default;
 CommitChange& CommitChange::operator=(CommitChange&&) noexcept = default;
 CommitChange::~CommitChange() = default;
 
-Result<CommitChange> CommitChange::read(const Repository& repo, const git_oid& oid) {
-    auto commit = repo.lookup_commit(oid);
+Result<CommitChange> CommitChange::read(const Repository& repo, const ObjectId& oid) {
+    auto commit = lookup_commit(repo, oid);
     if (!commit) return std::unexpected(commit.error());
     TreePtr old_tree, new_tree;
     if (git_commit_parentcount(commit->get()) > 0) {
@@ -126,9 +128,9 @@ Result<CommitChange> CommitChange::read(const Repository& repo, const git_oid& o
     return CommitChange(std::move(parts));
 }
 
-Result<ApplyCheck> CommitChange::apply_to(const git_oid& onto) const {
+Result<ApplyCheck> CommitChange::apply_to(const ObjectId& onto) const {
     const Repository& repo = *parts_->repo;
-    auto tip = repo.lookup_commit(onto);
+    auto tip = lookup_commit(repo, onto);
     if (!tip) return std::unexpected(tip.error());
     ApplyCheck out;
     git_tree* tree_raw = nullptr;

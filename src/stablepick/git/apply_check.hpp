@@ -31,7 +31,7 @@ struct ApplyCheck {
 class CommitChange {
   public:
     // Errors: the commit or its first parent cannot be read, or they cannot be diffed.
-    static Result<CommitChange> read(const Repository& repo, const git_oid& commit);
+    static Result<CommitChange> read(const Repository& repo, const ObjectId& commit);
     CommitChange(CommitChange&&) noexcept;
     CommitChange& operator=(CommitChange&&) noexcept;
     ~CommitChange();
@@ -39,7 +39,7 @@ class CommitChange {
     // How the change goes onto the tree of commit `onto`: as it is when every file it changes
     // is there and each hunk's old lines are found in order (at any offset, as git apply
     // allows), else by cherry-picking it in memory. An error only when `onto` cannot be read.
-    Result<ApplyCheck> apply_to(const git_oid& onto) const;
+    Result<ApplyCheck> apply_to(const ObjectId& onto) const;
 
   private:
     struct Parts;

@@ -4,17 +4,14 @@
 
 #include <algorithm>
 
+#include "stablepick/git/libgit2.hpp"
 #include "stablepick/text/message.hpp"
 
 namespace stablepick::git {
 namespace {
 
-bool oid_less(const git_oid& a, const git_oid& b) {
-    return git_oid_cmp(&a, &b) < 0;
-}
-
 // A marker's id, maybe abbreviated, as the commit it names; nullopt when it names none.
-std::optional<git_oid> commit_named(const Repository& repo, const std::string& id) {
+std::optional<ObjectId> commit_named(const Repository& repo, const std::string& id) {
     if (id.size() == GIT_OID_HEXSZ) return from_hex(id);
     git_oid prefix;
     if (git_oid_fromstrn(&prefix, id.c_str(), id.size()) != 0) return std::nullopt;
@@ -22,7 +19,7 @@ std::optional<git_oid> commit_named(const Repository& repo, const std::string& i
     if (git_object_lookup_prefix(&obj, repo.get(), &prefix, id.size(), GIT_OBJECT_COMMIT) != 0)
         return std::nullopt;
     ObjectPtr holder(obj);
-    return *git_object_id(obj);
+    return from_git(*git_object_id(obj));
 }
 
 }  // namespace
@@ -32,12 +29,13 @@ Result<MainHistory> MainHistory::read(const Repository& repo, const Branch& main
     if (int rc = git_revwalk_new(&raw, repo.get()); rc != 0)
         return std::unexpected(last_error(rc, "walk history"));
     RevwalkPtr walk(raw);
-    if (int rc = git_revwalk_push(walk.get(), &main.tip); rc != 0)
+    git_oid tip = to_git(main.tip);
+    if (int rc = git_revwalk_push(walk.get(), &tip); rc != 0)
         return std::unexpected(last_error(rc, fmt::format("walk from '{}'", to_hex(main.tip))));
     MainHistory out;
     git_oid oid;
     int rc = 0;
-    while ((rc = git_revwalk_next(&oid, walk.get())) == 0) out.sorted_.push_back(oid);
+    while ((rc = git_revwalk_next(&oid, walk.get())) == 0) out.sorted_.push_back(from_git(oid));
     if (rc != GIT_ITEROVER) {
         std::string after = out.sorted_.empty()
                                 ? ""
@@ -47,12 +45,12 @@ Result<MainHistory> MainHistory::read(const Repository& repo, const Branch& main
         err.code = ErrorCode::kCorrupt;
         return std::unexpected(err);
     }
-    std::ranges::sort(out.sorted_, oid_less);
+    std::ranges::sort(out.sorted_);
     return out;
 }
 
-bool MainHistory::contains(const git_oid& oid) const {
-    return std::ranges::binary_search(sorted_, oid, oid_less);
+bool MainHistory::contains(const ObjectId& oid) const {
+    return std::ranges::binary_search(sorted_, oid);
 }
 
 Result<TagIndex> TagIndex::read(const Repository& repo) {
@@ -74,30 +72,29 @@ Result<TagIndex> TagIndex::read(const Repository& repo) {
             git_object* peeled = nullptr;
             if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) != 0) return 0;
             ObjectPtr peeled_holder(peeled);
-            c->out->push_back({*git_object_id(peeled), std::string(full)});
+            c->out->push_back({from_git(*git_object_id(peeled)), std::string(full)});
             return 0;
         },
         &ctx);
     if (rc != 0 && rc != GIT_ENOTFOUND) return std::unexpected(last_error(rc, "list tags"));
     std::ranges::sort(index.tags_, [](const TagAt& a, const TagAt& b) {
-        int c = git_oid_cmp(&a.commit, &b.commit);
-        return c != 0 ? c < 0 : a.name < b.name;
+        return a.commit != b.commit ? a.commit < b.commit : a.name < b.name;
     });
     return index;
 }
 
-std::vector<std::string> TagIndex::at(const git_oid& commit) const {
+std::vector<std::string> TagIndex::at(const ObjectId& commit) const {
     std::vector<std::string> out;
-    auto it = std::ranges::lower_bound(tags_, commit, oid_less, &TagAt::commit);
-    for (; it != tags_.end() && git_oid_equal(&it->commit, &commit); ++it) out.push_back(it->name);
+    auto it = std::ranges::lower_bound(tags_, commit, {}, &TagAt::commit);
+    for (; it != tags_.end() && it->commit == commit; ++it) out.push_back(it->name);
     return out;
 }
 
 Result<BranchHistory> read_branch_history(const Repository& repo, const MainHistory& main,
                                           const TagIndex& tags, const Branch& branch, int sample) {
     BranchHistory h;
-    std::vector<git_oid> own;  // newest first
-    git_oid at = branch.tip;
+    std::vector<ObjectId> own;  // newest first
+    ObjectId at = branch.tip;
     bool first = true;
     while (true) {
         if (main.contains(at)) {
@@ -105,7 +102,7 @@ Result<BranchHistory> read_branch_history(const Repository& repo, const MainHist
             h.fork = at;
             break;
         }
-        auto commit = repo.lookup_commit(at);
+        auto commit = lookup_commit(repo, at);
         if (!commit) {
             auto err = commit.error();
             err.code = ErrorCode::kCorrupt;
@@ -119,7 +116,7 @@ Result<BranchHistory> read_branch_history(const Repository& repo, const MainHist
         if (parents <= 1) own.push_back(at);
         for (auto& name : tags.at(at)) h.tags.push_back(name);
         if (parents == 0) break;  // a root: the line never met the main branch
-        at = *git_commit_parent_id(commit->get(), 0);
+        at = from_git(*git_commit_parent_id(commit->get(), 0));
     }
     if (first)
         if (auto t = commit_time(repo, branch.tip)) h.tip_time = *t;
@@ -128,7 +125,7 @@ Result<BranchHistory> read_branch_history(const Repository& repo, const MainHist
     // repository does not have yet (a mirror whose main branch stopped earlier).
     size_t n = own.size(), k = std::min<size_t>(n, static_cast<size_t>(std::max(0, sample)));
     for (size_t i = 0; i < k; ++i) {
-        auto commit = repo.lookup_commit(own[i * n / k]);
+        auto commit = lookup_commit(repo, own[i * n / k]);
         if (!commit) continue;
         const char* message = git_commit_message(commit->get());
         ++h.sampled;
@@ -146,8 +143,8 @@ Result<BranchHistory> read_branch_history(const Repository& repo, const MainHist
     return h;
 }
 
-Result<int64_t> commit_time(const Repository& repo, const git_oid& commit) {
-    auto c = repo.lookup_commit(commit);
+Result<int64_t> commit_time(const Repository& repo, const ObjectId& commit) {
+    auto c = lookup_commit(repo, commit);
     if (!c) return std::unexpected(c.error());
     return static_cast<int64_t>(git_commit_time(c->get()));
 }

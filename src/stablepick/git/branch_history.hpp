@@ -21,24 +21,24 @@ class MainHistory {
   public:
     // kCorrupt, naming the branch and the last commit read, when the walk breaks off.
     static Result<MainHistory> read(const Repository& repo, const Branch& main);
-    bool contains(const git_oid& oid) const;
+    bool contains(const ObjectId& oid) const;
     size_t size() const { return sorted_.size(); }
 
   private:
-    std::vector<git_oid> sorted_;
+    std::vector<ObjectId> sorted_;
 };
 
 // Every tag with the commit it names (annotated tags peeled); tags of other objects are left
 // out. Sorted by commit, for lookups.
 struct TagAt {
-    git_oid commit;
+    ObjectId commit;
     std::string name;  // short: "v6.6.74"
 };
 class TagIndex {
   public:
     static Result<TagIndex> read(const Repository& repo);
     // The names of the tags on `commit`.
-    std::vector<std::string> at(const git_oid& commit) const;
+    std::vector<std::string> at(const ObjectId& commit) const;
     const std::vector<TagAt>& all() const { return tags_; }
 
   private:
@@ -49,7 +49,7 @@ struct BranchHistory {
     // Whether its first-parent line reaches a main-branch commit (false for an unrelated
     // history, or one that meets main only through a merge's other parent).
     bool shares_history = false;
-    git_oid fork{};                 // that main commit
+    ObjectId fork{};                // that main commit
     int64_t own_commits = 0;        // non-merge commits on the first-parent line before it
     int sampled = 0;                // own commits whose messages were read
     int marked = 0;                 // of those, with a backport marker
@@ -66,6 +66,6 @@ Result<BranchHistory> read_branch_history(const Repository& repo, const MainHist
                                           const TagIndex& tags, const Branch& branch, int sample);
 
 // The committer time of a commit (seconds since the epoch).
-Result<int64_t> commit_time(const Repository& repo, const git_oid& commit);
+Result<int64_t> commit_time(const Repository& repo, const ObjectId& commit);
 
 }  // namespace stablepick::git

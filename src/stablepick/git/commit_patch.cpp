@@ -1,11 +1,11 @@
 #include "stablepick/git/commit_patch.hpp"
 
-#include <git2.h>
+#include "stablepick/git/libgit2.hpp"
 
 namespace stablepick::git {
 
-Result<CommitPatch> commit_patch(const Repository& repo, const git_oid& oid) {
-    auto commit = repo.lookup_commit(oid);
+Result<CommitPatch> commit_patch(const Repository& repo, const ObjectId& oid) {
+    auto commit = lookup_commit(repo, oid);
     if (!commit) return std::unexpected(commit.error());
     std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>> old_tree, new_tree;
     git_tree* raw = nullptr;

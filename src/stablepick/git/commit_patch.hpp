@@ -12,6 +12,6 @@ struct CommitPatch {
     std::string patch;  // "diff --git a/... b/...\n..."
 };
 
-Result<CommitPatch> commit_patch(const Repository& repo, const git_oid& commit);
+Result<CommitPatch> commit_patch(const Repository& repo, const ObjectId& commit);
 
 }  // namespace stablepick::git

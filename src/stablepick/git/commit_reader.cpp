@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <strings.h>
 
+#include "stablepick/git/libgit2.hpp"
 #include "stablepick/text/diff_parse.hpp"
 #include "stablepick/text/message.hpp"
 #include "stablepick/util/compress.hpp"
@@ -22,14 +23,14 @@ int print_to_string(const git_diff_delta*, const git_diff_hunk*, const git_diff_
 
 }  // namespace
 
-Result<ReadCommit> CommitReader::read(const git_oid& oid) {
+Result<ReadCommit> CommitReader::read(const ObjectId& oid) {
     std::vector<Result<ReadCommit>> out(1,
                                         Result<ReadCommit>(fail(ErrorCode::kInternal, "not read")));
-    read_all(std::span<const git_oid>(&oid, 1), out);
+    read_all(std::span<const ObjectId>(&oid, 1), out);
     return std::move(out[0]);
 }
 
-void CommitReader::read_all(std::span<const git_oid> oids, std::span<Result<ReadCommit>> out) {
+void CommitReader::read_all(std::span<const ObjectId> oids, std::span<Result<ReadCommit>> out) {
     bool use_git = config_.index.diff_reader == "git";
     size_t queued = 0;
     for (size_t i = 0; i < oids.size(); ++i) {
@@ -43,9 +44,9 @@ void CommitReader::read_all(std::span<const git_oid> oids, std::span<Result<Read
     }
 }
 
-Result<ReadCommit> CommitReader::read_with(const git_oid& oid,
+Result<ReadCommit> CommitReader::read_with(const ObjectId& oid,
                                            const std::optional<std::string>* patch) {
-    auto commit = repo_.lookup_commit(oid);
+    auto commit = lookup_commit(repo_, oid);
     if (!commit) return std::unexpected(commit.error());
     git_commit* c = commit->get();
     ReadCommit out;

@@ -27,14 +27,14 @@ class CommitReader {
     // Reads `oid`. Merges are read too (parent_count > 1) but get no diff: stablepick
     // records non-merge commits and a caller skips them. The patch comes from git when
     // config.index.diff_reader is "git" and git can show it, else from libgit2.
-    Result<ReadCommit> read(const git_oid& oid);
+    Result<ReadCommit> read(const ObjectId& oid);
     // Reads `oids` into `out` (same length), with git working ahead of the parsing.
-    void read_all(std::span<const git_oid> oids, std::span<Result<ReadCommit>> out);
+    void read_all(std::span<const ObjectId> oids, std::span<Result<ReadCommit>> out);
     // False when diffs were wanted from git but git could not be started.
     bool git_available() const { return config_.index.diff_reader != "git" || git_.available(); }
 
   private:
-    Result<ReadCommit> read_with(const git_oid& oid, const std::optional<std::string>* patch);
+    Result<ReadCommit> read_with(const ObjectId& oid, const std::optional<std::string>* patch);
     // Parses `text` into files, hunks and patch id, and stores it capped and compressed.
     void finish_diff(std::string_view text, std::vector<FileChange> skipped_files,
                      ReadCommit& out) const;

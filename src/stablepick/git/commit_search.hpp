@@ -19,11 +19,11 @@ struct CommitSummary {
 };
 
 // The commit `oid` names; nullopt when it cannot be read as a commit.
-std::optional<CommitSummary> commit_summary(const Repository& repo, const git_oid& oid);
+std::optional<CommitSummary> commit_summary(const Repository& repo, const ObjectId& oid);
 
 // Calls `visit` for every commit reachable from any ref, in libgit2's default walk order.
 Status each_reachable_commit(const Repository& repo,
-                             const std::function<void(const git_oid&)>& visit);
+                             const std::function<void(const ObjectId&)>& visit);
 
 // The commits whose id starts with `prefix` (lower-case hex): one lookup when the prefix
 // names one object, else (too short, or ambiguous) every reachable commit is compared.

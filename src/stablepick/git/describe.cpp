@@ -2,11 +2,14 @@
 
 #include <re2/re2.h>
 
+#include "stablepick/git/libgit2.hpp"
+
 namespace stablepick::git {
 
-std::optional<TagDescription> describe_tags(const Repository& repo, const git_oid& commit) {
+std::optional<TagDescription> describe_tags(const Repository& repo, const ObjectId& commit) {
     git_object* raw = nullptr;
-    if (git_object_lookup(&raw, repo.get(), &commit, GIT_OBJECT_COMMIT) != 0) return std::nullopt;
+    git_oid oid = to_git(commit);
+    if (git_object_lookup(&raw, repo.get(), &oid, GIT_OBJECT_COMMIT) != 0) return std::nullopt;
     ObjectPtr object(raw);
     git_describe_options opts;
     git_describe_options_init(&opts, GIT_DESCRIBE_OPTIONS_VERSION);

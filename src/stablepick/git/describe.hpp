@@ -15,6 +15,6 @@ struct TagDescription {
 
 // The nearest tag (annotated or lightweight) the commit descends from, and how far it is past
 // it. nullopt when no tag is behind the commit or the commit cannot be read.
-std::optional<TagDescription> describe_tags(const Repository& repo, const git_oid& commit);
+std::optional<TagDescription> describe_tags(const Repository& repo, const ObjectId& commit);
 
 }  // namespace stablepick::git

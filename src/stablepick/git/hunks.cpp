@@ -1,11 +1,13 @@
 #include "stablepick/git/hunks.hpp"
 
+#include "stablepick/git/libgit2.hpp"
+
 namespace stablepick::git {
 
-Result<CommitHunks> first_parent_hunks(const Repository& repo, const git_oid& oid,
+Result<CommitHunks> first_parent_hunks(const Repository& repo, const ObjectId& oid,
                                        int context_lines) {
     CommitHunks out;
-    auto commit = repo.lookup_commit(oid);
+    auto commit = lookup_commit(repo, oid);
     if (!commit) return std::unexpected(commit.error());
     if (git_commit_parentcount(commit->get()) == 0) return out;
     git_commit* parent_raw = nullptr;
@@ -24,7 +26,7 @@ Result<CommitHunks> first_parent_hunks(const Repository& repo, const git_oid& oi
         rc != 0)
         return std::unexpected(last_error(rc, "diff"));
     DiffPtr diff(diff_raw);
-    out.parent = to_hex(*git_commit_id(parent.get()));
+    out.parent = to_hex(from_git(*git_commit_id(parent.get())));
     struct Walk {
         std::vector<FileHunks>* files;
         std::vector<const git_diff_delta*> deltas;  // the diff's own, one per file

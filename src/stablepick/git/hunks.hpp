@@ -29,7 +29,7 @@ struct CommitHunks {
 // The files and hunks of `commit`'s change to its first parent, with `context_lines` of context.
 // Errors: the commit or its first parent cannot be read ("cannot read parent: …"), or the diff
 // fails ("cannot diff: …").
-Result<CommitHunks> first_parent_hunks(const Repository& repo, const git_oid& commit,
+Result<CommitHunks> first_parent_hunks(const Repository& repo, const ObjectId& commit,
                                        int context_lines);
 
 }  // namespace stablepick::git

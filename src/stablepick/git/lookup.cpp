@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "stablepick/git/libgit2.hpp"
+
 namespace stablepick::git {
 
-Result<std::string> commit_message(const Repository& repo, const git_oid& oid) {
-    auto commit = repo.lookup_commit(oid);
+Result<std::string> commit_message(const Repository& repo, const ObjectId& oid) {
+    auto commit = lookup_commit(repo, oid);
     if (!commit) return std::unexpected(commit.error());
     return std::string(git_commit_message(commit->get()));
 }
@@ -48,11 +50,12 @@ Result<std::vector<DirectoryFile>> files_in_directory(const Repository& repo, st
     return files;
 }
 
-Result<std::vector<TreeFile>> files_at_commit(const Repository& repo, const git_oid& commit,
+Result<std::vector<TreeFile>> files_at_commit(const Repository& repo, const ObjectId& commit,
                                               const std::vector<std::string>& paths,
                                               std::string_view what) {
     git_commit* commit_raw = nullptr;
-    if (int rc = git_commit_lookup(&commit_raw, repo.get(), &commit); rc != 0)
+    git_oid commit_oid = to_git(commit);
+    if (int rc = git_commit_lookup(&commit_raw, repo.get(), &commit_oid); rc != 0)
         return std::unexpected(last_error(rc, fmt::format("read {}", what)));
     CommitPtr holder(commit_raw);
     git_tree* tree_raw = nullptr;

@@ -11,7 +11,7 @@
 namespace stablepick::git {
 
 // The full message of commit `oid` (subject, blank line, body), as stored.
-Result<std::string> commit_message(const Repository& repo, const git_oid& oid);
+Result<std::string> commit_message(const Repository& repo, const ObjectId& oid);
 
 // The URL of remote `name`; empty when there is no such remote or it has no URL.
 std::string remote_url(const Repository& repo, std::string_view name);
@@ -35,7 +35,7 @@ struct TreeFile {
 
 // The files at `paths` in commit `commit`'s tree, one for each path, in order. `what` names the
 // commit in the error when it cannot be read ("cannot read <what>: …").
-Result<std::vector<TreeFile>> files_at_commit(const Repository& repo, const git_oid& commit,
+Result<std::vector<TreeFile>> files_at_commit(const Repository& repo, const ObjectId& commit,
                                               const std::vector<std::string>& paths,
                                               std::string_view what);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "stablepick/git/libgit2.hpp"
+
 namespace stablepick::git {
 
 Result<std::vector<RangeCommit>> commits_in_range(const Repository& repo,
@@ -17,20 +19,20 @@ Result<std::vector<RangeCommit>> commits_in_range(const Repository& repo,
     std::vector<RangeCommit> out;
     git_oid oid;
     while (git_revwalk_next(&oid, walk.get()) == 0) {
-        auto commit = repo.lookup_commit(oid);
+        auto commit = lookup_commit(repo, from_git(oid));
         if (!commit) continue;
-        out.push_back({to_hex(oid), git_commit_parentcount(commit->get()) > 1});
+        out.push_back({to_hex(from_git(oid)), git_commit_parentcount(commit->get()) > 1});
     }
     return out;
 }
 
-Result<git_oid> merge_base(const Repository& repo, const git_oid& commit, const git_oid& onto) {
-    git_oid base;
-    if (int rc = git_merge_base(&base, repo.get(), &commit, &onto); rc != 0)
+Result<ObjectId> merge_base(const Repository& repo, const ObjectId& commit, const ObjectId& onto) {
+    git_oid base, one = to_git(commit), two = to_git(onto);
+    if (int rc = git_merge_base(&base, repo.get(), &one, &two); rc != 0)
         return fail(ErrorCode::kNotFound,
                     fmt::format("{} shares no history with {}: {}", to_hex(commit).substr(0, 12),
                                 to_hex(onto).substr(0, 12), last_error(rc, "merge base").message));
-    return base;
+    return from_git(base);
 }
 
 std::string file_at(const Repository& repo, const std::string& ref, const std::string& path) {
@@ -44,11 +46,11 @@ std::string file_at(const Repository& repo, const std::string& ref, const std::s
                        static_cast<size_t>(git_blob_rawsize(blob)));
 }
 
-std::string branch_holding(const Repository& repo, const git_oid& oid, const std::string& except) {
+std::string branch_holding(const Repository& repo, const ObjectId& oid, const std::string& except) {
     auto branches = repo.branches();
     if (!branches) return "";
     for (auto& b : *branches)
-        if (b.name != except && git_oid_equal(&b.tip, &oid)) return b.name;
+        if (b.name != except && b.tip == oid) return b.name;
     for (auto& b : *branches)
         if (b.name != except)
             if (auto in = repo.is_ancestor(oid, b.tip); in && *in) return b.name;

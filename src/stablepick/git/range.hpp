@@ -19,11 +19,11 @@ Result<std::vector<RangeCommit>> commits_in_range(const Repository& repo, const 
 
 // The commit where `commit` forks from (or joins) the line of `onto`: their merge base.
 // kNotFound when they share no history.
-Result<git_oid> merge_base(const Repository& repo, const git_oid& commit, const git_oid& onto);
+Result<ObjectId> merge_base(const Repository& repo, const ObjectId& commit, const ObjectId& onto);
 
 // The branch a commit lies on, for messages: the first branch other than `except` whose tip it
 // is, else the first that contains it; "" when none does.
-std::string branch_holding(const Repository& repo, const git_oid& oid, const std::string& except);
+std::string branch_holding(const Repository& repo, const ObjectId& oid, const std::string& except);
 
 // The blob at "ref:path"; empty when there is none.
 std::string file_at(const Repository& repo, const std::string& ref, const std::string& path);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "stablepick/git/libgit2.hpp"
+
 namespace stablepick::git {
 
 void ensure_libgit2() {
@@ -27,17 +29,8 @@ void ensure_libgit2() {
     });
 }
 
-std::string to_hex(const git_oid& oid) {
-    char buf[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(buf, sizeof buf, &oid);
-    return buf;
-}
-
-std::optional<git_oid> from_hex(std::string_view hex) {
-    if (hex.size() != GIT_OID_HEXSZ) return std::nullopt;
-    git_oid oid;
-    if (git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) return std::nullopt;
-    return oid;
+void Repository::RepositoryFree::operator()(git_repository* repo) const {
+    git_repository_free(repo);
 }
 
 Error last_error(int rc, std::string_view doing) {
@@ -106,9 +99,9 @@ Result<std::vector<Branch>> Repository::branches() const {
             if (slash == std::string::npos) continue;
             short_name = short_name.substr(slash + 1);
             if (short_name == "HEAD") continue;
-            remote.push_back({short_name, *oid});
+            remote.push_back({short_name, from_git(*oid)});
         } else {
-            local.push_back({short_name, *oid});
+            local.push_back({short_name, from_git(*oid)});
         }
     }
     git_branch_iterator_free(it);
@@ -119,7 +112,7 @@ Result<std::vector<Branch>> Repository::branches() const {
     return local;
 }
 
-Result<git_oid> Repository::resolve_commit(std::string_view spec) const {
+Result<ObjectId> Repository::resolve_commit(std::string_view spec) const {
     git_object* obj = nullptr;
     std::string s(spec);
     int rc = git_revparse_single(&obj, repo_.get(), s.c_str());
@@ -133,23 +126,31 @@ Result<git_oid> Repository::resolve_commit(std::string_view spec) const {
     rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
     if (rc != 0) return fail(ErrorCode::kNotFound, fmt::format("'{}' is not a commit", spec));
     ObjectPtr peeled_holder(peeled);
-    return *git_object_id(peeled);
+    return from_git(*git_object_id(peeled));
 }
 
-Result<CommitPtr> Repository::lookup_commit(const git_oid& oid) const {
+Result<CommitPtr> lookup_commit(const Repository& repo, const ObjectId& id) {
     git_commit* c = nullptr;
-    int rc = git_commit_lookup(&c, repo_.get(), &oid);
+    git_oid oid = to_git(id);
+    int rc = git_commit_lookup(&c, repo.get(), &oid);
     if (rc != 0) {
-        auto err = last_error(rc, fmt::format("read commit '{}'", to_hex(oid)));
+        auto err = last_error(rc, fmt::format("read commit '{}'", to_hex(id)));
         if (rc == GIT_ENOTFOUND) err.code = ErrorCode::kCorrupt;  // reachable but missing
         return std::unexpected(err);
     }
     return CommitPtr(c);
 }
 
-Result<bool> Repository::is_ancestor(const git_oid& ancestor, const git_oid& descendant) const {
-    if (git_oid_equal(&ancestor, &descendant)) return true;
-    int rc = git_graph_descendant_of(repo_.get(), &descendant, &ancestor);
+Status Repository::check_commit(const ObjectId& id) const {
+    auto commit = lookup_commit(*this, id);
+    if (!commit) return std::unexpected(commit.error());
+    return {};
+}
+
+Result<bool> Repository::is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const {
+    if (ancestor == descendant) return true;
+    git_oid a = to_git(ancestor), d = to_git(descendant);
+    int rc = git_graph_descendant_of(repo_.get(), &d, &a);
     if (rc < 0) return std::unexpected(last_error(rc, "compare commits"));
     return rc == 1;
 }

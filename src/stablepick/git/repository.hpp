@@ -1,8 +1,9 @@
 #pragma once
 // libgit2 behind RAII. A Repository belongs to one thread; open one per thread to read in
 // parallel (libgit2 allows that).
-#include <git2.h>
-
+//
+// libgit2's own types stay inside git/ (git/libgit2.hpp): this header names only the handle
+// git/'s sources reach through get().
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -11,35 +12,15 @@
 #include <vector>
 
 #include "stablepick/core/error.hpp"
+#include "stablepick/git/object_id.hpp"
+
+struct git_repository;  // libgit2's, as <git2.h> declares it
 
 namespace stablepick::git {
 
-// Initialises libgit2 once per process and shuts it down at exit.
-void ensure_libgit2();
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
-using PatchPtr = std::unique_ptr<git_patch, Deleter<git_patch, git_patch_free>>;
-using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
-using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
-
-std::string to_hex(const git_oid& oid);
-std::optional<git_oid> from_hex(std::string_view hex);  // full 40-hex ids only
-
-// The error libgit2 left for this thread, as an Error naming what was being done.
-Error last_error(int rc, std::string_view doing);
-
 struct Branch {
     std::string name;  // short name: "main", "v255-stable" (remote branches without "origin/")
-    git_oid tip;
+    ObjectId tip;
 };
 
 class Repository {
@@ -55,12 +36,20 @@ class Repository {
     // Local branches, then remote-tracking ones whose short name is not taken locally.
     Result<std::vector<Branch>> branches() const;
     // A branch, tag or commit id to a commit id; kNotFound names the ref.
-    Result<git_oid> resolve_commit(std::string_view spec) const;
-    Result<CommitPtr> lookup_commit(const git_oid& oid) const;
+    Result<ObjectId> resolve_commit(std::string_view spec) const;
+    // An error when `id` is not a commit that can be read: kCorrupt when it is missing (the
+    // caller reached it from a ref, a walk or the store), else what libgit2 said.
+    Status check_commit(const ObjectId& id) const;
     // Whether `ancestor` is reachable from `descendant` (true when equal).
-    Result<bool> is_ancestor(const git_oid& ancestor, const git_oid& descendant) const;
+    Result<bool> is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const;
 
   private:
+    // Defined where libgit2 is, so that this header needs none of it.
+    struct RepositoryFree {
+        void operator()(git_repository* repo) const;
+    };
+    using RepositoryPtr = std::unique_ptr<git_repository, RepositoryFree>;
+
     Repository(RepositoryPtr repo, std::filesystem::path git_dir)
         : repo_(std::move(repo)), git_dir_(std::move(git_dir)) {}
     RepositoryPtr repo_;

@@ -2,18 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "stablepick/git/libgit2.hpp"
+
 namespace stablepick::git {
 
-bool same_id(const git_oid& a, const git_oid& b) {
-    return git_oid_equal(&a, &b) != 0;
-}
-
-std::string id_key(const git_oid& oid) {
-    return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+std::string id_key(const ObjectId& id) {
+    return std::string(reinterpret_cast<const char*>(id.bytes().data()), ObjectId::kSize);
 }
 
 Status visit_commits(const Repository& repo, const RevisionWalk& walk,
-                     const std::function<void(const git_oid&)>& visit) {
+                     const std::function<void(const ObjectId&)>& visit) {
     git_revwalk* raw = nullptr;
     if (int rc = git_revwalk_new(&raw, repo.get()); rc != 0)
         return std::unexpected(last_error(rc, "walk history"));
@@ -23,13 +21,17 @@ Status visit_commits(const Repository& repo, const RevisionWalk& walk,
     auto keep = [&](int rc, std::string_view doing) {
         if (rc != 0 && first) first = std::unexpected(last_error(rc, doing));
     };
-    for (auto& p : walk.push)
-        keep(git_revwalk_push(walker.get(), &p), fmt::format("walk from '{}'", to_hex(p)));
-    for (auto& h : walk.hide)
-        keep(git_revwalk_hide(walker.get(), &h), fmt::format("hide '{}' from a walk", to_hex(h)));
+    for (auto& p : walk.push) {
+        git_oid oid = to_git(p);
+        keep(git_revwalk_push(walker.get(), &oid), fmt::format("walk from '{}'", to_hex(p)));
+    }
+    for (auto& h : walk.hide) {
+        git_oid oid = to_git(h);
+        keep(git_revwalk_hide(walker.get(), &oid), fmt::format("hide '{}' from a walk", to_hex(h)));
+    }
     git_oid oid;
     int rc = 0;
-    while ((rc = git_revwalk_next(&oid, walker.get())) == 0) visit(oid);
+    while ((rc = git_revwalk_next(&oid, walker.get())) == 0) visit(from_git(oid));
     if (rc != GIT_ITEROVER && first) {
         auto err = last_error(rc, "walk history");
         err.code = ErrorCode::kCorrupt;
@@ -38,24 +40,26 @@ Status visit_commits(const Repository& repo, const RevisionWalk& walk,
     return first;
 }
 
-Result<std::vector<git_oid>> walk_branch(const Repository& repo, const std::string& branch,
-                                         const git_oid& tip, const std::vector<git_oid>& hide) {
+Result<std::vector<ObjectId>> walk_branch(const Repository& repo, const std::string& branch,
+                                          const ObjectId& tip, const std::vector<ObjectId>& hide) {
     git_revwalk* raw = nullptr;
     int rc = git_revwalk_new(&raw, repo.get());
     if (rc != 0) return std::unexpected(last_error(rc, "walk history"));
     RevwalkPtr walker(raw);
     // Oldest first, parents before children: the same order on every run.
     git_revwalk_sorting(walker.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-    rc = git_revwalk_push(walker.get(), &tip);
+    git_oid tip_oid = to_git(tip);
+    rc = git_revwalk_push(walker.get(), &tip_oid);
     if (rc != 0) return std::unexpected(last_error(rc, fmt::format("walk from '{}'", to_hex(tip))));
     for (auto& h : hide) {
-        rc = git_revwalk_hide(walker.get(), &h);
+        git_oid hide_oid = to_git(h);
+        rc = git_revwalk_hide(walker.get(), &hide_oid);
         if (rc != 0)
             return std::unexpected(last_error(rc, fmt::format("walk history at '{}'", to_hex(h))));
     }
-    std::vector<git_oid> out;
+    std::vector<ObjectId> out;
     git_oid oid;
-    while ((rc = git_revwalk_next(&oid, walker.get())) == 0) out.push_back(oid);
+    while ((rc = git_revwalk_next(&oid, walker.get())) == 0) out.push_back(from_git(oid));
     if (rc != GIT_ITEROVER) {
         // libgit2 does not say which object failed; the last one read is the best clue.
         std::string after =
@@ -68,12 +72,12 @@ Result<std::vector<git_oid>> walk_branch(const Repository& repo, const std::stri
 }
 
 Result<std::vector<MergeCommits>> merges_on_first_parent_line(const Repository& repo,
-                                                              const git_oid& tip,
-                                                              const std::optional<git_oid>& stop) {
+                                                              const ObjectId& tip,
+                                                              const std::optional<ObjectId>& stop) {
     std::vector<MergeCommits> brought;
-    git_oid at = tip;
-    while (!(stop && git_oid_equal(&at, &*stop))) {
-        auto commit = repo.lookup_commit(at);
+    ObjectId at = tip;
+    while (!(stop && at == *stop)) {
+        auto commit = lookup_commit(repo, at);
         if (!commit) break;  // a shallow history ends here
         unsigned parents = git_commit_parentcount(commit->get());
         if (parents == 0) break;
@@ -86,17 +90,17 @@ Result<std::vector<MergeCommits>> merges_on_first_parent_line(const Repository& 
             for (unsigned p = 1; p < parents; ++p)
                 git_revwalk_push(w.get(), git_commit_parent_id(commit->get(), p));
             git_revwalk_hide(w.get(), &first);
-            std::vector<git_oid> side;
+            std::vector<ObjectId> side;
             git_oid oid;
-            while (git_revwalk_next(&oid, w.get()) == 0) side.push_back(oid);
+            while (git_revwalk_next(&oid, w.get()) == 0) side.push_back(from_git(oid));
             brought.push_back({at, std::move(side)});
         }
-        at = first;
+        at = from_git(first);
     }
     return brought;
 }
 
-Result<std::vector<git_oid>> walk_from_head(const Repository& repo, std::string_view what) {
+Result<std::vector<ObjectId>> walk_from_head(const Repository& repo, std::string_view what) {
     git_revwalk* raw = nullptr;
     if (int rc = git_revwalk_new(&raw, repo.get()); rc != 0)
         return std::unexpected(last_error(rc, fmt::format("walk {}", what)));
@@ -105,15 +109,15 @@ Result<std::vector<git_oid>> walk_from_head(const Repository& repo, std::string_
     if (int rc = git_revwalk_push_head(walk.get()); rc != 0)
         return std::unexpected(
             last_error(rc, fmt::format("read {} '{}'", what, repo.git_dir().string())));
-    std::vector<git_oid> oids;
+    std::vector<ObjectId> oids;
     git_oid oid;
-    while (git_revwalk_next(&oid, walk.get()) == 0) oids.push_back(oid);
+    while (git_revwalk_next(&oid, walk.get()) == 0) oids.push_back(from_git(oid));
     return oids;
 }
 
-Result<std::optional<std::string>> top_level_file(const Repository& repo, const git_oid& commit,
+Result<std::optional<std::string>> top_level_file(const Repository& repo, const ObjectId& commit,
                                                   const std::string& name) {
-    auto c = repo.lookup_commit(commit);
+    auto c = lookup_commit(repo, commit);
     if (!c) return std::unexpected(c.error());
     git_tree* tree_raw = nullptr;
     if (git_commit_tree(&tree_raw, c->get()) != 0) return std::nullopt;

@@ -167,7 +167,7 @@ Result<ResolveOutcome> resolve_in_repository(const git::Repository& repo,
         if (settle_by_id(candidates_of(std::move(*by_id)), query, out)) return out;
     }
     if (query.subject.empty() || !query.force) return out;
-    auto r = git::each_reachable_commit(repo, [&](const git_oid& oid) {
+    auto r = git::each_reachable_commit(repo, [&](const git::ObjectId& oid) {
         if (auto c = git::commit_summary(repo, oid);
             c && subject_matches(query.subject, c->subject))
             out.candidates.push_back({std::move(c->id), std::move(c->subject), c->time});

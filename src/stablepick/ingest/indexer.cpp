@@ -58,13 +58,13 @@ Status write_batch(Store& store, int64_t branch_row, std::vector<Result<ReadComm
 // merge's other parents reach that its first parent doesn't. Each commit is brought by one
 // merge at most; commits made on the line itself have none. Incremental: the walk stops at the
 // tip of the last run when the line grew by fast-forward.
-Result<int64_t> record_merges(const Repository& repo, Store& store, const git_oid& tip) {
+Result<int64_t> record_merges(const Repository& repo, Store& store, const ObjectId& tip) {
     auto done = store.meta("merges_tip");
     if (!done) return std::unexpected(done.error());
-    std::optional<git_oid> stop;
+    std::optional<ObjectId> stop;
     if (!done->empty())
         if (auto old = from_hex(*done)) {
-            if (same_id(*old, tip)) return 0;
+            if (*old == tip) return 0;
             auto anc = repo.is_ancestor(*old, tip);
             if (anc && *anc) stop = *old;
         }
@@ -129,7 +129,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
             report.branches.push_back(br);
             continue;
         }
-        std::vector<git_oid> hide;
+        std::vector<ObjectId> hide;
         if (kind == BranchKind::kStable) hide.push_back(set->main.tip);
         if (*stored_tip) {
             // Only a fast-forward can hide the old tip; after a rewrite the walk starts over
@@ -150,7 +150,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         }
         // Commits stored by an earlier (maybe killed) run or by another branch need only
         // their membership; the rest are read in parallel, batch by batch.
-        std::vector<git_oid> todo;
+        std::vector<ObjectId> todo;
         for (auto& oid : *oids) {
             auto row = store.commit_row(to_hex(oid));
             if (!row) {
@@ -190,7 +190,7 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
                 size_t from = begin + t * per, to = std::min(read->end, from + per);
                 if (from >= to) continue;
                 read->workers.emplace_back([&, r = read.get(), t, from, to] {
-                    readers[t]->read_all(std::span<const git_oid>(todo).subspan(from, to - from),
+                    readers[t]->read_all(std::span<const ObjectId>(todo).subspan(from, to - from),
                                          std::span(r->results).subspan(from - r->begin, to - from));
                 });
             }
@@ -261,13 +261,13 @@ Result<IndexReport> run_index(const Repository& repo, Store& store, const Config
         auto t_labels = std::chrono::steady_clock::now();
         // Whether a stable branch forked from main after a main commit: its merge base with
         // main, found once per branch, descends from it.
-        std::map<std::string, std::optional<git_oid>> fork_points;
+        std::map<std::string, std::optional<ObjectId>> fork_points;
         BranchHas branch_has = [&](const std::string& main_id,
                                    const std::string& branch) -> std::optional<bool> {
             auto [it, fresh] = fork_points.try_emplace(branch);
             if (fresh) {
                 auto known = std::ranges::find(set->stable, branch, &Branch::name);
-                auto tip = known != set->stable.end() ? Result<git_oid>(known->tip)
+                auto tip = known != set->stable.end() ? Result<ObjectId>(known->tip)
                                                       : repo.resolve_commit("refs/heads/" + branch);
                 if (tip)
                     if (auto base = merge_base(repo, *tip, set->main.tip)) it->second = *base;

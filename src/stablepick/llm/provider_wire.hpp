@@ -2,7 +2,7 @@
 // What the provider files share: the request options every protocol posts with, and careful
 // readers of the fields a server may fill with anything. Not for use outside llm/.
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "stablepick/llm/provider.hpp"

@@ -1,5 +1,7 @@
 #include "stablepick/stable/decisions.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "stablepick/core/version.hpp"
 #include "stablepick/store/review_records.hpp"
 

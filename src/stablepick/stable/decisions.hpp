@@ -2,7 +2,7 @@
 // The record of reviews and decisions: every review as it was shown (votes, explanations,
 // checks, stablepick's version), and each maintainer's take or drop per commit and branch.
 // A take is confirmed once the store knows a stable commit carrying it to that branch.
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>

@@ -150,7 +150,7 @@ TargetChecker::TargetChecker(const git::Repository& repo, Store& store,
         if (auto bp = git::from_hex(oldest_branch_point_)) walk.hide.push_back(*bp);
         // What cannot be walked is left out: "is X in the branch" then falls back on ancestry.
         (void)git::visit_commits(repo_, walk,
-                                 [&](const git_oid& oid) { set.insert(git::to_hex(oid)); });
+                                 [&](const git::ObjectId& oid) { set.insert(git::to_hex(oid)); });
     }
     // Reverts: few, read once. A revert names the reverted commit by a (possibly short) id.
     // A store that cannot be read gives the reverts read before it failed, or none.
@@ -198,7 +198,7 @@ std::string TargetChecker::backported_to(const std::string& id, const std::strin
 // context around each change), as they were just before it; also the functions its hunks are
 // in and the paths it changes on the old side.
 Result<TargetChecker::Origins> TargetChecker::line_origins(const git::Repository& repo,
-                                                           const git_oid& oid,
+                                                           const git::ObjectId& oid,
                                                            const std::string& oldest_branch_point,
                                                            const std::set<std::string>& blame) {
     Origins result;
@@ -240,7 +240,7 @@ Result<TargetChecker::Origins> TargetChecker::line_origins(const git::Repository
 }
 
 Result<TargetChecker::Applied> TargetChecker::apply_to(const git::CommitChange& change,
-                                                       const git_oid& onto) {
+                                                       const git::ObjectId& onto) {
     auto check = change.apply_to(onto);
     if (!check) return std::unexpected(check.error());
     Applied out;
@@ -252,8 +252,8 @@ Result<TargetChecker::Applied> TargetChecker::apply_to(const git::CommitChange& 
     return out;
 }
 
-std::vector<TargetChecker::Applied> TargetChecker::apply_everywhere(const git::Repository& repo,
-                                                                    const git_oid& oid) const {
+std::vector<TargetChecker::Applied> TargetChecker::apply_everywhere(
+    const git::Repository& repo, const git::ObjectId& oid) const {
     std::vector<Applied> out;
     auto change = git::CommitChange::read(repo, oid);
     if (!change) return out;
@@ -303,7 +303,8 @@ Result<CommitChecks> TargetChecker::check(size_t index, bool deep) {
     out.id = f.id;
     auto oid = git::from_hex(f.id);
     if (!oid) return fail(ErrorCode::kCorrupt, fmt::format("bad commit id '{}'", f.id));
-    if (auto commit = repo_.lookup_commit(*oid); !commit) return std::unexpected(commit.error());
+    if (auto readable = repo_.check_commit(*oid); !readable)
+        return std::unexpected(readable.error());
 
     // Once per commit: follow-ups, reverts, series, opt-outs.
     for (size_t j : fixed_by_[index])

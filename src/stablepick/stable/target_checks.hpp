@@ -30,10 +30,10 @@ namespace stablepick::stable {
 
 struct TargetBranch {
     std::string name;  // "v254-stable"
-    git_oid tip{};
-    std::string version;     // from the name, for "[PATCH AUTOSEL 254-253]": "254", "6.6"
-    std::string base;        // the newest tag on the branch ("v254.5"), or its tip's short id
-    git_oid branch_point{};  // merge base with the main branch
+    git::ObjectId tip{};
+    std::string version;           // from the name, for "[PATCH AUTOSEL 254-253]": "254", "6.6"
+    std::string base;              // the newest tag on the branch ("v254.5"), or its tip's short id
+    git::ObjectId branch_point{};  // merge base with the main branch
 };
 
 // The targets named, newest version first. kNotFound for a branch that does not exist,
@@ -129,13 +129,14 @@ class TargetChecker {
     };
     // The hunks' functions and old paths, and where the touched lines of the files in `blame`
     // came from.
-    static Result<Origins> line_origins(const git::Repository& repo, const git_oid& commit,
+    static Result<Origins> line_origins(const git::Repository& repo, const git::ObjectId& commit,
                                         const std::string& oldest_branch_point,
                                         const std::set<std::string>& blame);
     // How `change` goes onto the tree of commit `onto`; an error when `onto` cannot be read.
-    static Result<Applied> apply_to(const git::CommitChange& change, const git_oid& onto);
+    static Result<Applied> apply_to(const git::CommitChange& change, const git::ObjectId& onto);
     // How the commit applies to each target, in target order (empty when it can't be read).
-    std::vector<Applied> apply_everywhere(const git::Repository& repo, const git_oid& commit) const;
+    std::vector<Applied> apply_everywhere(const git::Repository& repo,
+                                          const git::ObjectId& commit) const;
     std::map<size_t, Result<Origins>> prepared_;
 
     const git::Repository& repo_;

@@ -78,6 +78,7 @@ bool is_url(std::string_view location) {
 Result<Store> Store::open(const std::filesystem::path& location, Mode mode) {
     const std::string& text = location.native();
     Backend backend = Backend::kSqlite;
+    std::string_view scheme = "sqlite";  // a bare path is a SQLite file
     std::filesystem::path path = location;
     if (is_url(text)) {
         // An unknown scheme, or one that names no store, is refused naming the forms a store
@@ -85,15 +86,13 @@ Result<Store> Store::open(const std::filesystem::path& location, Mode mode) {
         auto url = parse_backend_url(text, UrlKind::kStore);
         if (!url) return std::unexpected(url.error());
         backend = url->backend;
+        if (url->scheme) scheme = url->scheme->name;
         path = url->rest;
     }
     for (auto& b : kBackends) {
         if (b.backend != backend) continue;
         auto opened = b.open(path, mode);
         if (!opened) return std::unexpected(opened.error());
-        std::string_view scheme = "sqlite";
-        for (auto& known : url_schemes())
-            if (known.backend == backend) scheme = known.name;
         std::string url = fmt::format("{}:{}", scheme, opened->path.string());
         return Store(std::move(url), std::move(*opened));
     }

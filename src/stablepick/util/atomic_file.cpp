@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace stablepick::util {
 namespace fs = std::filesystem;
@@ -140,6 +141,35 @@ Status replace_directory(const fs::path& given,
     if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0)
         return abandon(io_error("replace", given, errno));
     fs::remove_all(staging, ec);  // now the old content; a kill here leaves it for the next run
+    return {};
+}
+
+Status write_files_together(const fs::path& dir,
+                            const std::vector<std::pair<std::string, std::string>>& files) {
+    // Only the last part of the path is made: a mistyped path is not created whole.
+    if (auto st = make_directory(dir); !st) return st;
+    std::error_code ec;
+    std::vector<fs::path> temps;
+    auto cleanup = [&] {
+        for (auto& t : temps) fs::remove(t, ec);
+    };
+    for (auto& [name, text] : files) {
+        auto tmp = dir / (name + ".tmp");
+        temps.push_back(tmp);
+        std::ofstream out(tmp, std::ios::binary);
+        if (!(out << text) || !out.flush()) {
+            cleanup();
+            return fail(ErrorCode::kIo, fmt::format("cannot write '{}'", (dir / name).string()));
+        }
+    }
+    for (size_t i = 0; i < files.size(); ++i) {
+        fs::rename(temps[i], dir / files[i].first, ec);
+        if (ec) {
+            cleanup();
+            return fail(ErrorCode::kIo, fmt::format("cannot write '{}': {}",
+                                                    (dir / files[i].first).string(), ec.message()));
+        }
+    }
     return {};
 }
 

@@ -21,6 +21,13 @@ Status write_file_atomically(const std::filesystem::path& path, std::string_view
 // `dir` is a file or cannot be made.
 Status make_directory(const std::filesystem::path& dir);
 
+// Writes `files` (name, content) into `dir`, which is created when missing (its parent must
+// exist): each goes to a temporary name first and all are renamed into place only when every
+// one was written, so a full disk leaves none of them; a failed rename removes the files not
+// yet renamed. Files of other names in `dir` are left alone.
+Status write_files_together(const std::filesystem::path& dir,
+                            const std::vector<std::pair<std::string, std::string>>& files);
+
 // Makes `dir` hold exactly `files` (name, content), replacing what it held in one step
 // (an atomic exchange of directories), so a reader sees the old set or the new one. `dir` may
 // be missing (its parent must exist); when it exists, every entry in it must be one

@@ -9,7 +9,7 @@
 // history, so "0.7" means that about 7 in 10 such commits were backported.
 //
 // Immutable once fitted; decide() is thread safe.
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>

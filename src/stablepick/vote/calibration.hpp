@@ -4,7 +4,7 @@
 // (a logistic curve fitted with Platt's prior-corrected targets).
 //
 // Immutable once fitted; apply() is thread safe.
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <vector>
 

@@ -11,7 +11,7 @@
 // Immutable once trained; voters() may be called from any thread.
 #include <functional>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>

@@ -8,7 +8,7 @@
 // leaves it out (as ccache leaves out a failed storage backend).
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
