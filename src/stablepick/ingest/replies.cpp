@@ -428,6 +428,19 @@ bool quotes_anything(std::string_view body) {
                                [](std::string_view l) { return trim(l).starts_with('>'); });
 }
 
+namespace {
+// Whether the next line that is not blank is a quote: what introduces it ("Sasha Levin,
+// 2024-03-29T08:37:49-04:00:", "13.09.2021 20:14, Sasha Levin пишет:") is an attribution,
+// whatever its language.
+bool quoted_next(const std::vector<std::string_view>& lines, size_t i) {
+    for (size_t j = i + 1; j < lines.size(); ++j) {
+        std::string_view t = trim(lines[j]);
+        if (!t.empty()) return t.starts_with('>');
+    }
+    return false;
+}
+}  // namespace
+
 std::string reply_own_text(std::string_view body) {
     auto lines = lines_of(body);
     std::vector<std::string_view> kept;
@@ -437,7 +450,9 @@ std::string reply_own_text(std::string_view body) {
         // A signature, or an Outlook-style reply whose quote has no "> " marks.
         if (l == "-- " || l == "--" || t == "-----Original Message-----") break;
         if (t.starts_with('>')) continue;
-        if (is_attribution(l)) {
+        // "[...]" where the quote was cut.
+        if (t == "[...]" || t == "[ ... ]" || t == "[snip]" || t == "<snip>") continue;
+        if (is_attribution(l) || (t.ends_with(':') && quoted_next(lines, i))) {
             // "On Mon, 1 Jan 2024, Some One <one@example.org>\nwrote:" spans two lines.
             if (t.size() < 12 && !kept.empty() && trim(kept.back()).starts_with("On "))
                 kept.pop_back();
@@ -480,16 +495,26 @@ ReplyReading read_reply(std::string_view own_text) {
     re2::StringPiece text(own_text.data(), own_text.size());
     // NAK is written in capitals; "nak" in running text is rare and "ack" is not a NAK.
     static const RE2 kNak(R"(\b(NAK|NACK|Nak|Nack)(ed)?\b|(?i:nack(ed)?-by:))");
+    // The phrases maintainers used in the replies to AUTOSEL on the subsystem lists.
     static const RE2 kObjection(
-        R"((?i)(please\s+(drop|remove|(don'?t|do\s+not)\s+(backport|apply|take|pick|queue))|\bdrop\s+(it|this|that|the patch)\b|)"
-        R"(i'?ll\s+drop|i'?ve\s+dropped|\bdropped\b|not\s+needed|no\s+need\s+(to|for)|)"
-        R"((is\s*n[o']t|not)\s+(really\s+)?a\s+(real\s+)?fix|new\s+feature|\bbreaks\b|(will|would)\s+break\b|)"
-        R"(already\s+(queued|applied|in\s+(the\s+)?stable)|)"
-        R"((don'?t|do\s+not|should\s*n[o']t|not)\s+(be\s+)?backport|)"
-        R"(not\s+(be\s+)?(for|suitable\s+for)\s+stable|causes?\s+(a\s+)?regression|postpone))");
+        R"((?i)(please\s+(drop|remove|(don'?t|do\s+not)\s+(backport|apply|take|pick|queue))|)"
+        R"(\bdrop\s+(it|this|that|the\s+patch)\b|can\s+you\s+drop|i'?ll\s+drop|\bdrop+ed\b|)"
+        R"(it'?s\s+gone|not\s+needed|no\s+need\s+(to|for)|(aren'?t|are\s+not|isn'?t|is\s+not)\s+needed|)"
+        R"((is\s*n[o']t|not)\s+(really\s+)?a\s+(real\s+)?fix|new\s+feature|\bbreaks\b|)"
+        R"((will|would)\s+break\b|already\s+(queued|applied|in\s+(the\s+)?stable)|)"
+        R"((don'?t|do\s+not|should\s*n[o']t|not)\s+(be\s+|get\s+)?backport|)"
+        R"((should|must)\s*(n'?t|\s+not)\s+(be\s+in|be\s+applied|go\s+to|get\s+backport)|)"
+        R"(not\s+(be\s+)?(for|suitable\s+for)\s+-?stable|(is\s*n'?t|not)\s+stable\s+material|)"
+        R"((don'?t|do\s+not)\s+pick|(don'?t|do\s+not)\s+(think|believe)\s+(this|it)\s+(is\s+)?)"
+        R"((suitable|needed|necessary|qualif)|(doesn'?t|does\s+not)\s+make\s+sense\s+to\s+)"
+        R"((pick|backport|take|apply)|(don'?t|do\s+not)\s+(really\s+)?need\s+(this|it)|)"
+        R"((does\s*n'?o?t|not)\s+qualify|wouldn'?t\s+bother\s+backport|)"
+        R"((does\s*n'?o?t|won'?t)\s+fix\s+(a\s+serious\s+bug|anything)|better\s+not\s+to\s+)"
+        R"((port|backport)|will\s+be\s+reverted|hold\s+(this|it)\b|)"
+        R"(causes?\s+(a\s+)?regression|postpone))");
     static const RE2 kRequest(
         R"((?i)(please\s+also\s+(take|pick|queue|backport|apply)|)"
-        R"(also\s+(take|pick|queue|backport|apply|need|needs|requires?)|there'?s\s+also|)"
+        R"(also\s+(take|pick|queue|backport|apply|include|need|needs|requires?)|there'?s\s+also|)"
         R"((needs|requires)\s+(the\s+)?following|together\s+with|along\s+with|prerequisite|)"
         R"(depends\s+on))");
     static const RE2 kAck(
