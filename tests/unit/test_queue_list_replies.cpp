@@ -15,7 +15,7 @@ using testing::TempDir;
 
 const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
 const std::string kAutosel = "cecf7560f00a8419396a2ed0f6e5d245ccb4feac";
-constexpr int64_t kNow = 1654000000;  // 2022-05-31
+constexpr int64_t kNow = 1653900000;  // 2022-05-30, before the replies
 
 class ListReplies : public ::testing::Test {
   protected:
