@@ -16,15 +16,17 @@ bin=$1 work=$2 changelogs=$3
 shift 3
 mkdir -p "$work"
 db=$work/store.sqlite
-rm -f "$db" "$db"-wal "$db"-shm
-echo "## import replies"
-echo '```'
-"$bin" -q --db "$db" import replies "$@" | tee "$work/replies.txt"
-echo '```'
-# Idempotence: the second run adds nothing (its counts are all "already stored").
-"$bin" -q --db "$db" import replies --json "$@" > "$work/replies-again.json"
-"$bin" -q --db "$db" import changelog --json "$changelogs" > "$work/changelog.json" 2> /dev/null
-echo
+if [ -z "${REUSE_STORE:-}" ]; then  # REUSE_STORE=1: only the tables, from the store made before
+  rm -f "$db" "$db"-wal "$db"-shm
+  echo "## import replies"
+  echo '```'
+  "$bin" -q --db "$db" import replies "$@" | tee "$work/replies.txt"
+  echo '```'
+  # Idempotence: the second run adds nothing (its counts are all "already stored").
+  "$bin" -q --db "$db" import replies --json "$@" > "$work/replies-again.json"
+  "$bin" -q --db "$db" import changelog --json "$changelogs" > "$work/changelog.json" 2> /dev/null
+  echo
+fi
 
 pairs="
 WITH pt AS (
@@ -46,17 +48,24 @@ rows AS (
       AS released
   FROM pt LEFT JOIN said ON said.c = pt.c AND said.tree = pt.tree
   LEFT JOIN cov ON cov.branch = pt.tree)"
-share="printf('%.1f %%', 100.0 * SUM(released AND judged) / NULLIF(SUM(judged), 0))"
-oshare="printf('%.1f %%', 100.0 * SUM(released AND judged AND objected) / NULLIF(SUM(judged AND objected), 0))"
+# A share the ChangeLogs cannot judge is "–", not 0 %.
+share="CASE WHEN SUM(judged) = 0 THEN '–' ELSE
+  printf('%.1f %%', 100.0 * SUM(released AND judged) / SUM(judged)) END"
+oshare="CASE WHEN SUM(judged AND objected) = 0 THEN '–' ELSE
+  printf('%.1f %%', 100.0 * SUM(released AND judged AND objected) / SUM(judged AND objected)) END"
 cols="COUNT(*) AS proposals, SUM(replies) AS replies, SUM(objected) AS objected,
   SUM(judged) AS judged, $share AS released, SUM(judged AND objected) AS objected_judged,
   $oshare AS objected_released"
 version="CAST(substr(tree, 7, instr(substr(tree, 7), '.') - 1) AS INTEGER) * 1000 +
   CAST(substr(tree, 7 + instr(substr(tree, 7), '.'), length(tree) - 8 - instr(substr(tree, 7), '.')) AS INTEGER)"
 
-echo "## Per tree and year"
-sqlite3 -markdown "$db" "$pairs SELECT tree, year, $cols FROM rows GROUP BY tree, year
-  ORDER BY $version, year"
+echo "## Per tree and year, the trees the ChangeLogs cover"
+sqlite3 -markdown "$db" "$pairs SELECT tree, year, $cols FROM rows
+  WHERE tree IN (SELECT branch FROM cov) GROUP BY tree, year ORDER BY $version, year"
+echo
+echo "## Per tree and year, the other trees"
+sqlite3 -markdown "$db" "$pairs SELECT tree, year, $cols FROM rows
+  WHERE tree NOT IN (SELECT branch FROM cov) GROUP BY tree, year ORDER BY $version, year"
 echo
 echo "## Per tree"
 sqlite3 -markdown "$db" "$pairs SELECT tree, $cols FROM rows GROUP BY tree ORDER BY $version"
