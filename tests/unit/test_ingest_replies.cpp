@@ -106,7 +106,9 @@ TEST(ReplyReading, EachKind) {
     for (const char* objection :
          {"Please drop.\n", "NAK\n", "This is a new feature, not a fix.\n",
           "This breaks the build on arm.\n", "Already queued, thanks.\n",
-          "Please don't backport this.\n", "Not needed for older kernels.\n"})
+          "Please don't backport this.\n", "Not needed for older kernels.\n",
+          "I'll drop it, thanks!\n", "This patch doesn't need to be backported.\n",
+          "I don't believe this is suitable for stable.\n"})
         EXPECT_EQ(read_reply(objection).kind, ReplyKind::kObjection) << objection;
     auto request = read_reply(
         "Please also take 5478a4f7b94414def7b56d2f18bc2ed9b0f3f1f2 and "
@@ -115,6 +117,11 @@ TEST(ReplyReading, EachKind) {
     EXPECT_EQ(request.asks_for,
               (std::vector<std::string>{"5478a4f7b94414def7b56d2f18bc2ed9b0f3f1f2",
                                         "spi: Cleanup on failure of initial setup"}));
+    EXPECT_EQ(
+        read_reply("Yup, this one makes sense for stable\n\nAcked-for-stable-by: P <p@x>\n").kind,
+        ReplyKind::kAck);
+    EXPECT_EQ(read_reply("This will warn unless you also cherry-pick commit 0465814831a9.\n").kind,
+              ReplyKind::kRequest);
     EXPECT_EQ(read_reply("Thanks, will check back in a week.\n").kind, ReplyKind::kOther);
     // An objection outweighs an ack in the same reply, and names its tree.
     auto narrowed = read_reply("Looks good, but not needed for 5.10.\n");

@@ -511,14 +511,22 @@ ReplyReading read_reply(std::string_view own_text) {
         R"((does\s*n'?o?t|not)\s+qualify|wouldn'?t\s+bother\s+backport|)"
         R"((does\s*n'?o?t|won'?t)\s+fix\s+(a\s+serious\s+bug|anything)|better\s+not\s+to\s+)"
         R"((port|backport)|will\s+be\s+reverted|hold\s+(this|it)\b|)"
+        R"(n'?o?t\s+need\s+to\s+be\s+backport|do\s+not\s+use\s+this|fixes\s+nothing|)"
+        R"((does\s*n'?o?t|won'?t)\s+fix\s+any\b|noise\s+for\s+stable|not\s+worth|)"
+        R"((wouldn'?t|not\s+what\s+i\s+would)\s+consider\s+(it\s+)?stable\s+material|)"
+        R"(cleanup\s+rather\s+than\s+a\s+fix|just\s+a\s+cleanup|completely\s+broken|)"
+        R"(known\s+compile\s+(issue|error)|probably\s+break|questionable\s+for\s+stable|)"
+        R"(we\s+should\s*(n'?t|\s+not)\s+(have|need)|)"
         R"(causes?\s+(a\s+)?regression|postpone))");
     static const RE2 kRequest(
         R"((?i)(please\s+also\s+(take|pick|queue|backport|apply)|)"
         R"(also\s+(take|pick|queue|backport|apply|include|need|needs|requires?)|there'?s\s+also|)"
         R"((needs|requires)\s+(the\s+)?following|together\s+with|along\s+with|prerequisite|)"
-        R"(depends\s+on))");
+        R"(depends\s+on|cherry-?pick(ed)?\s+(commit|if)|picked\s+as\s+well|in\s+addition\s+to)"
+        R"(|also\s+grabbed))");
     static const RE2 kAck(
-        R"((?im)(^\s*(acked|reviewed|tested)-by:|looks\s+good|\blgtm\b|looks\s+fine))");
+        R"((?im)(^\s*(acked|reviewed|tested|acked-for-stable)-by:|^\s*ack\b|looks\s+good|)"
+        R"(\blgtm\b|looks\s+fine|makes\s+sense\s+for\s+stable|no\s+opposition))");
     static const RE2 kSha(R"(\b([0-9a-f]{12,40})\b)");
     static const RE2 kQuotedSubject(R"(\(\"([^"\n]{8,200})\"\))");
     re2::StringPiece scan = text;
