@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <variant>
+#include <vector>
 
 #include "stablepick/util/terminal.hpp"
 
@@ -17,6 +21,28 @@ int64_t count_of(const std::map<std::string, int64_t>& m, const std::string& key
 
 constexpr const char* kKinds[] = {"ack", "objection", "request", "other"};
 
+// "linux-5.4.y" before "linux-5.10.y": the digits of a name compare as numbers.
+std::vector<std::pair<std::string, int64_t>> by_version(const std::map<std::string, int64_t>& m) {
+    std::vector<std::pair<std::string, int64_t>> out(m.begin(), m.end());
+    auto key = [](const std::string& s) {
+        std::vector<std::variant<int64_t, std::string>> parts;
+        for (size_t i = 0; i < s.size();) {
+            size_t j = i;
+            bool digits = std::isdigit(static_cast<unsigned char>(s[i]));
+            while (j < s.size() && bool(std::isdigit(static_cast<unsigned char>(s[j]))) == digits)
+                ++j;
+            if (digits)
+                parts.emplace_back(std::stoll(s.substr(i, std::min<size_t>(j - i, 18))));
+            else
+                parts.emplace_back(s.substr(i, j - i));
+            i = j;
+        }
+        return parts;
+    };
+    std::ranges::stable_sort(out, [&](auto& a, auto& b) { return key(a.first) < key(b.first); });
+    return out;
+}
+
 }  // namespace
 
 std::string replies_import_text(const queue::ListRepliesReport& r) {
@@ -29,7 +55,7 @@ std::string replies_import_text(const queue::ListRepliesReport& r) {
         "trees\n",
         c.mails, c.files, c.proposals, c.proposals_already, c.llm_explained,
         c.proposals_by_tree.size());
-    for (auto& [tree, n] : c.proposals_by_tree)
+    for (auto& [tree, n] : by_version(c.proposals_by_tree))
         out += fmt::format("  {:<16} {}\n", util::terminal_safe(tree), n);
     out += fmt::format("{} replies recorded ({} already stored):", replies, c.replies_already);
     for (const char* k : kKinds) out += fmt::format(" {} {},", k, count_of(c.replies_by_kind, k));
