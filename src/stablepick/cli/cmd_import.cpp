@@ -1,5 +1,6 @@
 // stablepick import: history that is not a git repository — commit-notification mails
-// (public-inbox archives, mbox files) and kernel.org stable ChangeLogs.
+// (public-inbox archives, mbox files), kernel.org stable ChangeLogs, CVE lists, and the
+// replies on the list to review mails.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -9,6 +10,8 @@
 #include "stablepick/cli/command.hpp"
 #include "stablepick/ingest/imports.hpp"
 #include "stablepick/ingest/mail.hpp"
+#include "stablepick/queue/list_replies.hpp"
+#include "stablepick/report/replies_text.hpp"
 #include "stablepick/util/time.hpp"
 
 namespace stablepick::cli {
@@ -80,6 +83,14 @@ int import_mbox(Context& ctx, const std::vector<std::string>& paths, const std::
     return exit_code::kOk;
 }
 
+int import_list_replies(Context& ctx, const std::vector<std::string>& paths, bool json) {
+    auto found = queue::import_list_replies(*ctx.store, paths, ctx.global.quiet);
+    if (!found) return report(found.error());
+    fmt::print("{}", json ? report::replies_import_json(*found).dump(2) + "\n"
+                          : report::replies_import_text(*found));
+    return exit_code::kOk;
+}
+
 int import_changelog_labels(Context& ctx, const std::vector<std::string>& paths,
                             const std::string& date, bool json) {
     int64_t default_time = 0;
@@ -107,7 +118,7 @@ int import_changelog_labels(Context& ctx, const std::vector<std::string>& paths,
 
 Command make_import_command() {
     struct Options {
-        std::vector<std::string> mbox_paths, changelog_paths, cve_paths;
+        std::vector<std::string> mbox_paths, changelog_paths, cve_paths, reply_paths;
         std::string cve_kind;
         std::string branch = "main";
         std::string date;
@@ -117,7 +128,8 @@ Command make_import_command() {
     Command c;
     c.name = "import";
     c.summary =
-        "import commits from mail archives, backport labels from stable ChangeLogs, or CVEs";
+        "import commits from mail archives, backport labels from stable ChangeLogs, CVEs, or "
+        "replies from the list";
     c.needs = kWantsRepo | kNeedsStoreWrite;
     c.setup = [opts](CLI::App& app) {
         app.require_subcommand(1);
@@ -127,6 +139,13 @@ Command make_import_command() {
         mbox->add_option("--branch", opts->branch, "main branch the commits belong to")
             ->capture_default_str();
         mbox->add_flag("--json", opts->json, "print the summary as JSON");
+        auto* replies = app.add_subcommand(
+            "replies",
+            "AUTOSEL proposals and the replies to them or to stablepick's review mails (ack, "
+            "objection, request, other) from public-inbox git archives or mbox files; an "
+            "objection moves its candidate to objected");
+        replies->add_option("paths", opts->reply_paths, "archives or mbox files")->required();
+        replies->add_flag("--json", opts->json, "print the summary as JSON");
         auto* changelog =
             app.add_subcommand("changelog", "backport labels from ChangeLog-X.Y.Z files");
         changelog->add_option("paths", opts->changelog_paths, "ChangeLog files or directories")
@@ -159,6 +178,8 @@ Command make_import_command() {
     c.run = [opts](Context& ctx) -> int {
         if (!opts->cve_kind.empty())
             return import_cves(ctx, opts->cve_kind, opts->cve_paths, opts->json);
+        if (!opts->reply_paths.empty())
+            return import_list_replies(ctx, opts->reply_paths, opts->json);
         if (!opts->mbox_paths.empty())
             return import_mbox(ctx, opts->mbox_paths, opts->branch, opts->json);
         return import_changelog_labels(ctx, opts->changelog_paths, opts->date, opts->json);

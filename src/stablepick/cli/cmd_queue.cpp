@@ -10,6 +10,7 @@
 #include "stablepick/cli/command.hpp"
 #include "stablepick/cli/queue_common.hpp"
 #include "stablepick/queue/export.hpp"
+#include "stablepick/queue/list_replies.hpp"
 #include "stablepick/queue/queue.hpp"
 #include "stablepick/report/queue_text.hpp"
 #include "stablepick/util/time.hpp"
@@ -176,8 +177,10 @@ Command make_queue_command() {
         }
         auto rows = store::candidates(store, {o->tree, o->state, "", o->limit});
         if (!rows) return report(rows.error());
+        auto objections = queue::objections_on(store, *rows);
+        if (!objections) return report(objections.error());
         fmt::print("{}", o->json ? report::queue_json(*rows).dump(2) + "\n"
-                                 : report::queue_table(*rows, std::time(nullptr)));
+                                 : report::queue_table(*rows, std::time(nullptr), *objections));
         return exit_code::kOk;
     };
     return c;

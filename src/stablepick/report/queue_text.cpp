@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stablepick/queue/list_replies.hpp"
 #include "stablepick/util/terminal.hpp"
 #include "stablepick/util/time.hpp"
 
@@ -27,7 +28,8 @@ std::string cut(const std::string& text, size_t n) {
 
 }  // namespace
 
-std::string queue_table(const std::vector<store::CandidateRow>& rows, int64_t now) {
+std::string queue_table(const std::vector<store::CandidateRow>& rows, int64_t now,
+                        const std::map<std::string, std::vector<store::ListReply>>& objections) {
     if (rows.empty()) return "the queue is empty\n";
     std::string out;
     std::string tree;
@@ -44,6 +46,11 @@ std::string queue_table(const std::vector<store::CandidateRow>& rows, int64_t no
                            r.commit.substr(0, 12), cut(r.subject, 60), age(r.changed_time, now),
                            util::terminal_safe(r.changed_by), until);
         if (!r.reason.empty()) out += fmt::format("{:17}{}\n", "", cut(r.reason, 200));
+        if (auto it = objections.find(r.commit + " " + r.tree); it != objections.end())
+            for (auto& o : it->second)
+                out += fmt::format("{:17}objection by {} on {}: {}\n", "", cut(o.author, 60),
+                                   util::format_date(o.time),
+                                   cut(queue::objection_reason(o.text), 160));
     }
     return out;
 }

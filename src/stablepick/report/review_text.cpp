@@ -1,10 +1,12 @@
 #include "stablepick/report/review_text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "stablepick/queue/list_replies.hpp"
 #include "stablepick/report/mbox.hpp"
 #include "stablepick/stable/check_text.hpp"
 #include "stablepick/util/time.hpp"
@@ -81,6 +83,13 @@ std::vector<std::string> review_lines(const review::CommitReview& r, const revie
         if (!c.series.empty()) lines.push_back("same series: " + stable::short_refs(c.series));
         if (!c.opt_out.empty()) lines.push_back("opted out of automatic selection: " + c.opt_out);
     }
+    // The list's words stay out of a mail to the list: they are for the reviewer.
+    if (!for_mail)
+        for (auto& reply : r.replies)
+            lines.push_back(fmt::format(
+                "{} on the list by {} on {} ({}){}", reply.kind, reply.author,
+                util::format_date(reply.time), fmt::join(reply.trees, ", "),
+                reply.kind == "other" ? "" : ": " + queue::objection_reason(reply.text)));
     if (r.decisions)
         for (auto& d : *r.decisions)
             lines.push_back(fmt::format(

@@ -615,6 +615,10 @@ Result<ReviewRun> review_commits(Store& store, const git::Repository* repo, cons
             if (!m) return std::unexpected(m.error());
             r.mail_facts = std::move(*m);
         }
+        if (auto said = store::replies_on(store, f.id); said)
+            r.replies = std::move(*said);
+        else
+            return std::unexpected(said.error());
         if (writer && question.recorded) {
             auto decided = stable::decisions_for(*writer, f.id);
             if (!decided) return std::unexpected(decided.error());

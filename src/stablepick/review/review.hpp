@@ -24,6 +24,7 @@
 #include "stablepick/llm/llm_voter.hpp"
 #include "stablepick/stable/decisions.hpp"
 #include "stablepick/stable/target_checks.hpp"
+#include "stablepick/store/reply_records.hpp"
 #include "stablepick/store/store.hpp"
 #include "stablepick/vote/ballot.hpp"
 
@@ -105,6 +106,8 @@ struct CommitReview {
     std::optional<MailFacts> mail_facts;  // with ReviewOptions::with_mail, for mailed commits
     // Question::recorded, when the store could be written: the maintainers' decisions on it.
     std::optional<std::vector<stable::Decision>> decisions;
+    // What the list said about it (import replies: acks, objections, requests), oldest first.
+    std::vector<store::ListReply> replies;
     // CVE question: what already covers it, and the CVEs that bear on it.
     std::vector<cve::Covered> covered;
     std::vector<std::string> related_cves;

@@ -96,6 +96,18 @@ nlohmann::json to_json(const CommitReview& r, const ReviewRun& run) {
         j["mail"] = r.mail;
         if (!r.not_mailed.empty()) j["not_mailed"] = r.not_mailed;
     }
+    if (!r.replies.empty()) {
+        j["replies"] = nlohmann::json::array();
+        for (auto& reply : r.replies)
+            j["replies"].push_back({{"message_id", reply.message_id},
+                                    {"answers", reply.answers},
+                                    {"kind", reply.kind},
+                                    {"trees", reply.trees},
+                                    {"author", reply.author},
+                                    {"date", util::format_date(reply.time)},
+                                    {"text", reply.text},
+                                    {"asks_for", reply.asks_for}});
+    }
     if (r.decisions) {
         j["decisions"] = nlohmann::json::array();
         for (auto& d : *r.decisions)

@@ -148,6 +148,24 @@ CREATE TABLE IF NOT EXISTS candidate_needs(
   why TEXT NOT NULL,
   PRIMARY KEY(commit_sha, tree, needs_sha)) WITHOUT ROWID;
 )sql",
+    // 10: review mails on the list (AUTOSEL's proposals, by Message-ID, with the trees each
+    // names) and the replies to them or to stablepick's own mails: what was said, by whom, for
+    // which trees. The Message-ID is the key, so importing an archive again adds nothing.
+    R"sql(
+CREATE TABLE IF NOT EXISTS list_proposals(
+  message_id TEXT PRIMARY KEY, commit_sha TEXT NOT NULL, time INTEGER NOT NULL,
+  subject TEXT NOT NULL, llm_explained INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS list_proposals_commit ON list_proposals(commit_sha);
+CREATE TABLE IF NOT EXISTS list_proposal_trees(
+  message_id TEXT NOT NULL, tree TEXT NOT NULL, PRIMARY KEY(message_id, tree)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS list_replies(
+  message_id TEXT PRIMARY KEY, answers TEXT NOT NULL, commit_sha TEXT NOT NULL,
+  kind TEXT NOT NULL, author TEXT NOT NULL, time INTEGER NOT NULL, text TEXT NOT NULL,
+  asks_for TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS list_replies_commit ON list_replies(commit_sha, time);
+CREATE TABLE IF NOT EXISTS list_reply_trees(
+  message_id TEXT NOT NULL, tree TEXT NOT NULL, PRIMARY KEY(message_id, tree)) WITHOUT ROWID;
+)sql",
 };
 
 // The tables and indexes of `db`, by name.

@@ -122,6 +122,6 @@ class Store {
     std::vector<std::pair<std::string, std::unique_ptr<store::Statement>>> statements_;
 };
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 }  // namespace stablepick
