@@ -15,8 +15,8 @@ std::vector<Command> all_commands() {
         make_index_command(),  make_branches_command(), make_import_command(),
         make_stats_command(),  make_labels_command(),   make_resolve_command(),
         make_embed_command(),  make_similar_command(),  make_train_command(),
-        make_review_command(), make_decide_command(),   make_queue_command(), make_check_command(),
-        make_eval_command(),   make_cve_command(),
+        make_review_command(), make_decide_command(),   make_queue_command(),
+        make_check_command(),  make_eval_command(),     make_cve_command(),
     };
 }
 

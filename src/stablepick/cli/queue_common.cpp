@@ -1,12 +1,11 @@
 #include "stablepick/cli/queue_common.hpp"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdlib>
-
-#include <pwd.h>
-#include <unistd.h>
 
 #include "stablepick/store/commit_reads.hpp"
 
