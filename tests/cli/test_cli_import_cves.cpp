@@ -10,6 +10,7 @@
 #include "stablepick/store/sql.hpp"
 #include "stablepick/store/store.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick {
 namespace {
@@ -64,7 +65,7 @@ TEST(CliImportCves, VulnsRepositoryListAndAdvisories) {
                 "advisories: add GLIBC-SA-2025-0002\n");
     ASSERT_EQ(run_stablepick({"-q", "-C", repo.path().string(), "index", "--no-embed"}).exit_code,
               0);
-    auto db = repo.path() / ".git/stablepick/store.sqlite";
+    std::filesystem::path db = testing::repo_store(repo.path());
 
     TempDir vulns;
     auto pub = vulns.path() / "cve/published/2024";

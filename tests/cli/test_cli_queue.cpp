@@ -10,6 +10,7 @@
 #include "stablepick/store/sql.hpp"
 #include "stablepick/store/store.hpp"
 #include "support/stable_history.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick {
 namespace {
@@ -226,8 +227,7 @@ TEST(CliCheck, APatchMailGetsAVerdictAndTheStoreIsUntouched) {
     std::string mail = s.h.repo.git({"format-patch", "-1", "--stdout", "HEAD"});
     mail = mail.substr(mail.find('\n') + 1);
     auto commits = [&] {
-        auto store =
-            Store::open(s.h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
+        auto store = Store::open(testing::repo_store(s.h.repo.path()), Store::Mode::kRead);
         EXPECT_TRUE(store) << store.error().message;
         auto q = store::connection_of(*store).prepare(
             "SELECT COUNT(*), (SELECT COUNT(*) FROM branch_commits) FROM commits");

@@ -14,6 +14,7 @@
 #include "stablepick/store/store.hpp"
 #include "support/known_history.hpp"
 #include "support/stable_history.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick {
 namespace {
@@ -298,8 +299,7 @@ TEST(CliStableReview, DecisionsAreRecordedShownAndConfirmed) {
         << r.out;
     // Every review is recorded, with the version that made it.
     {
-        auto store =
-            Store::open(s.h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
+        auto store = Store::open(testing::repo_store(s.h.repo.path()), Store::Mode::kRead);
         ASSERT_TRUE(store) << store.error().message;
         auto q = stablepick::store::connection_of(*store).prepare(
             "SELECT COUNT(*), MIN(version), MIN(result) FROM reviews");
@@ -471,7 +471,7 @@ TEST(CliStableReview, SeriesByLinkThreadAndByMerge) {
     ASSERT_EQ(run_stablepick({"-q", "-C", h.dir(), "index"}).exit_code, 0);
     EXPECT_TRUE(series_of(first_of_pull).empty());
     EXPECT_EQ(series_of(p1), std::vector<std::string>{p2});  // kept across runs
-    auto store = Store::open(h.repo.path() / ".git/stablepick/store.sqlite", Store::Mode::kRead);
+    auto store = Store::open(testing::repo_store(h.repo.path()), Store::Mode::kRead);
     ASSERT_TRUE(store.has_value());
     auto q = stablepick::store::connection_of(*store).prepare(
         "SELECT COUNT(*), COUNT(DISTINCT merge_sha) FROM merged_by");

@@ -3,6 +3,7 @@
 #include "stablepick/cve/fix_record.hpp"
 #include "stablepick/store/sql.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::cve {
 namespace {
@@ -122,7 +123,9 @@ class FixRecordOfStore : public ::testing::Test {
         auto repo = git::Repository::open(fixture_.path());
         ASSERT_TRUE(repo.has_value()) << repo.error().message;
         repo_.emplace(std::move(*repo));
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         ASSERT_TRUE(store::connection_of(*store_).exec(

@@ -14,6 +14,7 @@
 #include "stablepick/store/vector_reads.hpp"
 #include "support/fixture_repo.hpp"
 #include "support/llm_server.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick {
 namespace {
@@ -169,7 +170,9 @@ TEST(Embedder, ServerTextDropsTrailersAndCutsTheDiff) {
 class CurrentEmbedder : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         auto main = store_->ensure_branch("master", BranchKind::kMain);

@@ -2,6 +2,7 @@
 
 #include "stablepick/history/resolve.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick {
 namespace {
@@ -11,7 +12,9 @@ using testing::TempDir;
 class ResolveInStore : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto store = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto store = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(store.has_value());
         store_.emplace(std::move(*store));
         add("abcdef1111111111111111111111111111111111", "mm: fix the leak", 100);

@@ -5,6 +5,7 @@
 #include "stablepick/ingest/replies.hpp"
 #include "stablepick/store/reply_records.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick {
 namespace {
@@ -132,7 +133,9 @@ TEST(ReplyReading, EachKind) {
 class ReplyImport : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         for (auto* b : {"linux-5.10.y", "linux-5.15.y", "linux-6.1.y"})

@@ -10,6 +10,7 @@
 #include "stablepick/store/history_reads.hpp"
 #include "stablepick/store/review_records.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::queue {
 namespace {
@@ -26,7 +27,9 @@ std::string id(char c) {
 class Queue : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         main_ = *store_->ensure_branch("main", BranchKind::kMain);

@@ -7,6 +7,7 @@
 #include "stablepick/report/queue_text.hpp"
 #include "stablepick/store/candidate_records.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::queue {
 namespace {
@@ -20,7 +21,9 @@ constexpr int64_t kNow = 1653900000;  // 2022-05-30, before the replies
 class ListReplies : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         for (auto* b : {"linux-5.10.y", "linux-5.15.y"})

@@ -3,6 +3,7 @@
 #include "stablepick/store/commit_reads.hpp"
 #include "stablepick/util/compress.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -15,7 +16,9 @@ const std::string kFix(40, 'a'), kOther(40, 'b'), kStable(40, 'c');
 class CommitReads : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         Commit c;

@@ -3,6 +3,7 @@
 #include "stablepick/store/model_tables.hpp"
 #include "stablepick/util/compress.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -12,7 +13,9 @@ using testing::TempDir;
 class ModelTables : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         auto main = store_->ensure_branch("main", BranchKind::kMain);

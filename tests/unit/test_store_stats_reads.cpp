@@ -2,6 +2,7 @@
 
 #include "stablepick/store/stats_reads.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -23,7 +24,9 @@ const std::string kStable1(40, 'd'), kStable2(40, 'e');
 class StatsReads : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         auto main = store_->ensure_branch("master", BranchKind::kMain);

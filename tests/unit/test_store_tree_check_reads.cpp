@@ -5,6 +5,7 @@
 #include "stablepick/store/label_reads.hpp"
 #include "stablepick/store/tree_check_reads.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -18,7 +19,9 @@ std::string id(char c) {
 class TreeCheckReads : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
     }

@@ -3,6 +3,7 @@
 #include "stablepick/store/vector_reads.hpp"
 #include "stablepick/store/vector_writes.hpp"
 #include "support/fixture_repo.hpp"
+#include "support/test_store.hpp"
 
 namespace stablepick::store {
 namespace {
@@ -16,7 +17,9 @@ const std::string kOld(40, 'a'), kMid(40, 'b'), kNew(40, 'c'), kStable(40, 'd'),
 class VectorReads : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto s = Store::open(dir_.path() / "s.sqlite", Store::Mode::kWrite);
+        auto location = testing::test_store(dir_.path());
+        SKIP_WITHOUT_TEST_STORE(location);
+        auto s = Store::open(location, Store::Mode::kWrite);
         ASSERT_TRUE(s.has_value()) << s.error().message;
         store_.emplace(std::move(*s));
         auto main = store_->ensure_branch("master", BranchKind::kMain);

@@ -41,13 +41,17 @@ Command make_resolve_command() {
         auto query = parse_resolve_input(opts->id, opts->subject, opts->force);
         if (!query) return report(query.error());
         Result<ResolveOutcome> outcome = fail(ErrorCode::kNotFound, "no repository and no store");
-        std::filesystem::path db = !ctx.global.db.empty() ? std::filesystem::path(ctx.global.db)
-                                   : ctx.repo             ? Store::default_path(ctx.repo->git_dir())
-                                                          : std::filesystem::path();
-        std::error_code ec;
-        if (!opts->no_store && !db.empty() && std::filesystem::exists(db, ec)) {
-            auto store = Store::open(db, Store::Mode::kRead);
-            if (!store) return report(store.error());
+        auto db = opts->no_store ? std::nullopt : chosen_store(ctx);
+        // No store yet (never indexed): the repository answers.
+        std::optional<Store> store;
+        if (db) {
+            auto opened = Store::open(*db, Store::Mode::kRead);
+            if (opened)
+                store.emplace(std::move(*opened));
+            else if (opened.error().code != ErrorCode::kNotFound)
+                return report(opened.error());
+        }
+        if (store) {
             outcome = resolve_in_store(*store, *query);
         } else if (ctx.repo) {
             outcome = resolve_in_repository(*ctx.repo, *query);

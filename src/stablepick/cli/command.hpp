@@ -67,6 +67,7 @@ Command make_decide_command();
 Command make_queue_command();
 Command make_check_command();
 Command make_cve_command();
+Command make_store_command();
 
 // The table: every subcommand, in the order `stablepick --help` lists them.
 std::vector<Command> all_commands();
@@ -76,6 +77,10 @@ int report(const Error& error);
 void warn(const std::string& message);
 
 int run_cli(int argc, char** argv);
+
+// The store a command works on: --db, else $STABLEPICK_DB, else the repository's own
+// (<git-dir>/stablepick/store.sqlite); nullopt without any of them.
+std::optional<std::string> chosen_store(const Context& ctx);
 
 // "--as-of YYYY-MM-DD" as the last second of that day (the whole day counts); INT64_MAX when
 // empty. kInvalidInput naming the text otherwise.

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "stablepick/cli/cli_reference.hpp"
 #include "stablepick/cli/command.hpp"
@@ -17,6 +18,7 @@ std::vector<Command> all_commands() {
         make_embed_command(),  make_similar_command(),  make_train_command(),
         make_review_command(), make_decide_command(),   make_queue_command(),
         make_check_command(),  make_eval_command(),     make_cve_command(),
+        make_store_command(),
     };
 }
 
@@ -39,6 +41,15 @@ Result<int64_t> parse_as_of(const std::string& text) {
     return *d + 86399;
 }
 
+std::optional<std::string> chosen_store(const Context& ctx) {
+    if (!ctx.global.db.empty()) return ctx.global.db;
+    // A team's shared store, named once for every command.
+    const char* from_env = std::getenv("STABLEPICK_DB");
+    if (from_env && *from_env) return std::string(from_env);
+    if (ctx.repo) return Store::default_path(ctx.repo->git_dir()).string();
+    return std::nullopt;
+}
+
 namespace {
 
 int open_needs(const Command& command, Context& ctx) {
@@ -48,7 +59,7 @@ int open_needs(const Command& command, Context& ctx) {
         if (repo) {
             git_dir = repo->git_dir();
             ctx.repo.emplace(std::move(*repo));
-        } else if ((command.needs & kNeedsRepo) || ctx.global.db.empty()) {
+        } else if ((command.needs & kNeedsRepo) || !chosen_store(ctx)) {
             return report(repo.error());
         }
     }
@@ -59,15 +70,12 @@ int open_needs(const Command& command, Context& ctx) {
     ctx.config = std::move(*config);
 
     if (command.needs & (kNeedsStoreRead | kNeedsStoreWrite)) {
-        std::filesystem::path path;
-        if (!ctx.global.db.empty())
-            path = ctx.global.db;
-        else if (git_dir)
-            path = Store::default_path(*git_dir);
-        else
-            return report(Error{ErrorCode::kNotFound, "no store: give --repo or --db"});
+        auto path = chosen_store(ctx);
+        if (!path)
+            return report(Error{ErrorCode::kNotFound,
+                                "no store: give --repo or --db (or set STABLEPICK_DB)"});
         auto mode = (command.needs & kNeedsStoreWrite) ? Store::Mode::kWrite : Store::Mode::kRead;
-        auto store = Store::open(path, mode);
+        auto store = Store::open(*path, mode);
         if (!store) return report(store.error());
         ctx.store.emplace(std::move(*store));
     }
@@ -85,8 +93,10 @@ int run_cli(int argc, char** argv) {
     Context ctx;
     app.add_option("-C,--repo", ctx.global.repo, "git repository (work tree or git directory)")
         ->capture_default_str();
-    app.add_option("--db", ctx.global.db,
-                   "the store: a path or sqlite:PATH (default <git-dir>/stablepick/store.sqlite)");
+    app.add_option(
+        "--db", ctx.global.db,
+        "the store: a path, sqlite:PATH or postgresql://[user@]host[:port]/dbname (default "
+        "$STABLEPICK_DB, else <git-dir>/stablepick/store.sqlite)");
     app.add_option("--config", ctx.global.config, "config file (TOML)");
     app.add_flag("-q,--quiet", ctx.global.quiet, "no progress output");
     app.add_flag("-v,--verbose", ctx.global.verbose, "say more about what is done");

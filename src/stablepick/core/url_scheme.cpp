@@ -17,8 +17,14 @@ constexpr unsigned kEmbedder = static_cast<unsigned>(UrlKind::kEmbedder);
 constexpr unsigned kChat = static_cast<unsigned>(UrlKind::kChat);
 
 // name, backend, kinds, has_host, https_by_default, default_port, default_host, form
-constexpr std::array<UrlScheme, 6> kSchemes{{
+constexpr std::array<UrlScheme, 8> kSchemes{{
     {"sqlite", Backend::kSqlite, kStore, false, false, 0, "", "sqlite:PATH"},
+    // libpq parses these URLs itself (users, ports, several hosts, parameters): they are
+    // checked for a host part only, and passed on whole.
+    {"postgresql", Backend::kPostgres, kStore, false, false, 0, "",
+     "postgresql://[user@]host[:port]/dbname"},
+    {"postgres", Backend::kPostgres, kStore, false, false, 0, "",
+     "postgres://[user@]host[:port]/dbname"},
     {"builtin", Backend::kBuiltin, kEmbedder, false, false, 0, "", "builtin:"},
     {"openai", Backend::kOpenAi, kEmbedder | kChat, true, true, 0, "",
      "openai://host[:port]/model"},
@@ -159,6 +165,10 @@ Result<BackendUrl> parse_backend_url(std::string_view url, UrlKind kind) {
                 break;
             case Backend::kSqlite:
                 if (rest.empty()) return bad("no path after 'sqlite:'");
+                break;
+            case Backend::kPostgres:
+                if (!rest.starts_with("//") || rest.size() == 2)
+                    return bad(fmt::format("expected {}", scheme.form));
                 break;
             default:
                 if (rest.find_first_not_of(" \t") == std::string_view::npos)

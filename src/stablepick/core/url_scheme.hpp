@@ -5,6 +5,8 @@
 //
 //   scheme          serves               form
 //   sqlite:         store                sqlite:PATH
+//   postgresql://   store                postgresql://[user@]host[:port]/dbname[?param=value]
+//                                        (postgres:// too; passed to libpq as written)
 //   builtin:        embedder             builtin:
 //   openai://       embedder, chat       openai://host[:port]/model
 //   anthropic://    chat                 anthropic://model or anthropic://host[:port]/model
@@ -31,7 +33,7 @@ enum class UrlKind : unsigned {
     kChat = 1u << 2,      // an LLM voter: --llm, [[llm.providers]]
 };
 
-enum class Backend { kSqlite, kBuiltin, kOpenAi, kAnthropic, kOllama, kExec };
+enum class Backend { kSqlite, kPostgres, kBuiltin, kOpenAi, kAnthropic, kOllama, kExec };
 
 struct UrlScheme {
     std::string_view name;  // "openai"
@@ -55,7 +57,8 @@ struct BackendUrl {
     int port = 0;        // 0 when the URL names none
     bool https = false;  // by the TLS rule above
     std::string model;   // everything after the first '/' (model ids may hold '/' and ':')
-    // Schemes without (name:rest): sqlite's path, exec's command line, builtin's nothing.
+    // Schemes without (name:rest): sqlite's path, exec's command line, builtin's nothing,
+    // postgresql's "//host/db…" (libpq reads the whole URL).
     std::string rest;
 
     // "host[:port]" as written.

@@ -138,7 +138,7 @@ Result<bool> update_candidate(Store& store, const CandidateRow& r, const std::st
 }
 
 Result<std::vector<CandidateRow>> candidates(Store& store, const CandidateFilter& f) {
-    std::string where = "WHERE 1";
+    std::string where = "WHERE 1 = 1";
     std::vector<std::string> args;
     if (!f.tree.empty()) where += " AND c.tree = ?", args.push_back(f.tree);
     if (!f.state.empty()) where += " AND c.state = ?", args.push_back(f.state);
@@ -164,7 +164,7 @@ Result<std::vector<CandidateEvent>> candidate_events(Store& store, const std::st
 }
 
 Result<std::vector<CandidateEvent>> events_since(Store& store, int64_t since) {
-    return read_events(store, "WHERE time >= ?", {std::to_string(since)});
+    return read_events(store, "WHERE time >= CAST(? AS BIGINT)", {std::to_string(since)});
 }
 
 Status set_candidate_needs(Store& store, const std::string& commit, const std::string& tree,

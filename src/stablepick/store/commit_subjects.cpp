@@ -54,8 +54,10 @@ Result<std::vector<CommitSubject>> commits_with_subject_prefix(Store& store,
                        "SELECT sha, subject, commit_time FROM commits ORDER BY commit_time DESC")
                  : connection_of(store).prepare(
                        "SELECT sha, subject, commit_time FROM commits WHERE subject >= ?1 "
-                       "AND subject < ?1 || char(1114111) ORDER BY commit_time DESC");
-    if (q && !prefix.empty()) q->bind(1, prefix);
+                       "AND subject < ?2 ORDER BY commit_time DESC");
+    // The last code point (U+10FFFF, in UTF-8) after the prefix sorts after every subject
+    // that starts with it.
+    if (q && !prefix.empty()) q->bind(1, prefix).bind(2, std::string(prefix) + "\xF4\x8F\xBF\xBF");
     return collect(std::move(q));
 }
 

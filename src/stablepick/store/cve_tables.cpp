@@ -59,8 +59,9 @@ Result<CveImportCounts> store_cves(Store& store, const std::vector<CveRecord>& r
         del->bind(1, source);
         if (auto r = del->run(); !r) return failed(r.error());
     }
-    auto status =
-        db.prepare("INSERT OR REPLACE INTO cve_status(cve, status, source) VALUES(?, ?, ?)");
+    auto status = db.prepare(
+        "INSERT INTO cve_status(cve, status, source) VALUES(?, ?, ?) ON CONFLICT(cve) DO UPDATE "
+        "SET status = excluded.status, source = excluded.source");
     auto fix = db.prepare("INSERT OR IGNORE INTO cves(cve, fix_sha, source) VALUES(?, ?, ?)");
     auto range = db.prepare(
         "INSERT INTO cve_ranges(cve, vulnerable_version, vulnerable_sha, fixed_version, fixed_sha, "

@@ -93,7 +93,7 @@ Status for_each_first_take(Store& store,
         "SELECT commit_sha, time FROM decisions WHERE decision = 'take' UNION ALL "
         "SELECT e.commit_sha, e.time FROM candidate_events e JOIN candidates c ON "
         "c.commit_sha = e.commit_sha AND c.tree = e.tree WHERE e.to_state IN ('queued', "
-        "'released') AND c.state NOT IN ('dropped', 'objected')) GROUP BY commit_sha",
+        "'released') AND c.state NOT IN ('dropped', 'objected')) AS taken GROUP BY commit_sha",
         kNoArgs, kDoing, [&](Statement& q) { each(q.text(0), q.int64(1)); });
 }
 

@@ -78,7 +78,8 @@ Status put_merged_by(Store& store, const std::vector<MergedBy>& rows, bool repla
         if (auto r = connection_of(store).exec("DELETE FROM merged_by"); !r)
             return std::unexpected(Store::error(r.error(), "record merges"));
     auto insert = connection_of(store).prepare(
-        "INSERT OR REPLACE INTO merged_by(commit_id, merge_sha) VALUES(?, ?)");
+        "INSERT INTO merged_by(commit_id, merge_sha) VALUES(?, ?) ON CONFLICT(commit_id) DO UPDATE "
+        "SET merge_sha = excluded.merge_sha");
     if (!insert) return std::unexpected(Store::error(insert.error(), "record merges"));
     for (auto& m : rows) {
         insert->reset();

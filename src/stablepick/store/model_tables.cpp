@@ -33,8 +33,9 @@ Result<std::optional<std::string>> model_blob(Store& store, const std::string& i
 
 Status put_model(Store& store, const ModelRow& model) {
     auto q = connection_of(store).prepare(
-        "INSERT OR REPLACE INTO models(id, kind, trained_on, dimension, blob) VALUES(?, ?, ?, ?, "
-        "?)");
+        "INSERT INTO models(id, kind, trained_on, dimension, blob) VALUES(?, ?, ?, ?, ?) ON "
+        "CONFLICT(id) DO UPDATE SET kind = excluded.kind, trained_on = excluded.trained_on, "
+        "dimension = excluded.dimension, blob = excluded.blob");
     if (!q) return std::unexpected(Store::error(q.error(), "store the model"));
     q->bind(1, model.id).bind(2, model.kind).bind(3, model.trained_on).bind(4, model.dimension);
     q->bind_blob(5, model.blob);

@@ -7,8 +7,10 @@ namespace stablepick::store {
 
 Status put_decision(Store& store, const DecisionRow& d) {
     auto q = connection_of(store).prepare(
-        "INSERT OR REPLACE INTO decisions(commit_sha, branch, decision, reason, reviewer, time) "
-        "VALUES(?, ?, ?, ?, ?, ?)");
+        "INSERT INTO decisions(commit_sha, branch, decision, reason, reviewer, time) "
+        "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(commit_sha, branch) DO UPDATE SET decision = "
+        "excluded.decision, reason = excluded.reason, reviewer = excluded.reviewer, time = "
+        "excluded.time");
     if (!q) return std::unexpected(Store::error(q.error(), "record the decision"));
     q->bind(1, d.commit)
         .bind(2, d.branch)
@@ -80,8 +82,9 @@ Status put_cached_answer(Store& store, const std::string& provider, const std::s
                          const std::string& prompt_hash, const std::string& answer,
                          int64_t created) {
     auto q = connection_of(store).prepare(
-        "INSERT OR REPLACE INTO llm_cache(provider, model, prompt_hash, answer, created) VALUES(?, "
-        "?, ?, ?, ?)");
+        "INSERT INTO llm_cache(provider, model, prompt_hash, answer, created) VALUES(?, ?, ?, ?, "
+        "?) ON CONFLICT(provider, model, prompt_hash) DO UPDATE SET answer = excluded.answer, "
+        "created = excluded.created");
     if (!q) return std::unexpected(Store::error(q.error(), "prepare"));
     q->bind(1, provider).bind(2, model).bind(3, prompt_hash).bind(4, answer).bind(5, created);
     if (auto r = q->step(); !r) return std::unexpected(Store::error(r.error(), "insert"));

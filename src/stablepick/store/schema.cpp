@@ -6,6 +6,7 @@
 #include <array>
 #include <set>
 
+#include "stablepick/store/migrations.hpp"
 #include "stablepick/store/sqlite_backend.hpp"
 #include "stablepick/store/store.hpp"
 
@@ -184,9 +185,15 @@ Result<std::set<std::string>> schema_objects(util::Database& db) {
     return names;
 }
 
+}  // namespace
+
+std::span<const char* const> migrations() {
+    return kMigrations;
+}
+
 // What every migration creates, learned by running them on an empty in-memory database, so
 // the list can never drift from the migrations.
-const std::set<std::string>& expected_objects() {
+const std::set<std::string>& expected_schema_objects() {
     static const std::set<std::string> names = [] {
         auto db = util::Database::open(":memory:", false);
         if (!db) return std::set<std::string>{};
@@ -197,6 +204,29 @@ const std::set<std::string>& expected_objects() {
     }();
     return names;
 }
+
+const std::vector<std::string>& schema_tables() {
+    static const std::vector<std::string> tables = [] {
+        std::vector<std::string> out;
+        auto db = util::Database::open(":memory:", false);
+        if (!db) return out;
+        for (const char* sql : kMigrations)
+            if (!db->exec(sql)) return out;
+        auto q = db->prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY rowid");
+        if (!q) return out;
+        while (true) {
+            auto row = q->step();
+            if (!row || !*row) break;
+            out.push_back(q->text(0));
+        }
+        return out;
+    }();
+    return tables;
+}
+
+namespace {
 
 Error damaged(std::string_view why) {
     return Error{ErrorCode::kCorrupt, fmt::format("the store is damaged: {}", why)};
@@ -209,7 +239,7 @@ Status check_objects(util::Database& db) {
     auto have = schema_objects(db);
     if (!have) return std::unexpected(have.error());
     std::vector<std::string> missing;
-    for (auto& name : expected_objects())
+    for (auto& name : expected_schema_objects())
         if (!have->contains(name)) missing.push_back(name);
     if (missing.empty()) return {};
     return std::unexpected(damaged(

@@ -18,6 +18,9 @@
 
 namespace stablepick::store {
 
+// The kind of a value in a row, as SQLite's storage classes (a copy binds each as it is).
+enum class ValueType { kNull, kInteger, kReal, kText, kBlob };
+
 // One prepared statement, as a backend implements it.
 class StatementBackend {
   public:
@@ -39,6 +42,10 @@ class StatementBackend {
     // Valid until the next step() or reset().
     virtual std::string_view blob(int col) const = 0;
     virtual int parameter_count() const = 0;
+    // The current row's shape: how many columns, each one's name and the kind of its value.
+    virtual int column_count() const = 0;
+    virtual std::string column_name(int col) const = 0;
+    virtual ValueType type(int col) const = 0;
 };
 
 // A prepared statement the store's parts bind, step and read; binds chain.
@@ -69,6 +76,9 @@ class Statement {
     std::string text(int col) const { return impl_->text(col); }
     std::string_view blob(int col) const { return impl_->blob(col); }
     int parameter_count() const { return impl_->parameter_count(); }
+    int column_count() const { return impl_->column_count(); }
+    std::string column_name(int col) const { return impl_->column_name(col); }
+    ValueType type(int col) const { return impl_->type(col); }
 
   private:
     std::unique_ptr<StatementBackend> impl_;
@@ -84,6 +94,12 @@ class Connection {
     // The row id the last INSERT made, and how many rows the last statement changed.
     virtual int64_t last_insert_rowid() const = 0;
     virtual int changes() const = 0;
+    // What the dialects write differently, as an SQL expression: the UTC year ("2024") of a
+    // time in seconds since 1970.
+    virtual std::string utc_year(std::string_view unix_seconds) const = 0;
+    // After rows were copied in with their row ids: makes the next id a backend hands out
+    // follow them (SQLite always does; a PostgreSQL identity must be moved on).
+    virtual std::expected<void, SqlError> catch_up_row_ids() = 0;
 };
 
 // The connection `store` runs its named operations over.

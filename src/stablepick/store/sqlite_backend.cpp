@@ -33,6 +33,22 @@ class SqliteStatement final : public StatementBackend {
     std::string text(int col) const override { return q_.text(col); }
     std::string_view blob(int col) const override { return q_.blob(col); }
     int parameter_count() const override { return q_.parameter_count(); }
+    int column_count() const override { return q_.column_count(); }
+    std::string column_name(int col) const override { return q_.column_name(col); }
+    ValueType type(int col) const override {
+        switch (q_.column_type(col)) {
+            case SQLITE_INTEGER:
+                return ValueType::kInteger;
+            case SQLITE_FLOAT:
+                return ValueType::kReal;
+            case SQLITE_BLOB:
+                return ValueType::kBlob;
+            case SQLITE_NULL:
+                return ValueType::kNull;
+            default:
+                return ValueType::kText;
+        }
+    }
 
   private:
     util::Statement q_;
@@ -53,6 +69,10 @@ class SqliteConnection final : public Connection {
     }
     int64_t last_insert_rowid() const override { return db_.last_insert_rowid(); }
     int changes() const override { return db_.changes(); }
+    std::string utc_year(std::string_view unix_seconds) const override {
+        return fmt::format("strftime('%Y', {}, 'unixepoch')", unix_seconds);
+    }
+    std::expected<void, SqlError> catch_up_row_ids() override { return {}; }
 
   private:
     util::Database db_;

@@ -1,5 +1,7 @@
 #include "stablepick/store/stats_reads.hpp"
 
+#include <fmt/format.h>
+
 #include "stablepick/store/rows.hpp"
 #include "stablepick/store/sql.hpp"
 
@@ -66,12 +68,14 @@ Result<BackportedCount> backported_count(Store& store, int64_t as_of) {
 
 Result<std::vector<YearCount>> main_commits_by_year(Store& store, int64_t as_of) {
     std::vector<YearCount> out;
+    auto& db = connection_of(store);
     auto st = for_each_row(
-        connection_of(store),
-        "SELECT strftime('%Y', c.commit_time, 'unixepoch') AS y, COUNT(*), SUM(EXISTS(SELECT 1 "
-        "FROM backports l WHERE l.main_sha = c.sha AND l.stable_time <= ?)) FROM commits c WHERE "
-        "c.commit_time <= ? AND EXISTS(SELECT 1 FROM main_branch_commits m WHERE m.commit_id = "
-        "c.id) GROUP BY y ORDER BY y",
+        db,
+        fmt::format("SELECT {} AS y, COUNT(*), SUM(CASE WHEN EXISTS(SELECT 1 FROM backports l "
+                    "WHERE l.main_sha = c.sha AND l.stable_time <= ?) THEN 1 ELSE 0 END) FROM "
+                    "commits c WHERE c.commit_time <= ? AND EXISTS(SELECT 1 FROM "
+                    "main_branch_commits m WHERE m.commit_id = c.id) GROUP BY y ORDER BY y",
+                    db.utc_year("c.commit_time")),
         std::vector<int64_t>{as_of, as_of}, kDoing, [&](Statement& q) {
             out.push_back({q.text(0), q.int64(1), q.int64(2)});
         });
@@ -116,7 +120,7 @@ Result<std::vector<LabelRow>> labels_matching(Store& store, const LabelFilter& f
         "LEFT JOIN commits m ON m.sha = b.main_sha LEFT JOIN commits s ON s.sha = b.stable_sha "
         "WHERE b.stable_time <= ?1 AND b.main_sha >= ?2 AND b.main_sha < ?2 || 'g' "
         "AND (?3 = '' OR b.branch = ?3) AND (?4 = '' OR b.method = ?4) "
-        "AND (?5 = 0 OR (s.subject IS NOT NULL AND m.subject IS NOT s.subject)) "
+        "AND (?5 = 0 OR (s.subject IS NOT NULL AND (m.subject IS NULL OR m.subject <> s.subject))) "
         "ORDER BY b.main_sha, b.stable_time, b.branch");
     if (!q) return std::unexpected(Store::error(q.error(), "read labels"));
     q->bind(1, filter.as_of).bind(2, filter.prefix).bind(3, filter.branch).bind(4, filter.method);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "stablepick/core/url_scheme.hpp"
+#include "stablepick/store/postgres_backend.hpp"
 #include "stablepick/store/sql.hpp"
 #include "stablepick/store/sqlite_backend.hpp"
 
@@ -49,13 +50,25 @@ std::filesystem::path Store::default_path(const std::filesystem::path& git_dir) 
 
 namespace {
 
-// How each store backend of core/url_scheme's table opens.
+Result<store::OpenedBackend> open_sqlite_at(const BackendUrl& url, std::string_view,
+                                            Store::Mode mode) {
+    return store::open_sqlite(url.rest, mode);
+}
+Result<store::OpenedBackend> open_postgres_at(const BackendUrl&, std::string_view whole,
+                                              Store::Mode mode) {
+    return store::open_postgres(whole, mode);
+}
+
+// How each store backend of core/url_scheme's table opens: a file backend from the path after
+// the scheme, a server from the whole URL.
 struct BackendEntry {
     Backend backend;
-    Result<store::OpenedBackend> (*open)(const std::filesystem::path& path, Store::Mode mode);
+    Result<store::OpenedBackend> (*open)(const BackendUrl& url, std::string_view whole,
+                                         Store::Mode mode);
 };
 constexpr BackendEntry kBackends[] = {
-    {Backend::kSqlite, store::open_sqlite},
+    {Backend::kSqlite, open_sqlite_at},
+    {Backend::kPostgres, open_postgres_at},
 };
 
 // Whether `location` is written as a URL ("scheme:rest" with a scheme of the table, or
@@ -77,24 +90,24 @@ bool is_url(std::string_view location) {
 
 Result<Store> Store::open(const std::filesystem::path& location, Mode mode) {
     const std::string& text = location.native();
-    Backend backend = Backend::kSqlite;
-    std::string_view scheme = "sqlite";  // a bare path is a SQLite file
-    std::filesystem::path path = location;
+    BackendUrl url;
+    url.rest = text;  // a bare path is a SQLite file
+    std::string_view scheme = "sqlite";
     if (is_url(text)) {
         // An unknown scheme, or one that names no store, is refused naming the forms a store
         // takes.
-        auto url = parse_backend_url(text, UrlKind::kStore);
-        if (!url) return std::unexpected(url.error());
-        backend = url->backend;
-        if (url->scheme) scheme = url->scheme->name;
-        path = url->rest;
+        auto parsed = parse_backend_url(text, UrlKind::kStore);
+        if (!parsed) return std::unexpected(parsed.error());
+        url = std::move(*parsed);
+        if (url.scheme) scheme = url.scheme->name;
     }
     for (auto& b : kBackends) {
-        if (b.backend != backend) continue;
-        auto opened = b.open(path, mode);
+        if (b.backend != url.backend) continue;
+        auto opened = b.open(url, text, mode);
         if (!opened) return std::unexpected(opened.error());
-        std::string url = fmt::format("{}:{}", scheme, opened->path.string());
-        return Store(std::move(url), std::move(*opened));
+        std::string name =
+            opened->url.empty() ? fmt::format("{}:{}", scheme, opened->path.string()) : opened->url;
+        return Store(std::move(name), std::move(*opened));
     }
     return fail(ErrorCode::kInvalidInput,
                 fmt::format("store '{}': this stablepick has no backend for it", text));

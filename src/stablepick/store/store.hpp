@@ -1,8 +1,9 @@
 #pragma once
 // The store: everything stablepick knows about one repository. Every stage reads and writes
 // it through the Store and the named operations of store/'s parts; the database behind it is
-// a backend, chosen by the location's URL scheme from one table (store/store.cpp): today
-// "sqlite:PATH" or a bare path, one SQLite file. Schema changes are numbered migrations
+// a backend, chosen by the location's URL scheme from one table (store/store.cpp):
+// "sqlite:PATH" or a bare path, one SQLite file; "postgresql://host/db", a PostgreSQL server a
+// team shares. Schema changes are numbered migrations
 // (store/schema.cpp), applied on open.
 //
 // Thread safety: a Store belongs to one thread; open one per thread (Store::open(url())).
@@ -48,11 +49,12 @@ class Statement;
 // The connection a store runs its named operations over: for store/'s parts only
 // (store/sql.hpp).
 Connection& connection_of(Store& store);
-// What a backend opened: its connection, the file it lives in (when it is one) and the
-// writer's lock (when held).
+// What a backend opened: its connection, the file it lives in (when it is one), the URL that
+// opens it again (when it is not a file) and the writer's lock file (when held).
 struct OpenedBackend {
     std::unique_ptr<Connection> connection;
     std::filesystem::path path;
+    std::string url;
     std::optional<util::FileLock> lock;
 };
 }  // namespace store
@@ -61,9 +63,9 @@ class Store {
   public:
     enum class Mode { kRead, kWrite };
 
-    // Opens (creating it in kWrite mode) the store at `location`: "sqlite:PATH" or a bare
-    // path. kWrite takes the store's lock: kUnavailable when another run holds it;
-    // kInvalidInput for a scheme no backend serves.
+    // Opens (creating it in kWrite mode) the store at `location`: "sqlite:PATH", a bare path,
+    // or "postgresql://…". kWrite takes the store's lock: kUnavailable when another run holds
+    // it (or the server cannot be reached); kInvalidInput for a scheme no backend serves.
     static Result<Store> open(const std::filesystem::path& location, Mode mode);
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
@@ -102,8 +104,9 @@ class Store {
     Result<std::string> meta(std::string_view key);  // empty when unset
     Status set_meta(std::string_view key, std::string_view value);
 
-    // Where it lives: the location it was opened with, as a URL ("sqlite:/path/store.sqlite"),
-    // which opens the same store again; and the file, for a backend that is one.
+    // Where it lives: the location it was opened with, as a URL ("sqlite:/path/store.sqlite",
+    // "postgresql://host/db"), which opens the same store again; and the file, for a backend
+    // that is one (empty for a server).
     const std::string& url() const { return url_; }
     const std::filesystem::path& path() const { return path_; }
 

@@ -52,8 +52,8 @@ Result<std::unordered_set<int64_t>> backported_rows(Store& store, const std::str
 Result<std::vector<int64_t>> commits_changing_before(Store& store, const std::string& path,
                                                      int64_t before, int64_t limit) {
     auto q = connection_of(store).prepare(
-        "SELECT DISTINCT f.commit_id FROM files f JOIN commits c ON c.id = f.commit_id WHERE "
-        "f.path = ? AND c.commit_time < ? ORDER BY c.commit_time DESC LIMIT ?");
+        "SELECT f.commit_id FROM files f JOIN commits c ON c.id = f.commit_id WHERE f.path = ? "
+        "AND c.commit_time < ? GROUP BY f.commit_id ORDER BY MAX(c.commit_time) DESC LIMIT ?");
     if (!q) return std::unexpected(Store::error(q.error(), "read files"));
     q->bind(1, path).bind(2, before).bind(3, limit);
     std::vector<int64_t> out;

@@ -48,6 +48,9 @@ class Statement {
     double real(int col) const { return sqlite3_column_double(stmt_, col); }
     int parameter_count() const { return sqlite3_bind_parameter_count(stmt_); }
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    int column_count() const { return sqlite3_column_count(stmt_); }
+    int column_type(int col) const { return sqlite3_column_type(stmt_, col); }
+    std::string column_name(int col) const { return sqlite3_column_name(stmt_, col); }
     std::string text(int col) const;
     std::string_view blob(int col) const;
 
