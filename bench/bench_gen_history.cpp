@@ -221,6 +221,16 @@ std::vector<PoolFile> parse_diff(std::string_view diff) {
     std::erase_if(files, [](const PoolFile& f) {
         return f.hunks.empty() || f.path.empty() || f.path.find('\n') != std::string::npos;
     });
+    // A path listed twice (a type change is a deletion and an addition): one file, all hunks.
+    for (size_t i = 0; i < files.size(); ++i)
+        for (size_t j = i + 1; j < files.size();) {
+            if (files[j].path != files[i].path) {
+                ++j;
+                continue;
+            }
+            for (auto& h : files[j].hunks) files[i].hunks.push_back(std::move(h));
+            files.erase(files.begin() + long(j));
+        }
     return files;
 }
 
