@@ -202,7 +202,7 @@ TEST_F(BashCompletion, Commands) {
     EXPECT_EQ(complete({"stablepick", "cve", ""}), (Words{"classify", "ranges", "record"}));
     EXPECT_EQ(complete({"stablepick", "import", "c"}), (Words{"changelog", "cve-list"}));
     // After global options, their values skipped.
-    EXPECT_EQ(complete({"stablepick", "-q", "--db", "x.sqlite", "st"}), (Words{"stats"}));
+    EXPECT_EQ(complete({"stablepick", "-q", "--db", "x.sqlite", "st"}), (Words{"stats", "store"}));
 }
 
 TEST_F(BashCompletion, Options) {

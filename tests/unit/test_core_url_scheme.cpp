@@ -12,8 +12,17 @@ namespace {
 TEST(UrlScheme, EverySchemeOfTheTable) {
     std::set<std::string_view> names;
     for (auto& s : url_schemes()) names.insert(s.name);
-    EXPECT_EQ(names, (std::set<std::string_view>{"sqlite", "builtin", "openai", "anthropic",
-                                                 "ollama", "exec"}));
+    EXPECT_EQ(names, (std::set<std::string_view>{"sqlite", "postgresql", "postgres", "builtin",
+                                                 "openai", "anthropic", "ollama", "exec"}));
+
+    // libpq reads a PostgreSQL URL itself: it is passed on whole, and must name a server.
+    auto pg = parse_backend_url("postgresql://team@db.example.org:5433/stable?sslmode=require",
+                                UrlKind::kStore);
+    ASSERT_TRUE(pg) << pg.error().message;
+    EXPECT_EQ(pg->backend, Backend::kPostgres);
+    EXPECT_EQ(pg->rest, "//team@db.example.org:5433/stable?sslmode=require");
+    EXPECT_FALSE(parse_backend_url("postgresql:", UrlKind::kStore).has_value());
+    EXPECT_FALSE(parse_backend_url("postgres://x/db", UrlKind::kChat).has_value());
 
     auto sqlite = parse_backend_url("sqlite:/var/lib/stablepick/store.sqlite", UrlKind::kStore);
     ASSERT_TRUE(sqlite) << sqlite.error().message;

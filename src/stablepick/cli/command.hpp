@@ -68,6 +68,7 @@ Command make_queue_command();
 Command make_check_command();
 Command make_cve_command();
 Command make_store_command();
+Command make_serve_command();
 
 // The table: every subcommand, in the order `stablepick --help` lists them.
 std::vector<Command> all_commands();

@@ -18,7 +18,7 @@ std::vector<Command> all_commands() {
         make_embed_command(),  make_similar_command(),  make_train_command(),
         make_review_command(), make_decide_command(),   make_queue_command(),
         make_check_command(),  make_eval_command(),     make_cve_command(),
-        make_store_command(),
+        make_store_command(),  make_serve_command(),
     };
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <set>
 
 #include "stablepick/store/commit_reads.hpp"
@@ -444,6 +445,19 @@ double WeekStats::rejected_share() const {
     };
     int64_t proposed = get("proposed");
     return proposed ? static_cast<double>(get("objected") + get("dropped")) / proposed : 0;
+}
+
+Result<std::string> main_commit(Store& store, const std::string& prefix) {
+    std::string p = prefix;
+    for (auto& ch : p) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto found = store::main_commits_with_prefix(store, p, 2);
+    if (!found) return std::unexpected(found.error());
+    if (p.size() < 4 || found->empty())
+        return fail(ErrorCode::kNotFound,
+                    fmt::format("'{}' is not a main-branch commit in the store", prefix));
+    if (found->size() > 1)
+        return fail(ErrorCode::kAmbiguous, fmt::format("'{}' names more than one commit", prefix));
+    return found->front();
 }
 
 Result<std::vector<WeekStats>> weekly_stats(Store& store, const std::string& tree, int64_t since) {

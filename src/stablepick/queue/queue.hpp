@@ -86,6 +86,10 @@ struct Change {
 // A dropped candidate holds back the candidates that need it; reopening it releases them.
 Result<store::CandidateRow> change(Store& store, const Change& change);
 
+// The full id of the main-branch commit `prefix` (at least 4 hex digits) names: kNotFound,
+// kAmbiguous otherwise.
+Result<std::string> main_commit(Store& store, const std::string& prefix);
+
 struct Proposal {
     std::string commit, tree;
     double probability = 0;

@@ -167,6 +167,12 @@ CREATE INDEX IF NOT EXISTS list_replies_commit ON list_replies(commit_sha, time)
 CREATE TABLE IF NOT EXISTS list_reply_trees(
   message_id TEXT NOT NULL, tree TEXT NOT NULL, PRIMARY KEY(message_id, tree)) WITHOUT ROWID;
 )sql",
+    // 11: the reviewers who may act through the review server, each with the SHA-256 of the
+    // token they sign in with (the token itself is shown once and never stored).
+    R"sql(
+CREATE TABLE IF NOT EXISTS reviewers(
+  name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
 // The tables and indexes of `db`, by name.

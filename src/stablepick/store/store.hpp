@@ -125,6 +125,6 @@ class Store {
     std::vector<std::pair<std::string, std::unique_ptr<store::Statement>>> statements_;
 };
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 }  // namespace stablepick
