@@ -171,6 +171,12 @@ TEST_F(Serve, TheSecondOfTwoReviewersIsToldAndNothingIsLost) {
     EXPECT_EQ(state_of('a')["state"], "queued");
 }
 
+TEST_F(Serve, AnExportNeedsTheRepositoryAndATree) {
+    auto none = get("/api/export?tree=v2-stable", greg_);
+    EXPECT_EQ(none->status, 404);
+    EXPECT_NE(none->body.find("-C REPO"), std::string::npos) << none->body;
+}
+
 TEST_F(Serve, BadRequestsNameWhatIsWrong) {
     auto path = "/api/commits/" + id('a') + "/take";
     auto not_json = post(path, "{tree", greg_);

@@ -66,6 +66,7 @@ Command make_serve_command() {
         }
         server::ServerOptions options;
         options.store = *location;
+        if (ctx.repo) options.repo = ctx.repo->git_dir().string();
         auto colon = opts->listen.rfind(':');
         if (colon == std::string::npos)
             return report(Error{ErrorCode::kInvalidInput,

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stablepick/queue/export.hpp"
 #include "stablepick/queue/queue.hpp"
 #include "stablepick/store/candidate_records.hpp"
 #include "stablepick/store/commit_reads.hpp"
@@ -231,6 +232,34 @@ ApiResponse act(Store& store, const ApiRequest& r, const std::string& prefix,
     return respond(200, candidate_json(*changed));
 }
 
+ApiResponse export_tree(Store& store, const git::Repository* repo, const ApiRequest& r) {
+    if (!repo)
+        return respond(404, {{"error",
+                              "this server was started without a repository: start "
+                              "it with -C REPO to export queues"}});
+    auto tree = r.query.find("tree");
+    if (tree == r.query.end() || tree->second.empty())
+        return bad_request("tree: required (a stable branch)");
+    std::string state = "queued";
+    if (auto it = r.query.find("state"); it != r.query.end() && !it->second.empty()) {
+        if (!queue::parse_state(it->second))
+            return bad_request(fmt::format("state: '{}' is not a state", it->second));
+        state = it->second;
+    }
+    std::string signer = r.reviewer.empty() ? std::string("stablepick") : r.reviewer;
+    auto exported = queue::export_queue(store, *repo, tree->second, signer, state);
+    if (!exported) return error_response(exported.error());
+    json out = {{"tree", tree->second},
+                {"directory", exported->directory},
+                {"series", exported->series},
+                {"script", exported->script}};
+    out["patches"] = json::array();
+    for (auto& p : exported->patches)
+        out["patches"].push_back(
+            {{"commit", p.commit}, {"file_name", p.file_name}, {"text", p.text}});
+    return respond(200, out);
+}
+
 // "/api/commits/{id}/{action}" split into its parts after the prefix.
 std::vector<std::string> parts_after(std::string_view path, std::string_view prefix) {
     std::vector<std::string> out;
@@ -268,8 +297,9 @@ ApiResponse error_response(const Error& error) {
     return respond(status, {{"error", error.message}});
 }
 
-ApiResponse handle(Store& store, const ApiRequest& r, int64_t now) {
+ApiResponse handle(Store& store, const git::Repository* repo, const ApiRequest& r, int64_t now) {
     if (r.method == "GET" && r.path == "/api/queue") return list_queue(store, r);
+    if (r.method == "GET" && r.path == "/api/export") return export_tree(store, repo, r);
     if (r.method == "GET" && r.path == "/api/me") {
         if (r.reviewer.empty()) return respond(401, {{"error", "not signed in"}});
         return respond(200, {{"name", r.reviewer}});

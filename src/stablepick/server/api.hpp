@@ -9,6 +9,8 @@
 //   POST /api/commits/{id}/{take|drop|snooze|reopen}  {"tree", "reason", "until", "until_tag",
 //                                                      "seen_version", "force"}
 //   GET  /api/me                                      the reviewer the request is signed in as
+//   GET  /api/export?tree=&state=                     the tree's queue as stable-queue keeps it
+//                                                     (series, patches, cherry-pick script)
 //
 // Answers: 200 with JSON; 400 naming the field that is missing or of the wrong type; 401
 // without a reviewer for a change; 404 with the reason; 409 when another reviewer changed the
@@ -19,6 +21,7 @@
 #include <map>
 #include <string>
 
+#include "stablepick/git/repository.hpp"
 #include "stablepick/store/store.hpp"
 
 namespace stablepick::server {
@@ -36,8 +39,10 @@ struct ApiResponse {
     std::string body;  // JSON
 };
 
-// Answers `request` from `store` at time `now`.
-ApiResponse handle(Store& store, const ApiRequest& request, int64_t now);
+// Answers `request` from `store` (and `repo`, for exports; null when the server has none) at
+// time `now`.
+ApiResponse handle(Store& store, const git::Repository* repo, const ApiRequest& request,
+                   int64_t now);
 
 // An error as the API answers it: {"error": message} with the status for its code.
 ApiResponse error_response(const Error& error);

@@ -100,6 +100,17 @@ async function showQueue(params) {
     el("button", {type: "submit"}, "filter"));
   main.append(form);
   if (status !== 200) return;
+  if (q.get("tree")) {
+    main.append(el("p", {}, el("button", {type: "button", id: "export", onclick: async () => {
+      const r = await api("/api/export?tree=" + encodeURIComponent(q.get("tree")));
+      if (r.status !== 200) return;
+      const a = el("a", {href: URL.createObjectURL(new Blob([r.data.script], {type: "text/x-shellscript"})),
+                         download: r.data.directory + ".sh"});
+      document.body.append(a); a.click(); a.remove();
+      banner("");
+      document.getElementById("exported").textContent = r.data.patches.length + " patches in " + r.data.directory + "/series";
+    }}, "export the queue of " + q.get("tree")), " ", el("span", {id: "exported", class: "muted"})));
+  }
   main.append(el("p", {class: "muted"}, data.total + " candidates, page " + data.page));
   const table = el("table", {id: "queue"}, el("tr", {},
     ...["commit", "subject", "tree", "state", "probability", "reason", "changed by", "age", ""].map(h => el("th", {}, h))));

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "stablepick/server/api.hpp"
 #include "stablepick/server/page.hpp"
@@ -72,7 +73,14 @@ struct Server::Impl {
         for (auto& [k, v] : req.params) request.query[k] = v;
         request.body = req.body;
         request.reviewer = *reviewer;
-        send(res, handle(*store, request, now_seconds()));
+        // The repository is opened per request too: a libgit2 handle belongs to one thread.
+        std::optional<git::Repository> repo;
+        if (!options.repo.empty()) {
+            auto opened = git::Repository::open(options.repo);
+            if (!opened) return send(res, error_response(opened.error()));
+            repo.emplace(std::move(*opened));
+        }
+        send(res, handle(*store, repo ? &*repo : nullptr, request, now_seconds()));
     }
 };
 

@@ -20,6 +20,7 @@ namespace stablepick::server {
 
 struct ServerOptions {
     std::string store;  // the store's location, as --db takes it
+    std::string repo;   // the repository, for exports; empty: none
     std::string host = "127.0.0.1";
     int port = 8080;              // 0: any free port (bind() says which)
     bool anonymous_read = false;  // reads without signing in
