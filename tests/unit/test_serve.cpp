@@ -108,6 +108,8 @@ TEST_F(Serve, TheQueueHighestProbabilityFirstFilteredAndPaged) {
     auto text = json::parse(get("/api/queue?q=FIX%20B", greg_)->body);
     ASSERT_EQ(text["total"], 1);
     EXPECT_EQ(text["candidates"][0]["commit"], id('b'));
+    // A text's % and _ are themselves, not wildcards.
+    EXPECT_EQ(json::parse(get("/api/queue?q=%25", greg_)->body)["total"], 0);
     auto paged = json::parse(get("/api/queue?per_page=2&page=2", greg_)->body);
     EXPECT_EQ(paged["candidates"].size(), 1u);
     auto bad = get("/api/queue?state=nonsense", greg_);

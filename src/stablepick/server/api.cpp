@@ -59,11 +59,6 @@ std::optional<size_t> number_in(const ApiRequest& r, const std::string& key, siz
     return value;
 }
 
-std::string lower(std::string text) {
-    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
 ApiResponse list_queue(Store& store, const ApiRequest& r) {
     store::CandidateFilter filter;
     if (auto it = r.query.find("tree"); it != r.query.end()) filter.tree = it->second;
@@ -77,24 +72,14 @@ ApiResponse list_queue(Store& store, const ApiRequest& r) {
     if (!page) return bad_request("page: a whole number from 1");
     auto per_page = number_in(r, "per_page", 50, 500);
     if (!per_page) return bad_request("per_page: a whole number from 1 to 500");
-    auto rows = store::candidates(store, filter);
-    if (!rows) return error_response(rows.error());
     // Text matches the subject or the start of the commit id, in any case.
-    if (auto it = r.query.find("q"); it != r.query.end() && !it->second.empty()) {
-        std::string needle = lower(it->second);
-        std::erase_if(*rows, [&](const store::CandidateRow& c) {
-            return lower(c.subject).find(needle) == std::string::npos &&
-                   !c.commit.starts_with(needle);
-        });
-    }
-    std::stable_sort(rows->begin(), rows->end(), [](auto& a, auto& b) {
-        return a.probability.value_or(-1) > b.probability.value_or(-1);
-    });
-    json out = {{"total", rows->size()}, {"page", *page}, {"per_page", *per_page}};
+    std::string text;
+    if (auto it = r.query.find("q"); it != r.query.end()) text = it->second;
+    auto found = store::candidates_page(store, filter, text, (*page - 1) * *per_page, *per_page);
+    if (!found) return error_response(found.error());
+    json out = {{"total", found->total}, {"page", *page}, {"per_page", *per_page}};
     out["candidates"] = json::array();
-    size_t first = (*page - 1) * *per_page;
-    for (size_t i = first; i < rows->size() && i < first + *per_page; ++i)
-        out["candidates"].push_back(candidate_json((*rows)[i]));
+    for (auto& c : found->rows) out["candidates"].push_back(candidate_json(c));
     return respond(200, out);
 }
 

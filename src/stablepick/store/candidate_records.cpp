@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "stablepick/store/rows.hpp"
 #include "stablepick/store/sql.hpp"
 
@@ -148,6 +150,42 @@ Result<std::vector<CandidateRow>> candidates(Store& store, const CandidateFilter
     auto rows = read_candidates(store, where, args);
     if (rows && f.limit && rows->size() > f.limit) rows->resize(f.limit);
     return rows;
+}
+
+Result<CandidatePage> candidates_page(Store& store, const CandidateFilter& f,
+                                      const std::string& text, size_t offset, size_t limit) {
+    std::string where = "WHERE 1 = 1";
+    std::vector<std::string> args;
+    if (!f.tree.empty()) where += " AND c.tree = ?", args.push_back(f.tree);
+    if (!f.state.empty()) where += " AND c.state = ?", args.push_back(f.state);
+    if (!text.empty()) {
+        // The text is matched as it is: its % and _ are not wildcards.
+        std::string escaped;
+        for (char ch : text) {
+            if (ch == '%' || ch == '_' || ch == '\\') escaped += '\\';
+            escaped += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        }
+        where +=
+            " AND (LOWER(COALESCE((SELECT x.subject FROM commits x WHERE x.sha = "
+            "c.commit_sha), '')) LIKE ? ESCAPE '\\' OR c.commit_sha LIKE ? ESCAPE '\\')";
+        args.push_back("%" + escaped + "%");
+        args.push_back(escaped + "%");
+    }
+    CandidatePage page;
+    auto& db = connection_of(store);
+    auto st = for_each_row(db, fmt::format("SELECT COUNT(*) FROM candidates c {}", where), args,
+                           "read the queue", [&](Statement& q) { page.total = q.int64(0); });
+    if (!st) return std::unexpected(st.error());
+    // The page first, then the subjects of its rows alone (not of every candidate sorted).
+    const char* order = "ORDER BY COALESCE(c.probability, -1) DESC, c.tree, c.commit_sha";
+    st =
+        for_each_row(db,
+                     fmt::format("SELECT {} FROM (SELECT * FROM candidates c {} {} LIMIT {} "
+                                 "OFFSET {}) c {}",
+                                 kColumns, where, order, limit, offset, order),
+                     args, "read the queue", [&](Statement& q) { page.rows.push_back(row_of(q)); });
+    if (!st) return std::unexpected(st.error());
+    return page;
 }
 
 Result<std::vector<CandidateRow>> candidates_in(Store& store,

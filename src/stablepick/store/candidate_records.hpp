@@ -50,6 +50,16 @@ struct CandidateFilter {
 // Candidates by tree, then highest probability first.
 Result<std::vector<CandidateRow>> candidates(Store& store, const CandidateFilter& filter);
 
+// One page of the candidates that pass `filter` (its limit unused) and whose subject holds
+// `text` or whose id starts with it (any case; empty: all), highest probability first, and how
+// many pass in all: what the review server's queue shows, read a page at a time.
+struct CandidatePage {
+    std::vector<CandidateRow> rows;
+    int64_t total = 0;
+};
+Result<CandidatePage> candidates_page(Store& store, const CandidateFilter& filter,
+                                      const std::string& text, size_t offset, size_t limit);
+
 // The candidates in `states` (any tree).
 Result<std::vector<CandidateRow>> candidates_in(Store& store,
                                                 const std::vector<std::string>& states);
