@@ -73,9 +73,10 @@ struct Server::Impl {
         for (auto& [k, v] : req.params) request.query[k] = v;
         request.body = req.body;
         request.reviewer = *reviewer;
-        // The repository is opened per request too: a libgit2 handle belongs to one thread.
+        // Only an export reads the repository; it is opened for that request alone (a libgit2
+        // handle belongs to one thread).
         std::optional<git::Repository> repo;
-        if (!options.repo.empty()) {
+        if (!options.repo.empty() && req.path == "/api/export") {
             auto opened = git::Repository::open(options.repo);
             if (!opened) return send(res, error_response(opened.error()));
             repo.emplace(std::move(*opened));

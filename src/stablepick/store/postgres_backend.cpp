@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "stablepick/store/migrations.hpp"
@@ -83,6 +84,23 @@ size_t quote_reserved(std::string_view sql, size_t i, std::string& out) {
     return 0;
 }
 
+// The digits of a numbered parameter ("?12") after the '?' at `i`: how many characters it takes
+// (1 for a bare "?") and its number (0 for a bare "?").
+std::pair<size_t, int> parameter_at(std::string_view sql, size_t i) {
+    size_t used = 1;
+    int number = 0;
+    while (i + used < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + used])))
+        number = number * 10 + (sql[i + used++] - '0');
+    return {used, number};
+}
+
+std::string trim_space(std::string text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    size_t start = 0;
+    while (start < text.size() && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
+    return text.substr(start);
+}
+
 std::string trim_end(std::string text) {
     while (!text.empty() &&
            (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';'))
@@ -91,9 +109,7 @@ std::string trim_end(std::string text) {
 }
 
 SqlError pg_error(ErrorCode code, std::string message) {
-    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back())))
-        message.pop_back();
-    return SqlError{code, std::move(message)};
+    return SqlError{code, trim_space(std::move(message))};
 }
 
 // The code a caller can act on, from the SQLSTATE of a failed statement.
@@ -304,13 +320,9 @@ class PostgresConnection final : public Connection {
         int parameters = 0;
         rewrite_outside_quotes(sql, [&](size_t i, std::string&) -> size_t {
             if (sql[i] != '?') return 0;
-            size_t digits = 1;
-            int number = 0;
-            while (i + digits < sql.size() &&
-                   std::isdigit(static_cast<unsigned char>(sql[i + digits])))
-                number = number * 10 + (sql[i + digits++] - '0');
-            parameters = digits > 1 ? std::max(parameters, number) : parameters + 1;
-            return digits;
+            auto [used, number] = parameter_at(sql, i);
+            parameters = used > 1 ? std::max(parameters, number) : parameters + 1;
+            return used;
         });
         return Statement(
             std::make_unique<PostgresStatement>(session_, postgres_statement(sql), parameters));
@@ -431,11 +443,7 @@ Status ensure_schema(PostgresConnection& db) {
     if (*current) return {};
     auto path = query_value(conn, "SHOW search_path");
     if (!path) return std::unexpected(failure(path.error(), "open the store"));
-    std::string first = *path ? (*path)->substr(0, (*path)->find(',')) : std::string();
-    while (!first.empty() && std::isspace(static_cast<unsigned char>(first.back())))
-        first.pop_back();
-    while (!first.empty() && std::isspace(static_cast<unsigned char>(first.front())))
-        first.erase(first.begin());
+    std::string first = trim_space(*path ? (*path)->substr(0, (*path)->find(',')) : "");
     if (first.size() >= 2 && first.front() == '"' && first.back() == '"')
         first = first.substr(1, first.size() - 2);
     if (first.empty() || first == "$user")
@@ -450,7 +458,8 @@ Status ensure_schema(PostgresConnection& db) {
     return {};
 }
 
-// The URL as it may be shown: libpq's own, with nothing secret in it (passwords are refused).
+// Whether the URL carries a password (user:password@, or password=): such a URL is refused, so
+// no store URL that is printed or recorded holds one.
 bool holds_password(std::string_view url) {
     size_t start = url.find("://");
     if (start == std::string_view::npos) return false;
@@ -472,13 +481,9 @@ std::string postgres_statement(std::string_view sql) {
     std::string out = rewrite_outside_quotes(sql, [&](size_t i, std::string& o) -> size_t {
         if (sql[i] == '?') {
             // "?3" is parameter 3 as SQLite numbers it; a bare "?" takes the next number.
-            size_t digits = 1;
-            while (i + digits < sql.size() &&
-                   std::isdigit(static_cast<unsigned char>(sql[i + digits])))
-                ++digits;
-            if (digits > 1) {
-                o += fmt::format("${}", sql.substr(i + 1, digits - 1));
-                return digits;
+            if (auto [used, number] = parameter_at(sql, i); used > 1) {
+                o += fmt::format("${}", number);
+                return used;
             }
             o += fmt::format("${}", ++n);
             return 1;
@@ -542,7 +547,7 @@ Result<OpenedBackend> open_postgres(std::string_view url, Store::Mode mode) {
     ConnPtr conn(PQconnectdb(where.c_str()));
     if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
         std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
-        while (!why.empty() && std::isspace(static_cast<unsigned char>(why.back()))) why.pop_back();
+        why = trim_space(why);
         return fail(ErrorCode::kUnavailable,
                     fmt::format("cannot reach the store '{}': {}", where, why));
     }
